@@ -1,0 +1,179 @@
+//! The one error type of the core. Every variant maps to one C ABI status (see `Error::kind`), so the
+//! status never depends on message text. Messages never echo secrets or raw input values.
+
+use std::path::PathBuf;
+
+/// A JSON text (a file or a string handed in) that does not have the expected shape.
+/// `source_name` is the file path, or a label such as `<input>` for text that came from the caller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_name}: line {line}, column {column}: {message}")]
+pub struct FormatError {
+    pub source_name: String,
+    /// 1-based; 0 when the problem is not at one place (e.g. the file is too large).
+    pub line: usize,
+    /// 1-based, counted in characters.
+    pub column: usize,
+    /// What was wrong and what was expected, e.g. "expected a string or null for 'Account.Id', found a number".
+    pub message: String,
+}
+
+/// What kind of named object an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Context,
+    Environment,
+    Account,
+    File,
+}
+
+impl std::fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ObjectKind::Context => "context",
+            ObjectKind::Environment => "environment",
+            ObjectKind::Account => "account",
+            ObjectKind::File => "file",
+        })
+    }
+}
+
+/// The category of an [`Error`]; the C ABI maps each to one status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidArgument,
+    NotFound,
+    AlreadyExists,
+    InvalidName,
+    InvalidProfile,
+    ReadOnly,
+    LoginRequired,
+    Io,
+    PermissionDenied,
+    LockTimeout,
+    CorruptFile,
+    NotSupported,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A caller-supplied value is not acceptable (not a name; see `InvalidName`).
+    #[error("{0}")]
+    InvalidArgument(String),
+
+    /// The message is Az's where Az has one (e.g. `The environment name '{0}' is not found.`).
+    #[error("{message}")]
+    NotFound { kind: ObjectKind, name: String, message: String },
+
+    #[error("{message}")]
+    AlreadyExists { kind: ObjectKind, name: String, message: String },
+
+    /// A context or environment name that cannot be stored (empty, NUL, the reserved `Default`).
+    #[error("invalid {kind} name: {reason}")]
+    InvalidName { kind: ObjectKind, name: String, reason: String },
+
+    /// JSON that is not a valid profile, settings file or context record.
+    #[error(transparent)]
+    InvalidProfile(#[from] FormatError),
+
+    /// Public environments cannot be changed or removed; the message is Az's.
+    #[error("{message}")]
+    ReadOnly { name: String, message: String },
+
+    /// Az's `Run Connect-AzAccount to login.` and relatives: an operation needs a signed-in default context.
+    #[error("{0}")]
+    LoginRequired(String),
+
+    #[error("{action} '{path}' failed: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("access to '{path}' was denied ({action}): {source}")]
+    PermissionDenied {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Another process held the lock on `path` longer than the wait limit.
+    #[error("{}", lock_timeout_message(.path, .waited_ms, .holder_pid))]
+    LockTimeout { path: PathBuf, waited_ms: u64, holder_pid: Option<u32> },
+
+    /// A stored file did not parse. It was moved aside to `quarantined` and is kept there.
+    #[error("the file '{}' is corrupt and was moved aside to '{}'; nothing in it was lost or changed", .path.display(), .quarantined.display())]
+    CorruptFile {
+        path: PathBuf,
+        quarantined: PathBuf,
+        #[source]
+        source: FormatError,
+    },
+
+    /// A feature that needs the network or a platform service that AzContext does not have yet.
+    #[error("{0}")]
+    NotSupported(String),
+}
+
+fn lock_timeout_message(path: &std::path::Path, waited_ms: &u64, holder: &Option<u32>) -> String {
+    // Az's text first, so scripts matching it keep working, then what Az never said: the wait and the holder.
+    let mut s = format!(
+        "Could not acquire access to file '{}' please try again in a few minutes. (waited {} ms for the lock",
+        path.display(),
+        waited_ms
+    );
+    if let Some(pid) = holder {
+        s.push_str(&format!("; held by process {pid}"));
+    }
+    s.push(')');
+    s
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+            Error::InvalidName { .. } => ErrorKind::InvalidName,
+            Error::InvalidProfile(_) => ErrorKind::InvalidProfile,
+            Error::ReadOnly { .. } => ErrorKind::ReadOnly,
+            Error::LoginRequired(_) => ErrorKind::LoginRequired,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::PermissionDenied { .. } => ErrorKind::PermissionDenied,
+            Error::LockTimeout { .. } => ErrorKind::LockTimeout,
+            Error::CorruptFile { .. } => ErrorKind::CorruptFile,
+            Error::NotSupported(_) => ErrorKind::NotSupported,
+        }
+    }
+
+    /// An I/O error on `path`, classified: permission problems get their own variant.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        let path = path.into();
+        if source.kind() == std::io::ErrorKind::PermissionDenied {
+            Error::PermissionDenied { action, path, source }
+        } else {
+            Error::Io { action, path, source }
+        }
+    }
+
+    pub fn context_not_found(name: &str) -> Error {
+        Error::NotFound {
+            kind: ObjectKind::Context,
+            name: name.to_owned(),
+            message: format!("The context '{name}' was not found."),
+        }
+    }
+
+    pub fn environment_not_found(name: &str) -> Error {
+        Error::NotFound {
+            kind: ObjectKind::Environment,
+            name: name.to_owned(),
+            message: format!("The environment name '{name}' is not found."),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
