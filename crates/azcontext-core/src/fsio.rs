@@ -1,0 +1,520 @@
+//! File primitives of the store: private directories and files, atomic replacement, the cooperative
+//! lock on a data file, cheap change detection, and quarantine of files that do not parse.
+//!
+//! Everything here works on bytes and paths; nothing knows about profiles.
+//!
+//! - **Permissions.** Directories this module creates are 0700 and every file it writes is 0600, set
+//!   explicitly after creation, so the umask does not matter (§6 item 53, W8).
+//! - **Atomic replacement** ([`write_atomic`]): a temporary file in the same directory, write, `fsync`,
+//!   `rename` over the target, `fsync` of the directory. A reader sees the old file or the new one, never
+//!   a mixture, and a crash at any point leaves one of the two (W1).
+//! - **Locking** ([`lock_exclusive`]): `flock(LOCK_EX)` on the data file itself, which is what .NET's
+//!   `FileShare.None` does on Linux, so Az.Accounts and AzContext exclude each other. The wait is bounded
+//!   (try-lock polling with a short backoff) and ends in [`Error::LockTimeout`] naming the path and, when
+//!   `/proc/locks` tells, the holder's pid. Because writers replace the file by rename, a waiter may end up
+//!   holding a lock on an inode that is no longer at the path: after locking, the locked file's device and
+//!   inode are compared with the path's, and on a mismatch the file is reopened and locked again.
+//! - **Change detection** ([`FileStamp`]): device, inode, size, mtime and ctime. Equal stamps mean the
+//!   file did not change, so a cached parse can be reused without reading.
+//! - **Quarantine** ([`quarantine`]): a file that does not parse is moved aside to
+//!   `<name>.corrupt-<UTC timestamp>[-n]`, never overwritten or deleted.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::error::{Error, Result};
+
+/// How long [`lock_exclusive`] waits by default (Az waits about 15 s; W3 asks for a bounded wait).
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Mode of every directory the store creates.
+pub const DIR_MODE: u32 = 0o700;
+/// Mode of every file the store writes.
+pub const FILE_MODE: u32 = 0o600;
+
+/// Identity and version of a file: equal stamps mean "same file, unchanged" for our purposes.
+/// Atomic replacement always changes the inode; an in-place writer (Az) changes size or times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    pub dev: u64,
+    pub ino: u64,
+    pub size: u64,
+    pub mtime_ns: i128,
+    pub ctime_ns: i128,
+}
+
+impl FileStamp {
+    pub fn of(meta: &fs::Metadata) -> FileStamp {
+        FileStamp {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            ctime_ns: i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+        }
+    }
+
+    /// The stamp of the file at `path`, or `None` when there is no file.
+    pub fn of_path(path: &Path) -> Result<Option<FileStamp>> {
+        match fs::metadata(path) {
+            Ok(m) => Ok(Some(FileStamp::of(&m))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("reading the attributes of", path, e)),
+        }
+    }
+
+    /// Same file (device and inode), whatever its content.
+    pub fn same_file(&self, other: &FileStamp) -> bool {
+        self.dev == other.dev && self.ino == other.ino
+    }
+}
+
+/// Creates `dir` and any missing parents; every directory created here gets mode 0700.
+/// Existing directories are left as they are.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    // Create parents one by one so each new one can be given 0700 explicitly.
+    let mut missing = Vec::new();
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.as_os_str().is_empty() || d.is_dir() {
+            break;
+        }
+        missing.push(d);
+        cur = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        match fs::DirBuilder::new().mode(DIR_MODE).create(d) {
+            Ok(()) => fs::set_permissions(d, fs::Permissions::from_mode(DIR_MODE))
+                .map_err(|e| Error::io("setting the permissions of", d, e))?,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+            Err(e) => return Err(Error::io("creating the directory", d, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Reads the whole file, or `None` when it does not exist. No lock is taken: writers replace files
+/// atomically, so the content read is one complete version. The stamp is taken from the open handle,
+/// so it describes exactly the bytes returned.
+pub fn read_file(path: &Path) -> Result<Option<(FileStamp, Vec<u8>)>> {
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("opening", path, e)),
+    };
+    let meta = f
+        .metadata()
+        .map_err(|e| Error::io("reading the attributes of", path, e))?;
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    f.read_to_end(&mut buf)
+        .map_err(|e| Error::io("reading", path, e))?;
+    Ok(Some((FileStamp::of(&meta), buf)))
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn temp_path_for(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let tmp = format!(".{name}.tmp-{}-{n}-{nanos:x}", std::process::id());
+    match path.parent() {
+        Some(p) => p.join(tmp),
+        None => PathBuf::from(tmp),
+    }
+}
+
+/// Creates a new 0600 temporary file next to `path`, writes `bytes` and fsyncs it.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let tmp = temp_path_for(path);
+    let result = (|| -> io::Result<()> {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(FILE_MODE)
+            .open(&tmp)?;
+        // The umask can only remove bits from 0600, but be explicit anyway.
+        f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(Error::io("writing", path, e))
+        }
+    }
+}
+
+/// Fsyncs the directory containing `path`, so a completed rename survives a power cut.
+pub fn sync_parent(path: &Path) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let d = File::open(dir).map_err(|e| Error::io("opening the directory", dir, e))?;
+    d.sync_all()
+        .map_err(|e| Error::io("syncing the directory", dir, e))
+}
+
+/// Replaces (or creates) `path` with `bytes` atomically: temp file in the same directory, fsync,
+/// rename, fsync of the directory. The result is mode 0600.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io("replacing", path, e));
+    }
+    sync_parent(path)
+}
+
+/// Creates `path` with `bytes` only if nothing exists there (atomically: the file appears complete or
+/// not at all). Returns `false`, writing nothing, when the path already exists.
+pub fn create_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let tmp = write_temp(path, bytes)?;
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            sync_parent(path)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::io("creating", path, e)),
+    }
+}
+
+/// An exclusive `flock` on a data file, held until dropped. The locked file is the one at the path at
+/// the moment of locking (checked by device and inode).
+#[derive(Debug)]
+pub struct LockedFile {
+    file: File,
+    path: PathBuf,
+    stamp: FileStamp,
+}
+
+impl LockedFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The stamp of the locked file as it was when the lock was taken.
+    pub fn stamp(&self) -> FileStamp {
+        self.stamp
+    }
+
+    /// Reads the locked file's whole content (which no cooperating writer can change while we hold it).
+    pub fn read_all(&mut self) -> Result<Vec<u8>> {
+        use std::io::Seek;
+        let mut buf = Vec::with_capacity(self.stamp.size as usize);
+        self.file
+            .seek(io::SeekFrom::Start(0))
+            .and_then(|_| self.file.read_to_end(&mut buf))
+            .map_err(|e| Error::io("reading", &self.path, e))?;
+        Ok(buf)
+    }
+
+    /// Replaces the file's content atomically with `bytes`, unless `current` (what was read under this
+    /// lock) is already equal, in which case nothing is written (size, mtime and inode stay unchanged).
+    /// Returns whether a write happened. After a write the lock still covers the old inode, which is no
+    /// longer at the path; keep holding it until done so that waiters on the old inode re-check and
+    /// move to the new one.
+    pub fn replace(&mut self, current: &[u8], bytes: &[u8]) -> Result<bool> {
+        if current == bytes {
+            return Ok(false);
+        }
+        write_atomic(&self.path, bytes)?;
+        Ok(true)
+    }
+}
+
+/// How a lock wait ended, for callers that want to report it.
+fn backoff(attempt: u32) -> Duration {
+    // 1, 2, 4, 8, 16, 25, 25 ... ms: quick under short contention, cheap under long contention.
+    let ms = 1u64 << attempt.min(5);
+    Duration::from_millis(ms.min(25))
+}
+
+/// Opens (creating it empty with mode 0600 if missing) and exclusively locks `path`, waiting at most
+/// `timeout`. The directory must exist. Fails with [`Error::LockTimeout`] when another process keeps the
+/// lock longer than that.
+pub fn lock_exclusive(path: &Path, timeout: Duration) -> Result<LockedFile> {
+    let start = Instant::now();
+    let mut attempt = 0u32;
+    loop {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .mode(FILE_MODE)
+            .open(path)
+            .map_err(|e| Error::io("opening", path, e))?;
+        match fs2::FileExt::try_lock_exclusive(&file) {
+            Ok(()) => {
+                let meta = file
+                    .metadata()
+                    .map_err(|e| Error::io("reading the attributes of", path, e))?;
+                let locked = FileStamp::of(&meta);
+                // The path may have been replaced (rename) or removed while we waited or opened.
+                match FileStamp::of_path(path)? {
+                    Some(now) if now.same_file(&locked) => {
+                        return Ok(LockedFile {
+                            file,
+                            path: path.to_path_buf(),
+                            stamp: locked,
+                        });
+                    }
+                    _ => {
+                        // Stale inode: drop the lock and try again at once (not a wait).
+                        drop(file);
+                        continue;
+                    }
+                }
+            }
+            Err(e) if is_contended(&e) => {
+                let waited = start.elapsed();
+                if waited >= timeout {
+                    let holder = lock_holder_pid(&file);
+                    return Err(Error::LockTimeout {
+                        path: path.to_path_buf(),
+                        waited_ms: waited.as_millis() as u64,
+                        holder_pid: holder,
+                    });
+                }
+                drop(file);
+                let pause = backoff(attempt)
+                    .min(timeout.saturating_sub(waited))
+                    .max(Duration::from_millis(1));
+                std::thread::sleep(pause);
+                attempt = attempt.saturating_add(1);
+            }
+            Err(e) => return Err(Error::io("locking", path, e)),
+        }
+    }
+}
+
+fn is_contended(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::WouldBlock
+        || e.raw_os_error() == fs2::lock_contended_error().raw_os_error()
+}
+
+/// The pid holding a `flock` on this file's inode, from `/proc/locks` (Linux only; `None` elsewhere or
+/// when it cannot be told). Best effort: the pid recorded is the one that took the lock.
+fn lock_holder_pid(file: &File) -> Option<u32> {
+    let meta = file.metadata().ok()?;
+    let text = fs::read_to_string("/proc/locks").ok()?;
+    holder_from_proc_locks(&text, meta.dev(), meta.ino())
+}
+
+/// Parses `/proc/locks` lines such as `1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF`
+/// (major:minor in hex, inode in decimal); blocked waiters (`->`) are skipped.
+pub(crate) fn holder_from_proc_locks(text: &str, dev: u64, ino: u64) -> Option<u32> {
+    // Linux's dev_t encoding (glibc gnu_dev_major/minor).
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 6 || fields.get(1) == Some(&"->") {
+            continue;
+        }
+        if fields[1] != "FLOCK" || fields[3] != "WRITE" {
+            continue;
+        }
+        let mut parts = fields[5].split(':');
+        let (Some(ma), Some(mi), Some(inode)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let matches = u64::from_str_radix(ma, 16).ok() == Some(major)
+            && u64::from_str_radix(mi, 16).ok() == Some(minor)
+            && inode.parse::<u64>().ok() == Some(ino);
+        if matches {
+            return fields[4].parse().ok();
+        }
+    }
+    None
+}
+
+/// `YYYYMMDDTHHMMSSZ` for a time since the Unix epoch (UTC, proleptic Gregorian).
+pub fn utc_timestamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0) as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Moves `path` aside to `<name>.corrupt-<UTC timestamp>` (with `-2`, `-3`, … appended if that name is
+/// taken) and returns the new path. The file is linked under the new name first and only then unlinked
+/// from the old one, so it is never lost and no existing file is overwritten. The quarantined file keeps
+/// its content; its mode is tightened to 0600.
+pub fn quarantine(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let base = format!("{name}.corrupt-{}", utc_timestamp(SystemTime::now()));
+    let dir = path.parent().unwrap_or_else(|| Path::new(""));
+    for n in 1u32.. {
+        let candidate = if n == 1 {
+            dir.join(&base)
+        } else {
+            dir.join(format!("{base}-{n}"))
+        };
+        match fs::hard_link(path, &candidate) {
+            Ok(()) => {
+                fs::remove_file(path).map_err(|e| Error::io("moving aside", path, e))?;
+                let _ = fs::set_permissions(&candidate, fs::Permissions::from_mode(FILE_MODE));
+                sync_parent(path)?;
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io("moving aside", path, e)),
+        }
+    }
+    unreachable!("u32 range exhausted while naming a quarantine file")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_is_utc_civil_time() {
+        assert_eq!(utc_timestamp(UNIX_EPOCH), "19700101T000000Z");
+        // 2026-11-24T20:15:00Z
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_551_300);
+        assert_eq!(utc_timestamp(t), "20261124T201500Z");
+        let t = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29
+        assert_eq!(utc_timestamp(t), "20000229T000000Z");
+    }
+
+    #[test]
+    fn proc_locks_parsing() {
+        // dev 0x801 = major 8, minor 1
+        let text = "1: POSIX  ADVISORY  WRITE 11 08:01:99 0 EOF\n\
+                    2: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF\n\
+                    2: -> FLOCK  ADVISORY  WRITE 4343 08:01:1234 0 EOF\n";
+        assert_eq!(holder_from_proc_locks(text, 0x801, 1234), Some(4242));
+        assert_eq!(holder_from_proc_locks(text, 0x801, 99), None);
+        assert_eq!(holder_from_proc_locks(text, 0x802, 1234), None);
+    }
+
+    #[test]
+    fn atomic_write_create_and_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        ensure_dir(&sub).unwrap();
+        for d in [dir.path().join("a"), sub.clone()] {
+            assert_eq!(
+                fs::metadata(&d).unwrap().permissions().mode() & 0o777,
+                0o700
+            );
+        }
+        let f = sub.join("x.json");
+        write_atomic(&f, b"one").unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"one");
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(!create_atomic(&f, b"two").unwrap());
+        assert_eq!(fs::read(&f).unwrap(), b"one");
+        let g = sub.join("y.json");
+        assert!(create_atomic(&g, b"two").unwrap());
+        assert_eq!(fs::read(&g).unwrap(), b"two");
+        // no temp files left behind
+        let names: Vec<_> = fs::read_dir(&sub)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn lock_replace_skips_identical_and_detects_replacement() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("AzureRmContext.json");
+        {
+            let mut l = lock_exclusive(&f, DEFAULT_LOCK_TIMEOUT).unwrap();
+            let cur = l.read_all().unwrap();
+            assert!(cur.is_empty());
+            assert!(l.replace(&cur, b"{}").unwrap());
+        }
+        let before = FileStamp::of_path(&f).unwrap().unwrap();
+        {
+            let mut l = lock_exclusive(&f, DEFAULT_LOCK_TIMEOUT).unwrap();
+            assert!(l.stamp().same_file(&before));
+            let cur = l.read_all().unwrap();
+            assert!(!l.replace(&cur, b"{}").unwrap());
+        }
+        assert_eq!(FileStamp::of_path(&f).unwrap().unwrap(), before);
+    }
+
+    #[test]
+    fn lock_times_out_naming_path_and_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("AzureRmContext.json");
+        let _held = lock_exclusive(&f, DEFAULT_LOCK_TIMEOUT).unwrap();
+        // A second open file description contends with the first, even in one process.
+        let err = lock_exclusive(&f, Duration::from_millis(50)).unwrap_err();
+        match &err {
+            Error::LockTimeout {
+                path, holder_pid, ..
+            } => {
+                assert_eq!(path, &f);
+                if Path::new("/proc/locks").exists() {
+                    assert_eq!(*holder_pid, Some(std::process::id()));
+                }
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(err.to_string().contains("AzureRmContext.json"));
+    }
+
+    #[test]
+    fn quarantine_keeps_every_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("AzureRmContext.json");
+        fs::write(&f, b"{ broken").unwrap();
+        let q1 = quarantine(&f).unwrap();
+        fs::write(&f, b"{ broken again").unwrap();
+        let q2 = quarantine(&f).unwrap();
+        assert_ne!(q1, q2);
+        assert!(!f.exists());
+        assert_eq!(fs::read(&q1).unwrap(), b"{ broken");
+        assert_eq!(fs::read(&q2).unwrap(), b"{ broken again");
+        let n1 = q1.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(n1.starts_with("AzureRmContext.json.corrupt-"), "{n1}");
+    }
+}
