@@ -1,0 +1,425 @@
+//! `AzureRmContextSettings.json` (compatibility reference §1.8) and where the store's files live.
+//!
+//! - The store directory is the caller's `AZCONTEXT_DIR` value when it is set and not empty, else
+//!   `~/.Azure`. The settings file always sits directly in it; its `ContextDirectory`, `ContextFile` and
+//!   `KeyStoreFile` relocate the context file and the keystore, as in Az. Nothing here reads the
+//!   environment or caches a path: callers pass the values in on every call.
+//! - The file is compact JSON on one line without a BOM, fields in Az's order (`Mode`,
+//!   `ContextDirectory`, `ContextFile`, `CacheDirectory`, `CacheFile`, `KeyStoreFile`, `Settings`).
+//!   Unknown members are preserved when we rewrite it.
+//! - `Mode` turns autosave on only when it is exactly the string `CurrentUser`; anything else (including
+//!   `currentuser`, `null` or a missing member) means Process. Null or missing paths fall back to the
+//!   defaults.
+//! - A settings file that does not parse is moved aside (see [`crate::fsio::quarantine`]) and reported
+//!   as [`Error::CorruptFile`]; the next use creates a fresh one.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::fsio;
+use crate::json::{self, Object, Value};
+
+pub const SETTINGS_FILE: &str = "AzureRmContextSettings.json";
+pub const DEFAULT_CONTEXT_FILE: &str = "AzureRmContext.json";
+pub const DEFAULT_KEYSTORE_FILE: &str = "keystore.cache";
+pub const DEFAULT_CACHE_FILE: &str = "msal.cache.cae";
+/// The `Mode` value that means "autosave on".
+pub const MODE_CURRENT_USER: &str = "CurrentUser";
+pub const MODE_PROCESS: &str = "Process";
+
+/// Exactly what `Disable-AzContextAutosave -Scope CurrentUser` writes (`settings-after-disable.json`).
+pub const DISABLED_SETTINGS_TEXT: &str = "{\"Mode\":\"Process\",\"ContextDirectory\":null,\"ContextFile\":null,\"CacheDirectory\":null,\"CacheFile\":null,\"KeyStoreFile\":null,\"Settings\":{}}";
+
+/// .NET `bool.TryParse`: `true`/`false` in any case, surrounding whitespace ignored.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The store directory: `azcontext_dir` (the caller's `AZCONTEXT_DIR` value) when set and not empty,
+/// made absolute against the current directory; otherwise `~/.Azure`.
+pub fn store_dir(azcontext_dir: Option<&str>) -> Result<PathBuf> {
+    if let Some(d) = azcontext_dir.filter(|d| !d.is_empty()) {
+        let p = PathBuf::from(d);
+        if p.is_absolute() {
+            return Ok(p);
+        }
+        let cwd = std::env::current_dir().map_err(|e| Error::io("resolving", &p, e))?;
+        return Ok(cwd.join(p));
+    }
+    match dirs::home_dir() {
+        Some(h) => Ok(h.join(".Azure")),
+        None => Err(Error::InvalidArgument(
+            "cannot find the home directory for ~/.Azure; set AZCONTEXT_DIR to choose the store directory"
+                .into(),
+        )),
+    }
+}
+
+/// Where MSAL keeps its token cache (Az overwrites `CacheDirectory` with this value since 2024).
+pub fn default_cache_dir() -> PathBuf {
+    dirs::data_local_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(".IdentityService")
+}
+
+/// The parsed settings file. Keeps the whole JSON object so unknown members survive a rewrite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextSettings {
+    doc: Object,
+}
+
+/// The files in use, resolved from the store directory and the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorePaths {
+    pub store_dir: PathBuf,
+    pub settings_file: PathBuf,
+    pub context_dir: PathBuf,
+    pub context_file: PathBuf,
+    pub keystore_file: PathBuf,
+    pub cache_dir: PathBuf,
+    pub cache_file: String,
+}
+
+fn non_empty_str(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+impl ContextSettings {
+    /// Parses settings text. Only text that is not a JSON object is an error.
+    pub fn parse(bytes: &[u8], source_name: &str) -> std::result::Result<Self, crate::FormatError> {
+        match json::parse(bytes, source_name)? {
+            Value::Object(doc) => Ok(ContextSettings { doc }),
+            other => Err(crate::FormatError {
+                source_name: source_name.to_owned(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "expected an object for the settings, found {}",
+                    other.type_name()
+                ),
+            }),
+        }
+    }
+
+    /// A fresh file as Az writes it at first import: autosave on, the paths in use, a new InstallationId.
+    pub fn new_current_user(store_dir: &Path) -> Self {
+        let mut s = ContextSettings { doc: Object::new() };
+        s.enable(store_dir);
+        s
+    }
+
+    /// `settings-after-disable.json`.
+    pub fn disabled() -> Self {
+        ContextSettings::parse(DISABLED_SETTINGS_TEXT.as_bytes(), SETTINGS_FILE)
+            .expect("the built-in disabled settings parse")
+    }
+
+    /// The raw `Mode` member, if it is a string.
+    pub fn mode(&self) -> Option<&str> {
+        self.doc.get("Mode").and_then(Value::as_str)
+    }
+
+    /// Autosave on: `Mode` is exactly `CurrentUser` (ordinal, case-sensitive, as Az compares it).
+    pub fn autosave(&self) -> bool {
+        self.mode() == Some(MODE_CURRENT_USER)
+    }
+
+    /// Installation id from `Settings`, if any.
+    pub fn installation_id(&self) -> Option<&str> {
+        self.doc
+            .get("Settings")
+            .and_then(Value::as_object)
+            .and_then(|o| o.get("InstallationId"))
+            .and_then(Value::as_str)
+    }
+
+    /// Resolves the files in use. Null, missing or empty members fall back to the defaults; a relative
+    /// `ContextDirectory` is taken relative to the store directory.
+    pub fn paths(&self, store_dir: &Path) -> StorePaths {
+        let context_dir = match non_empty_str(self.doc.get("ContextDirectory")) {
+            Some(d) => store_dir.join(d), // join keeps an absolute d as is
+            None => store_dir.to_path_buf(),
+        };
+        let context_file =
+            non_empty_str(self.doc.get("ContextFile")).unwrap_or(DEFAULT_CONTEXT_FILE);
+        let keystore_file =
+            non_empty_str(self.doc.get("KeyStoreFile")).unwrap_or(DEFAULT_KEYSTORE_FILE);
+        StorePaths {
+            store_dir: store_dir.to_path_buf(),
+            settings_file: store_dir.join(SETTINGS_FILE),
+            context_file: context_dir.join(context_file),
+            keystore_file: context_dir.join(keystore_file),
+            context_dir,
+            cache_dir: default_cache_dir(),
+            cache_file: DEFAULT_CACHE_FILE.to_owned(),
+        }
+    }
+
+    /// What `Enable-AzContextAutosave -Scope CurrentUser` writes: Mode CurrentUser and the paths in use,
+    /// in Az's field order; unknown members and `Settings` entries are kept, an InstallationId is added
+    /// when missing.
+    pub fn enable(&mut self, store_dir: &Path) {
+        let paths = self.paths(store_dir);
+        let mut settings = match self.doc.get("Settings") {
+            Some(Value::Object(o)) => o.clone(),
+            _ => Object::new(),
+        };
+        if !settings
+            .get("InstallationId")
+            .is_some_and(|v| v.as_str().is_some())
+        {
+            settings.insert(
+                "InstallationId",
+                Value::from(uuid::Uuid::new_v4().to_string()),
+            );
+        }
+        let keystore_name = paths
+            .keystore_file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| DEFAULT_KEYSTORE_FILE.to_owned());
+        let context_name = paths
+            .context_file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| DEFAULT_CONTEXT_FILE.to_owned());
+        let known: [(&str, Value); 7] = [
+            ("Mode", Value::from(MODE_CURRENT_USER)),
+            (
+                "ContextDirectory",
+                Value::from(paths.context_dir.to_string_lossy().into_owned()),
+            ),
+            ("ContextFile", Value::from(context_name)),
+            (
+                "CacheDirectory",
+                Value::from(paths.cache_dir.to_string_lossy().into_owned()),
+            ),
+            ("CacheFile", Value::from(paths.cache_file.clone())),
+            ("KeyStoreFile", Value::from(keystore_name)),
+            ("Settings", Value::Object(settings)),
+        ];
+        let mut doc = Object::with_capacity(known.len() + self.doc.len());
+        let names: Vec<&str> = known.iter().map(|(k, _)| *k).collect();
+        for (k, v) in known {
+            doc.push(k, v);
+        }
+        for (k, v) in self.doc.iter() {
+            if !names.contains(&k) {
+                doc.push(k, v.clone());
+            }
+        }
+        self.doc = doc;
+    }
+
+    /// The file's text: compact, one line, no BOM, no final newline.
+    pub fn to_text(&self) -> String {
+        json::to_compact(&Value::Object(self.doc.clone()))
+    }
+}
+
+/// Reads the settings file without creating or moving anything. `Ok(None)` when there is none.
+/// A file that does not parse is reported as [`Error::InvalidProfile`] (nothing is moved aside).
+pub fn peek(store_dir: &Path) -> Result<Option<ContextSettings>> {
+    let path = store_dir.join(SETTINGS_FILE);
+    match fsio::read_file(&path)? {
+        None => Ok(None),
+        Some((_, bytes)) => Ok(Some(ContextSettings::parse(
+            &bytes,
+            &path.to_string_lossy(),
+        )?)),
+    }
+}
+
+/// Reads the settings file, creating the store directory (0700) and, when missing, a fresh file with
+/// Mode CurrentUser (0600, created atomically: concurrent first uses agree on one file). A file that
+/// does not parse is quarantined and reported as [`Error::CorruptFile`].
+pub fn load_or_create(store_dir: &Path) -> Result<ContextSettings> {
+    fsio::ensure_dir(store_dir)?;
+    let path = store_dir.join(SETTINGS_FILE);
+    loop {
+        match fsio::read_file(&path)? {
+            Some((_, bytes)) => {
+                return match ContextSettings::parse(&bytes, &path.to_string_lossy()) {
+                    Ok(s) => Ok(s),
+                    Err(source) => {
+                        let quarantined = fsio::quarantine(&path)?;
+                        Err(Error::CorruptFile {
+                            path,
+                            quarantined,
+                            source,
+                        })
+                    }
+                };
+            }
+            None => {
+                let fresh = ContextSettings::new_current_user(store_dir);
+                if fsio::create_atomic(&path, fresh.to_text().as_bytes())? {
+                    return Ok(fresh);
+                }
+                // Another process created it first: read theirs.
+            }
+        }
+    }
+}
+
+/// Writes the settings file atomically (0600).
+pub fn save(store_dir: &Path, settings: &ContextSettings) -> Result<()> {
+    fsio::ensure_dir(store_dir)?;
+    fsio::write_atomic(
+        &store_dir.join(SETTINGS_FILE),
+        settings.to_text().as_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/az-accounts"
+    );
+
+    fn fixture(name: &str) -> Option<Vec<u8>> {
+        std::fs::read(Path::new(FIXTURES).join(name)).ok()
+    }
+
+    #[test]
+    fn disabled_text_matches_fixture() {
+        assert_eq!(
+            ContextSettings::disabled().to_text(),
+            DISABLED_SETTINGS_TEXT
+        );
+        if let Some(f) = fixture("settings-after-disable.json") {
+            assert_eq!(DISABLED_SETTINGS_TEXT.as_bytes(), f.as_slice());
+        }
+        assert!(!ContextSettings::disabled().autosave());
+    }
+
+    #[test]
+    fn fresh_settings_have_fixture_shape() {
+        let s = ContextSettings::new_current_user(Path::new("/home/alice/.Azure"));
+        let text = s.to_text();
+        assert!(!text.contains('\n') && !text.starts_with('\u{feff}'));
+        let v = json::parse(text.as_bytes(), "x").unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().collect();
+        if let Some(f) = fixture("settings-currentuser.json") {
+            let fv = json::parse(&f, "fixture").unwrap();
+            let fkeys: Vec<&str> = fv.as_object().unwrap().keys().collect();
+            assert_eq!(keys, fkeys);
+        }
+        assert_eq!(
+            keys,
+            [
+                "Mode",
+                "ContextDirectory",
+                "ContextFile",
+                "CacheDirectory",
+                "CacheFile",
+                "KeyStoreFile",
+                "Settings"
+            ]
+        );
+        assert!(s.autosave());
+        let id = s.installation_id().unwrap();
+        let u = uuid::Uuid::parse_str(id).unwrap();
+        assert_eq!(u.get_version_num(), 4);
+        assert!(text.starts_with("{\"Mode\":\"CurrentUser\",\"ContextDirectory\":\"/home/alice/.Azure\",\"ContextFile\":\"AzureRmContext.json\",\"CacheDirectory\":"));
+    }
+
+    #[test]
+    fn mode_is_exact_and_nulls_fall_back() {
+        for (text, on) in [
+            (r#"{"Mode":"CurrentUser"}"#, true),
+            (r#"{"Mode":"currentuser"}"#, false),
+            (r#"{"Mode":null}"#, false),
+            (r#"{"Mode":"Process"}"#, false),
+            (r#"{}"#, false),
+            (r#"{"Mode":1}"#, false),
+        ] {
+            assert_eq!(
+                ContextSettings::parse(text.as_bytes(), "s")
+                    .unwrap()
+                    .autosave(),
+                on,
+                "{text}"
+            );
+        }
+        let s = ContextSettings::disabled();
+        let p = s.paths(Path::new("/x/.Azure"));
+        assert_eq!(p.context_file, Path::new("/x/.Azure/AzureRmContext.json"));
+        assert_eq!(p.keystore_file, Path::new("/x/.Azure/keystore.cache"));
+        assert_eq!(
+            p.settings_file,
+            Path::new("/x/.Azure/AzureRmContextSettings.json")
+        );
+        let s = ContextSettings::parse(
+            br#"{"Mode":"CurrentUser","ContextDirectory":"/y","ContextFile":"c.json","KeyStoreFile":"k"}"#,
+            "s",
+        )
+        .unwrap();
+        let p = s.paths(Path::new("/x/.Azure"));
+        assert_eq!(p.context_file, Path::new("/y/c.json"));
+        assert_eq!(p.keystore_file, Path::new("/y/k"));
+        assert_eq!(
+            p.settings_file,
+            Path::new("/x/.Azure/AzureRmContextSettings.json")
+        );
+    }
+
+    #[test]
+    fn enable_keeps_unknown_members_and_installation_id() {
+        let mut s = ContextSettings::parse(
+            br#"{"Extra":[1,2],"Mode":"Process","Settings":{"InstallationId":"abc","Other":"x"}}"#,
+            "s",
+        )
+        .unwrap();
+        s.enable(Path::new("/d"));
+        let t = s.to_text();
+        assert!(t.starts_with(r#"{"Mode":"CurrentUser","ContextDirectory":"/d","ContextFile":"AzureRmContext.json""#), "{t}");
+        assert!(t.ends_with(r#""KeyStoreFile":"keystore.cache","Settings":{"InstallationId":"abc","Other":"x"},"Extra":[1,2]}"#), "{t}");
+    }
+
+    #[test]
+    fn parse_bool_is_dotnet_like() {
+        assert_eq!(parse_bool("TRUE"), Some(true));
+        assert_eq!(parse_bool(" false "), Some(false));
+        assert_eq!(parse_bool("1"), None);
+        assert_eq!(parse_bool(""), None);
+    }
+
+    #[test]
+    fn store_dir_resolution() {
+        assert_eq!(store_dir(Some("/tmp/s")).unwrap(), Path::new("/tmp/s"));
+        let d = store_dir(Some("")).unwrap();
+        assert!(d.ends_with(".Azure"));
+        assert!(store_dir(Some("rel")).unwrap().is_absolute());
+    }
+
+    #[test]
+    fn load_or_create_creates_once_and_quarantines_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store");
+        let a = load_or_create(&store).unwrap();
+        let b = load_or_create(&store).unwrap();
+        assert_eq!(a, b);
+        assert!(peek(&store).unwrap().is_some());
+        std::fs::write(store.join(SETTINGS_FILE), b"not json").unwrap();
+        assert!(matches!(peek(&store), Err(Error::InvalidProfile(_))));
+        match load_or_create(&store) {
+            Err(Error::CorruptFile { quarantined, .. }) => {
+                assert_eq!(std::fs::read(quarantined).unwrap(), b"not json")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(load_or_create(&store).unwrap().autosave());
+    }
+}
