@@ -1,0 +1,280 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    The one entry to build, test, demo, benchmark and run AzContext. Start it through ./build.sh, which
+    installs what is missing first.
+.DESCRIPTION
+    ./build.sh build          out/AzContext/ (the module as shipped) and out/bin/azctx
+    ./build.sh test           every suite; the last line is "N passed, N failed" over all of them
+    ./build.sh demo           builds, then shows the main job in a fresh pwsh with a throwaway store
+    ./build.sh bench          the benchmarks in bench/
+    ./build.sh pwsh ARGS...   the project's pwsh with out/ first on PSModulePath
+#>
+# Not an advanced script on purpose: `./build.sh pwsh -NoProfile -c ...` passes pwsh's own switches
+# through $args, which an advanced script would try to bind.
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$PSNativeCommandUseErrorActionPreference = $true
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'AzContext'
+$FfiDir = Join-Path $Root 'crates/azcontext-ffi'
+$Header = Join-Path $FfiDir 'include/azcontext.h'
+$TargetDir = if ($env:CARGO_TARGET_DIR) { $env:CARGO_TARGET_DIR } else { Join-Path $Root 'target' }
+
+function Write-Step([string]$Message) {
+    Write-Host "==> $Message" -ForegroundColor Cyan
+}
+
+function Get-WorkspaceVersion {
+    $line = Get-Content (Join-Path $Root 'Cargo.toml') | Where-Object { $_ -match '^version\s*=\s*"([^"]+)"' } |
+        Select-Object -First 1
+    if (-not $line) { throw 'Cargo.toml has no [workspace.package] version' }
+    $null = $line -match '"([^"]+)"'
+    $Matches[1]
+}
+
+function Invoke-Cbindgen([string]$OutputPath) {
+    Push-Location $FfiDir
+    try {
+        cbindgen --quiet --config cbindgen.toml --crate azcontext-ffi --output $OutputPath
+    } finally {
+        Pop-Location
+    }
+}
+
+function Invoke-Build {
+    $version = Get-WorkspaceVersion
+    Write-Step "cargo build --release (azcontext $version)"
+    cargo build --release --workspace --quiet
+    Write-Step 'cbindgen: crates/azcontext-ffi/include/azcontext.h'
+    Invoke-Cbindgen $Header
+
+    Write-Step 'dotnet build pwsh-module'
+    $csBin = Join-Path $Root 'pwsh-module/bin/Release'
+    dotnet build (Join-Path $Root 'pwsh-module/AzContext.csproj') --nologo --verbosity quiet -c Release `
+        "-p:Version=$version" -o $csBin | Out-Host
+
+    Write-Step "lay out $ModuleOut"
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $ModuleOut, (Join-Path $ModuleOut 'en-US'), (Join-Path $Out 'bin') -Force
+    Copy-Item (Join-Path $csBin 'AzContext.dll') $ModuleOut
+    Copy-Item (Join-Path $TargetDir 'release/libazcontext.so') $ModuleOut
+    foreach ($f in 'AzContext.format.ps1xml', 'AzContext.types.ps1xml') {
+        Copy-Item (Join-Path $Root "pwsh-module/$f") $ModuleOut
+    }
+    # The manifest is stamped with the workspace version: one version for every layer.
+    $manifest = Get-Content (Join-Path $Root 'pwsh-module/AzContext.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+    Set-Content -Path (Join-Path $ModuleOut 'AzContext.psd1') -Value $manifest -NoNewline
+    Copy-Item (Join-Path $TargetDir 'release/azctx') (Join-Path $Out 'bin/azctx')
+    # Help: text from pwsh-module/help, parameter metadata from the built cmdlets (a child pwsh, because
+    # a binary module cannot be unloaded from this one).
+    $pwsh = (Get-Process -Id $PID).Path
+    & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'pwsh-module/help/New-MamlHelp.ps1') `
+        -ModulePath (Join-Path $ModuleOut 'AzContext.psd1') -OutFile (Join-Path $ModuleOut 'en-US/AzContext.dll-Help.xml')
+    Write-Host "built $ModuleOut and $(Join-Path $Out 'bin/azctx')"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# test: each suite adds to one tally; the last line is "N passed, N failed".
+$script:Passed = 0
+$script:Failed = 0
+$script:FailedSuites = [System.Collections.Generic.List[string]]::new()
+
+function Add-Result([string]$Suite, [int]$Passed, [int]$Failed) {
+    $script:Passed += $Passed
+    $script:Failed += $Failed
+    if ($Failed -gt 0) { $script:FailedSuites.Add($Suite) }
+    $color = if ($Failed -gt 0) { 'Red' } else { 'Green' }
+    Write-Host ("--- {0}: {1} passed, {2} failed" -f $Suite, $Passed, $Failed) -ForegroundColor $color
+}
+
+# Runs one native command as a single check: passed when it exits 0.
+function Invoke-Check([string]$Suite, [scriptblock]$Command) {
+    Write-Step $Suite
+    $ok = $true
+    try {
+        & $Command | Out-Host
+        if ($LASTEXITCODE -and $LASTEXITCODE -ne 0) { $ok = $false }
+    } catch {
+        Write-Host $_ -ForegroundColor Red
+        $ok = $false
+    }
+    if ($ok) { Add-Result $Suite 1 0 } else { Add-Result $Suite 0 1 }
+}
+
+function Invoke-CargoTests {
+    Write-Step 'cargo test --workspace'
+    $log = Join-Path ([IO.Path]::GetTempPath()) "azctx-cargo-test-$PID.log"
+    $exit = 0
+    try {
+        & cargo test --workspace --all-targets 2>&1 | Tee-Object -FilePath $log | Out-Host
+    } catch {
+        $exit = 1
+    }
+    $passed = 0; $failed = 0
+    foreach ($m in (Select-String -Path $log -Pattern 'test result: \w+\. (\d+) passed; (\d+) failed')) {
+        $passed += [int]$m.Matches[0].Groups[1].Value
+        $failed += [int]$m.Matches[0].Groups[2].Value
+    }
+    Remove-Item $log -ErrorAction Ignore
+    # A build failure or crash shows as a failure even when no summary line could be printed.
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
+    Add-Result 'cargo test' $passed $failed
+}
+
+function Test-Header {
+    Invoke-Check 'header is up to date (cbindgen)' {
+        $fresh = Join-Path ([IO.Path]::GetTempPath()) "azcontext-$PID.h"
+        try {
+            Invoke-Cbindgen $fresh
+            $diff = & git --no-pager diff --no-index -- $Header $fresh
+            if ($LASTEXITCODE -ne 0) {
+                $diff | Out-Host
+                throw 'crates/azcontext-ffi/include/azcontext.h is stale: run ./build.sh build and commit it'
+            }
+        } finally {
+            Remove-Item $fresh -ErrorAction Ignore
+        }
+    }
+    $tmp = Join-Path ([IO.Path]::GetTempPath()) "azctx-hdr-$PID"
+    $null = New-Item -ItemType Directory $tmp -Force
+    Set-Content (Join-Path $tmp 'c.c') "#include `"azcontext.h`"`nint main(void) { return (int)azctx_abi_version() == AZCTX_ABI_VERSION ? 0 : 1; }`n"
+    Copy-Item (Join-Path $tmp 'c.c') (Join-Path $tmp 'cpp.cpp')
+    $inc = Split-Path $Header
+    Invoke-Check 'header compiles alone as C99 (-Wall -Wextra -Werror)' {
+        cc -std=c99 -pedantic -Wall -Wextra -Werror -I $inc -c (Join-Path $tmp 'c.c') -o (Join-Path $tmp 'c.o')
+    }
+    Invoke-Check 'header compiles alone as C++ (-Wall -Wextra -Werror)' {
+        c++ -std=c++17 -Wall -Wextra -Werror -I $inc -c (Join-Path $tmp 'cpp.cpp') -o (Join-Path $tmp 'cpp.o')
+    }
+    Remove-Item $tmp -Recurse -Force
+}
+
+function Test-Exports {
+    Invoke-Check 'libazcontext.so exports only azctx_ symbols' {
+        $lib = Join-Path $ModuleOut 'libazcontext.so'
+        $symbols = & nm -D --defined-only $lib | ForEach-Object { ($_ -split '\s+')[-1] } |
+            Where-Object { $_ -and $_ -notmatch '^_' }
+        $bad = @($symbols | Where-Object { $_ -notlike 'azctx_*' })
+        $good = @($symbols | Where-Object { $_ -like 'azctx_*' })
+        if ($bad.Count -gt 0) { throw "exports without the azctx_ prefix: $($bad -join ', ')" }
+        if ($good.Count -lt 5) { throw "expected the azctx_ exports, found $($good.Count)" }
+        "exports: $($good.Count) azctx_ functions"
+    }
+}
+
+function Test-Valgrind {
+    # The ABI test binary (Rust, calling the exports as C does) and the C program, under memcheck.
+    Write-Step 'ABI tests under valgrind memcheck'
+    $json = & cargo test -p azcontext-ffi --features test-hooks --test abi --no-run --message-format=json 2>$null
+    $exe = $json | ForEach-Object { try { $_ | ConvertFrom-Json } catch { $null } } |
+        Where-Object { $_ -and $_.PSObject.Properties['executable'] -and $_.executable -and $_.target.name -eq 'abi' } |
+        Select-Object -Last 1 -ExpandProperty executable
+    if (-not $exe) { Add-Result 'valgrind: abi tests' 0 1; return }
+    Invoke-Check 'valgrind: Rust ABI tests (0 leaks, 0 errors)' {
+        # One test thread, so valgrind's serialization doesn't hide ordering; leak-check full.
+        valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible `
+            --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes $exe --test-threads=2
+    }
+    $cTest = Join-Path $Root 'crates/azcontext-ffi/ctest/test.c'
+    $bin = Join-Path ([IO.Path]::GetTempPath()) "azctx-ctest-$PID"
+    Invoke-Check 'valgrind: C program against the header (0 leaks, 0 errors)' {
+        cc -std=c99 -Wall -Wextra -Werror -I (Split-Path $Header) $cTest -L $ModuleOut -lazcontext -lpthread `
+            "-Wl,-rpath,$ModuleOut" -o $bin
+        valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible `
+            --errors-for-leak-kinds=definite,indirect,possible $bin
+    }
+    Remove-Item $bin -ErrorAction Ignore
+}
+
+function Invoke-Pester {
+    Write-Step 'Pester (fresh pwsh, imports out/AzContext)'
+    $resultFile = Join-Path ([IO.Path]::GetTempPath()) "azctx-pester-$PID.json"
+    $runner = Join-Path $Root 'Pester/Invoke-Tests.ps1'
+    $pwsh = (Get-Process -Id $PID).Path
+    try {
+        & $pwsh -NoProfile -NonInteractive -File $runner -ResultPath $resultFile | Out-Host
+    } catch {
+        Write-Host $_ -ForegroundColor Red
+    }
+    if (Test-Path $resultFile) {
+        $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+        Remove-Item $resultFile
+        Add-Result 'Pester' $r.Passed ($r.Failed + $r.Errors)
+    } else {
+        Add-Result 'Pester' 0 1
+    }
+}
+
+function Invoke-CrossProcessTests {
+    $script = Join-Path $Root 'tests/run.ps1'
+    if (-not (Test-Path $script)) { return }
+    Write-Step 'cross-process tests (tests/run.ps1)'
+    $resultFile = Join-Path ([IO.Path]::GetTempPath()) "azctx-xproc-$PID.json"
+    try { & $script -ResultPath $resultFile | Out-Host } catch { Write-Host $_ -ForegroundColor Red }
+    if (Test-Path $resultFile) {
+        $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+        Remove-Item $resultFile
+        Add-Result 'cross-process tests' $r.Passed $r.Failed
+    } else {
+        Add-Result 'cross-process tests' 0 1
+    }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Invoke-Check 'cargo fmt --check' { cargo fmt --all -- --check }
+    Invoke-Check 'cargo clippy -D warnings' { cargo clippy --workspace --all-targets --quiet -- -D warnings }
+    Invoke-CargoTests
+    Test-Header
+    Test-Exports
+    Test-Valgrind
+    Invoke-CrossProcessTests
+    Invoke-Pester
+    if ($script:FailedSuites.Count -gt 0) {
+        Write-Host "failed suites: $($script:FailedSuites -join ', ')" -ForegroundColor Red
+    }
+    # The last line, over all suites together.
+    Write-Host "$($script:Passed) passed, $($script:Failed) failed"
+    if ($script:Failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $store = Join-Path ([IO.Path]::GetTempPath()) "azcontext-demo-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $null = New-Item -ItemType Directory $store
+    Write-Step "demo in a fresh pwsh; AZCONTEXT_DIR=$store (your ~/.Azure is never touched)"
+    $env:AZCONTEXT_DIR = $store
+    $env:PSModulePath = $Out + [IO.Path]::PathSeparator + $env:PSModulePath
+    try {
+        & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $Root 'demo.ps1')
+    } finally {
+        Remove-Item $store -Recurse -Force -ErrorAction Ignore
+    }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & (Join-Path $Root 'bench/run.ps1')
+}
+
+function Invoke-Pwsh([object[]]$Arguments) {
+    $env:PSModulePath = $Out + [IO.Path]::PathSeparator + $env:PSModulePath
+    & (Get-Process -Id $PID).Path @Arguments
+    exit $LASTEXITCODE
+}
+
+$task = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
+$rest = if ($args.Count -gt 1) { $args[1..($args.Count - 1)] } else { @() }
+$PSNativeCommandUseErrorActionPreference = $true
+switch ($task) {
+    'build' { Invoke-Build }
+    'test' { Invoke-Test }
+    'demo' { Invoke-Demo }
+    'bench' { Invoke-Bench }
+    'pwsh' { $PSNativeCommandUseErrorActionPreference = $false; Invoke-Pwsh $rest }
+    default { Write-Error "unknown task '$task': use build, test, demo, bench or pwsh"; exit 2 }
+}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# The POSIX entry of AzContext's build: installs only what is missing, then runs build.ps1 in pwsh.
+#
+#   ./build.sh build | test | demo | bench | pwsh ARGS...
+#
+# What it may install, each only when missing, into git-ignored folders of this checkout:
+#   - pwsh 7.6.9 (NuGet tool package 'PowerShell') into .tools/pwsh, unless a pwsh 7.4+ is on PATH;
+#   - Pester 5.7.1 (NuGet package 'Pester') into .tools/nuget;
+#   - only when crates.io cannot be reached: Debian's librust-*-dev crates and cbindgen (apt-get), and
+#     .cargo/config.toml pointing cargo at them. A user who reaches crates.io is never touched by that:
+#     cbindgen then comes from `cargo install` into .tools/cargo.
+#   - valgrind and a C/C++ compiler for the ABI tests (apt-get), when missing.
+# A second run installs nothing.
+set -eu
+
+root=$(cd "$(dirname "$0")" && pwd)
+tools="$root/.tools"
+PWSH_VERSION=7.6.9
+PESTER_VERSION=5.7.1
+CBINDGEN_VERSION=0.24.3
+# Debian bookworm package names of every crate the workspace uses (and cbindgen).
+DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
+librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev"
+
+say() { printf 'build.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+apt_install() {
+    # $@: Debian packages; installs those not installed yet.
+    missing=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    command -v apt-get >/dev/null 2>&1 || die "missing packages:$missing (and no apt-get to install them)"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    say "installing Debian packages:$missing"
+    if [ ! -f "$tools/.apt-updated" ]; then
+        $sudo apt-get update -qq >/dev/null
+        mkdir -p "$tools" && : >"$tools/.apt-updated"
+    fi
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+}
+
+command -v cargo >/dev/null 2>&1 || die "cargo is required (https://rustup.rs)"
+command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (8.0 or later) is required"
+mkdir -p "$tools"
+
+# --- Rust crates: crates.io, or Debian's copies when crates.io cannot be reached -------------------
+if [ -f "$root/.cargo/config.toml" ]; then
+    : # set up by an earlier run: this machine has no crates.io
+elif timeout 5 getent hosts index.crates.io >/dev/null 2>&1; then
+    : # crates.io is reachable: cargo fetches as usual
+else
+    say "crates.io is not reachable: using Debian's librust-*-dev crates"
+    # shellcheck disable=SC2086
+    apt_install $DEBIAN_CRATES cbindgen
+    mkdir -p "$root/.cargo"
+    cat >"$root/.cargo/config.toml" <<'EOF'
+# Written by build.sh because crates.io was not reachable: Debian's librust-*-dev crates instead.
+[source.crates-io]
+replace-with = "debian"
+
+[source.debian]
+directory = "/usr/share/cargo/registry"
+
+[net]
+offline = true
+EOF
+fi
+
+# --- cbindgen (generates and checks the C header) --------------------------------------------------
+if ! command -v cbindgen >/dev/null 2>&1 && [ ! -x "$tools/cargo/bin/cbindgen" ]; then
+    if [ -f "$root/.cargo/config.toml" ]; then
+        apt_install cbindgen
+    else
+        say "installing cbindgen $CBINDGEN_VERSION into .tools/cargo"
+        cargo install --quiet --locked --root "$tools/cargo" cbindgen --version "$CBINDGEN_VERSION"
+    fi
+fi
+
+# --- valgrind and a C/C++ compiler (ABI tests) -----------------------------------------------------
+command -v valgrind >/dev/null 2>&1 || apt_install valgrind
+command -v cc >/dev/null 2>&1 || apt_install gcc
+command -v c++ >/dev/null 2>&1 || apt_install g++
+
+# --- pwsh: a 7.4+ on PATH, else the project's own --------------------------------------------------
+pwsh=""
+if command -v pwsh >/dev/null 2>&1; then
+    v=$(pwsh -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null || true)
+    case "$v" in
+        7.[4-9]* | 7.[1-9][0-9]* | [89].* | [1-9][0-9].*) pwsh=$(command -v pwsh) ;;
+    esac
+fi
+if [ -z "$pwsh" ]; then
+    pwsh="$tools/pwsh/pwsh"
+    if [ ! -x "$pwsh" ]; then
+        say "installing pwsh $PWSH_VERSION into .tools/pwsh"
+        dotnet tool install --tool-path "$tools/pwsh" PowerShell --version "$PWSH_VERSION" >/dev/null
+    fi
+fi
+
+# --- Pester 5.7.1 ----------------------------------------------------------------------------------
+pester="$tools/nuget/pester/$PESTER_VERSION/tools/Pester.psd1"
+if [ ! -f "$pester" ]; then
+    say "fetching Pester $PESTER_VERSION into .tools/nuget"
+    fetch="$tools/pester-fetch"
+    mkdir -p "$fetch"
+    cat >"$fetch/fetch.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Pester" Version="[$PESTER_VERSION]" /></ItemGroup>
+</Project>
+EOF
+    dotnet restore "$fetch/fetch.csproj" --packages "$tools/nuget" >/dev/null
+    [ -f "$pester" ] || die "Pester was downloaded but $pester is missing"
+fi
+
+export AZCONTEXT_PESTER="$pester"
+export PATH="$tools/cargo/bin:$PATH"
+exec "$pwsh" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "$root/build.ps1" "$@"

@@ -1,0 +1,32 @@
+# Help text for every AzContext cmdlet. New-MamlHelp.ps1 turns it, with the cmdlets' own parameter
+# metadata, into en-US/AzContext.dll-Help.xml. Every exported cmdlet and every parameter needs an entry
+# (the build fails otherwise, and the module meta-test checks the result).
+@{
+    'Get-AzContext' = @{
+        Synopsis = 'Gets the current Azure context, a stored context by name, or every stored context.'
+        Description = 'Get-AzContext writes the current (default) context: the account, subscription, tenant and environment that Azure cmdlets use. With -Name it writes the stored context of that name (names match ignoring case; an unknown name writes nothing). With -ListAvailable it writes every stored context, sorted by tenant and then subscription name. Contexts are read from the store in ~/.Azure (or $env:AZCONTEXT_DIR); a change made by another process is seen at once.'
+        Parameters = @{
+            Name = 'The name of a stored context. Press Tab to complete stored names.'
+            ListAvailable = 'Writes every stored context instead of the current one.'
+            RefreshContextFromTokenCache = 'Az refreshes contexts from the token cache, which needs the network. AzContext does not sign in yet: it warns and lists the stored contexts.'
+            DefaultProfile = 'A context or profile to use instead of the stored ones (aliases -AzContext, -AzureRmContext, -AzureCredential). Nothing is read from or written to disk.'
+        }
+        Examples = @(
+            @{ Code = 'Get-AzContext'; Remarks = 'Shows the current context.' }
+            @{ Code = 'Get-AzContext -ListAvailable'; Remarks = 'Lists every stored context.' }
+            @{ Code = '$context = Get-AzContext -Name "mycontext"'; Remarks = 'Gets one context by name.' }
+        )
+    }
+    'Get-AzContextAutosaveSetting' = @{
+        Synopsis = 'Shows whether contexts are saved for later sessions, and where.'
+        Description = 'Get-AzContextAutosaveSetting writes the autosave settings. Without -Scope (or with -Scope Process) it shows this session''s mode, after the AzContextAutoSave environment variable; in Process mode every path reads "None". With -Scope CurrentUser it shows the settings file of the store, with the paths in use.'
+        Parameters = @{
+            Scope = 'Process (this session) or CurrentUser (the settings file).'
+            DefaultProfile = 'A context or profile to use instead of the stored ones (aliases -AzContext, -AzureRmContext, -AzureCredential).'
+        }
+        Examples = @(
+            @{ Code = 'Get-AzContextAutosaveSetting'; Remarks = 'Shows whether this session saves its contexts.' }
+            @{ Code = 'Get-AzContextAutosaveSetting -Scope CurrentUser'; Remarks = 'Shows the user''s settings file.' }
+        )
+    }
+}

@@ -1,0 +1,68 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Writes the module's MAML help (en-US/AzContext.dll-Help.xml) from help text in AzContext.help.psd1 and
+    the parameter metadata of the built cmdlets (types, positions, pipeline binding, sets), so the two can
+    never disagree. platyPS is not available here; this is its small, sufficient subset.
+#>
+param(
+    [Parameter(Mandatory)][string]$ModulePath,
+    [Parameter(Mandatory)][string]$OutFile
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$text = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'AzContext.help.psd1')
+$module = Import-Module $ModulePath -PassThru -Force
+$common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+
+function Esc([string]$s) { [System.Security.SecurityElement]::Escape($s) }
+function Para([string]$s) {
+    ($s -split "`n`n" | ForEach-Object { "<maml:para>$(Esc $_.Trim())</maml:para>" }) -join ''
+}
+
+$sb = [System.Text.StringBuilder]::new()
+$null = $sb.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
+$null = $sb.AppendLine('<helpItems schema="maml" xmlns="http://msh">')
+foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
+    $h = $text[$cmd.Name]
+    if (-not $h) { throw "AzContext.help.psd1 has no entry for $($cmd.Name)" }
+    $verb, $noun = $cmd.Name -split '-', 2
+    $null = $sb.AppendLine('<command:command xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10">')
+    $null = $sb.AppendLine("<command:details><command:name>$($cmd.Name)</command:name><maml:description>$(Para $h.Synopsis)</maml:description><command:verb>$verb</command:verb><command:noun>$noun</command:noun></command:details>")
+    $null = $sb.AppendLine("<maml:description>$(Para $h.Description)</maml:description>")
+    $params = $cmd.Parameters.Values | Where-Object { $_.Name -notin $common }
+    $null = $sb.AppendLine('<command:syntax>')
+    foreach ($set in $cmd.ParameterSets) {
+        $null = $sb.AppendLine("<command:syntaxItem><maml:name>$($cmd.Name)</maml:name>")
+        foreach ($p in ($set.Parameters | Where-Object { $_.Name -notin $common })) {
+            $pos = if ($p.Position -ge 0) { $p.Position } else { 'named' }
+            $null = $sb.AppendLine("<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" position=`"$pos`"><maml:name>$($p.Name)</maml:name><command:parameterValue required=`"true`">$(Esc $p.ParameterType.Name)</command:parameterValue></command:parameter>")
+        }
+        $null = $sb.AppendLine('</command:syntaxItem>')
+    }
+    $null = $sb.AppendLine('</command:syntax><command:parameters>')
+    foreach ($p in $params) {
+        $desc = $h.Parameters[$p.Name]
+        if (-not $desc) { throw "AzContext.help.psd1: $($cmd.Name) has no text for -$($p.Name)" }
+        $attrs = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
+        $required = [bool]($attrs | Where-Object Mandatory)
+        $positions = @($attrs | Where-Object { $_.Position -ge 0 } | ForEach-Object Position)
+        $pos = if ($positions) { $positions[0] } else { 'named' }
+        $pipe = @()
+        if ($attrs | Where-Object ValueFromPipeline) { $pipe += 'ByValue' }
+        if ($attrs | Where-Object ValueFromPipelineByPropertyName) { $pipe += 'ByPropertyName' }
+        $pipeText = if ($pipe) { "true ($($pipe -join ', '))" } else { 'false' }
+        $aliases = if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'None' }
+        $null = $sb.AppendLine("<command:parameter required=`"$($required.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$pipeText`" position=`"$pos`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Para $desc)</maml:description><command:parameterValue required=`"true`">$(Esc $p.ParameterType.Name)</command:parameterValue><dev:type><maml:name>$(Esc $p.ParameterType.FullName)</maml:name></dev:type></command:parameter>")
+    }
+    $null = $sb.AppendLine('</command:parameters><command:examples>')
+    $i = 0
+    foreach ($ex in $h.Examples) {
+        $i++
+        $null = $sb.AppendLine("<command:example><maml:title>-------------------------- Example $i --------------------------</maml:title><dev:code>$(Esc $ex.Code)</dev:code><dev:remarks>$(Para $ex.Remarks)</dev:remarks></command:example>")
+    }
+    $null = $sb.AppendLine('</command:examples></command:command>')
+}
+$null = $sb.AppendLine('</helpItems>')
+Set-Content -Path $OutFile -Value $sb.ToString() -Encoding utf8NoBOM

@@ -1,0 +1,91 @@
+using System;
+using System.Management.Automation;
+using AzContext.Native;
+using Microsoft.Azure.Commands.Profile.Common;
+using Microsoft.Azure.Commands.Profile.Models.Core;
+
+namespace AzContext.Commands;
+
+/// <summary>
+/// The base of every AzContext cmdlet: -DefaultProfile (aliases AzContext, AzureRmContext,
+/// AzureCredential) and the helpers that call the native library and turn its failures into errors.
+/// </summary>
+public abstract class AzContextCmdlet : PSCmdlet, IDisposable
+{
+    private SessionHandle? _detached;
+
+    /// <summary>
+    /// The context or profile to act on instead of the session's (a PSAzureContext, a PSAzureProfile, or
+    /// their deserialized copies). A cmdlet given one changes only that copy and never writes to disk.
+    /// </summary>
+    [Parameter(Mandatory = false)]
+    [Alias("AzContext", "AzureRmContext", "AzureCredential")]
+    public object? DefaultProfile { get; set; }
+
+    /// <summary>True when -DefaultProfile is bound: the call is Process-scoped and touches no file.</summary>
+    protected bool UsesDefaultProfile => MyInvocation.BoundParameters.ContainsKey(nameof(DefaultProfile));
+
+    /// <summary>The native session to use: a detached copy of -DefaultProfile, else the process's session.</summary>
+    internal SessionHandle Session
+    {
+        get
+        {
+            if (!UsesDefaultProfile)
+            {
+                return Store.Session;
+            }
+            if (_detached is null)
+            {
+                string json = PSAzureProfile.ProfileJsonFromObject(DefaultProfile) ?? throw new PSArgumentException(
+                    "-DefaultProfile must be a context or profile, such as the output of Get-AzContext or Connect-AzAccount.", nameof(DefaultProfile));
+                WriteDebug("Turning Autosave off because an AzureRmContext was passed as a parameter.");
+                _detached = Store.Detached(json);
+            }
+            return _detached;
+        }
+    }
+
+    /// <summary>The -Scope value as the library takes it (Default when not bound).</summary>
+    internal static AzctxScope ToNative(ContextModificationScope? scope) => scope switch
+    {
+        ContextModificationScope.Process => AzctxScope.Process,
+        ContextModificationScope.CurrentUser => AzctxScope.CurrentUser,
+        _ => AzctxScope.Default,
+    };
+
+    /// <summary>
+    /// Runs a native call; a failure ends the command with the mapped ErrorRecord.
+    /// </summary>
+    internal T Native<T>(Func<T> call, string? errorIdOverride = null)
+    {
+        try
+        {
+            return call();
+        }
+        catch (NativeException e)
+        {
+            ThrowTerminatingError(ErrorMap.ToErrorRecord(e, errorIdOverride));
+            throw; // unreachable: ThrowTerminatingError always throws
+        }
+    }
+
+    /// <summary>Runs a native call; a failure is written as a non-terminating error and null returned.</summary>
+    internal T? NativeOrWriteError<T>(Func<T> call, string? errorIdOverride = null) where T : class
+    {
+        try
+        {
+            return call();
+        }
+        catch (NativeException e)
+        {
+            WriteError(ErrorMap.ToErrorRecord(e, errorIdOverride));
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        _detached?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using AzContext.Completers;
+using AzContext.Models;
+using AzContext.Native;
+using Microsoft.Azure.Commands.Profile.Models.Core;
+
+namespace AzContext.Commands;
+
+/// <summary>
+/// Get-AzContext: the current context, one by name, or every stored context (-ListAvailable).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "AzContext", DefaultParameterSetName = GetSingleContext)]
+[OutputType(typeof(PSAzureContext))]
+public sealed class GetAzContextCommand : AzContextCmdlet
+{
+    private const string GetSingleContext = "GetSingleContext";
+    private const string ListAllContexts = "ListAllContexts";
+
+    /// <summary>The name of a stored context. An unknown name gives no output and no error, as in Az.</summary>
+    [Parameter(Position = 0, ParameterSetName = GetSingleContext)]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string? Name { get; set; }
+
+    /// <summary>Lists every stored context, sorted by tenant, then subscription name.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ListAllContexts)]
+    public SwitchParameter ListAvailable { get; set; }
+
+    /// <summary>Refreshes contexts from the token cache: needs the network, not available offline.</summary>
+    [Parameter(ParameterSetName = ListAllContexts)]
+    public SwitchParameter RefreshContextFromTokenCache { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        SessionHandle s = Session;
+        string? dir = Store.Dir, autosave = Store.Autosave;
+        if (ListAvailable)
+        {
+            if (RefreshContextFromTokenCache)
+            {
+                WriteWarning("-RefreshContextFromTokenCache needs to sign in to Azure, which AzContext does not do yet; listing the stored contexts.");
+            }
+            string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_list(s, dir, autosave, out j)));
+            if (Json.Parse(json) is JsonArray list)
+            {
+                foreach (JsonNode? item in list)
+                {
+                    if (item is JsonObject o) WriteObject(new PSAzureContext(o));
+                }
+            }
+            return;
+        }
+
+        string? name = NativeCall.Arg(Name, nameof(Name));
+        string text = name is null
+            ? Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_current(s, dir, autosave, out j)))
+            : Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_get(s, dir, autosave, name, out j), name));
+        if (PSAzureContext.FromJson(text) is PSAzureContext ctx)
+        {
+            WriteObject(ctx);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using AzContext.Models;
+
+namespace Microsoft.Azure.Commands.Profile.Models.Core;
+
+/// <summary>The token cache reference of a context. The cache blob itself is never shown.</summary>
+public sealed class AzureTokenCache
+{
+    internal AzureTokenCache(string? cacheData) => CacheData = cacheData;
+
+    /// <summary>Base64 of the cache blob, or null (autosaved contexts never carry one).</summary>
+    internal string? CacheData { get; }
+
+    public bool HasData => !string.IsNullOrEmpty(CacheData);
+
+    public override string ToString() => HasData ? "AzureTokenCache (data held)" : "AzureTokenCache (empty)";
+}
+
+/// <summary>A context: account, subscription, tenant and environment (Az's PSAzureContext).</summary>
+public sealed class PSAzureContext
+{
+    private readonly JsonObject _raw;
+
+    public PSAzureContext() : this(new JsonObject()) { }
+
+    internal PSAzureContext(JsonObject raw)
+    {
+        _raw = raw;
+        Name = Json.Str(raw, "Name");
+        Account = Json.Obj(raw, "Account") is JsonObject a ? new PSAzureRmAccount(a) : null;
+        Tenant = Json.Obj(raw, "Tenant") is JsonObject t ? new PSAzureTenant(t) : null;
+        Subscription = Json.Obj(raw, "Subscription") is JsonObject s ? new PSAzureSubscription(s) : null;
+        Environment = Json.Obj(raw, "Environment") is JsonObject e ? new PSAzureEnvironment(e) : null;
+        VersionProfile = Json.Str(raw, "VersionProfile");
+        TokenCache = new AzureTokenCache(Json.Str(Json.Obj(raw, "TokenCache"), "CacheData"));
+        ExtendedProperties = Json.Map(raw, "ExtendedProperties");
+    }
+
+    internal static PSAzureContext? FromJson(string json) => Json.Parse(json) is JsonObject o ? new PSAzureContext(o) : null;
+
+    /// <summary>The context's key in the profile (null on objects built by hand).</summary>
+    public string? Name { get; set; }
+
+    public PSAzureRmAccount? Account { get; set; }
+
+    public PSAzureEnvironment? Environment { get; set; }
+
+    public PSAzureSubscription? Subscription { get; set; }
+
+    public PSAzureTenant? Tenant { get; set; }
+
+    public AzureTokenCache TokenCache { get; }
+
+    public string? VersionProfile { get; set; }
+
+    public IDictionary<string, string> ExtendedProperties { get; }
+
+    public override string ToString() => Name ?? string.Empty;
+
+    /// <summary>The context as Az JSON (with "Name"), for the native library.</summary>
+    internal JsonObject ToJson()
+    {
+        JsonObject o = Json.CloneObj(_raw);
+        Json.Set(o, "Name", Name);
+        Json.Set(o, "Account", Account?.ToJson());
+        Json.Set(o, "Tenant", Tenant?.ToJson());
+        Json.Set(o, "Subscription", Subscription?.ToJson());
+        Json.Set(o, "Environment", Environment?.ToJson());
+        Json.Set(o, "VersionProfile", VersionProfile);
+        Json.Set(o, "ExtendedProperties", Json.MapToJson(ExtendedProperties));
+        return o;
+    }
+
+    internal string ToJsonString() => ToJson().ToJsonString();
+
+    /// <summary>
+    /// A context from a live object or from its deserialized copy (CLIXML, from jobs and remoting): an
+    /// object with Account and Tenant properties.
+    /// </summary>
+    internal static PSAzureContext? FromObject(object? value)
+    {
+        if (value is null) return null;
+        PSObject p = PSObject.AsPSObject(value);
+        if (p.BaseObject is PSAzureContext c) return c;
+        if (p.Properties["Account"] is null && p.Properties["Tenant"] is null) return null;
+        var ctx = new PSAzureContext(new JsonObject
+        {
+            ["Name"] = Json.PropStr(p, "Name"),
+            ["ExtendedProperties"] = Json.PropMap(p, "ExtendedProperties"),
+            ["VersionProfile"] = Json.PropStr(p, "VersionProfile"),
+        })
+        {
+            Account = PSAzureRmAccount.FromPSObject(Json.PropObj(p, "Account")),
+            Tenant = PSAzureTenant.FromPSObject(Json.PropObj(p, "Tenant")),
+            Subscription = PSAzureSubscription.FromPSObject(Json.PropObj(p, "Subscription")),
+            Environment = PSAzureEnvironment.FromPSObject(Json.PropObj(p, "Environment")),
+        };
+        return ctx;
+    }
+}
+
+/// <summary>A profile: the default context and the environments (Az's PSAzureProfile).</summary>
+public sealed class PSAzureProfile
+{
+    internal PSAzureProfile(JsonObject raw)
+    {
+        Raw = raw;
+        Context = Json.Obj(raw, "Context") is JsonObject c ? new PSAzureContext(c) : null;
+        var envs = new Dictionary<string, PSAzureEnvironment>(StringComparer.OrdinalIgnoreCase);
+        if (Json.Obj(raw, "Environments") is JsonObject e)
+        {
+            foreach (KeyValuePair<string, JsonNode?> kv in e)
+            {
+                if (kv.Value is JsonObject env) envs[kv.Key] = new PSAzureEnvironment(env);
+            }
+        }
+        Environments = envs;
+    }
+
+    internal static PSAzureProfile? FromJson(string json) => Json.Parse(json) is JsonObject o ? new PSAzureProfile(o) : null;
+
+    /// <summary>The profile as the library returned it: {"Context", "Environments", "Profile"}.</summary>
+    internal JsonObject Raw { get; }
+
+    public IDictionary<string, PSAzureEnvironment> Environments { get; }
+
+    public PSAzureContext? Context { get; set; }
+
+    public override string ToString() => Context?.ToString() ?? string.Empty;
+
+    /// <summary>The Az profile JSON (AzureRmContext.json's shape) this object stands for.</summary>
+    internal string ToProfileJson() => Json.Obj(Raw, "Profile")?.ToJsonString() ?? Raw.ToJsonString();
+
+    /// <summary>
+    /// The Az profile JSON of a profile or a context, live or deserialized: an object with a Context
+    /// property is a profile; one with Account and Tenant is a context (Az's AzureContextConverter rule).
+    /// </summary>
+    internal static string? ProfileJsonFromObject(object? value)
+    {
+        if (value is null) return null;
+        PSObject p = PSObject.AsPSObject(value);
+        if (p.BaseObject is PSAzureProfile live) return live.ToProfileJson();
+        if (p.BaseObject is PSAzureContext ctx) return ctx.ToJsonString();
+        if (p.Properties["Context"] is not null)
+        {
+            // A deserialized profile: its default context is what crosses (the other contexts were not
+            // serialized by Az either).
+            return PSAzureContext.FromObject(p.Properties["Context"].Value)?.ToJsonString();
+        }
+        return PSAzureContext.FromObject(p)?.ToJsonString();
+    }
+}

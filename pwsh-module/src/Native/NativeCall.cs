@@ -1,0 +1,77 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace AzContext.Native;
+
+/// <summary>A native call that returns JSON through its last argument.</summary>
+internal delegate AzctxStatus JsonCall(out nint json);
+
+/// <summary>A failed native call: its status and the library's message.</summary>
+internal sealed class NativeException : Exception
+{
+    internal NativeException(AzctxStatus status, string message, object? target) : base(message)
+    {
+        Status = status;
+        Target = target;
+    }
+
+    internal AzctxStatus Status { get; }
+
+    /// <summary>What the error is about (a context name or a path), for ErrorRecord.TargetObject.</summary>
+    internal object? Target { get; }
+}
+
+/// <summary>
+/// Calls into libazcontext: status checks, the last-error message read right after the failing call,
+/// and the copy-then-free of every returned string.
+/// </summary>
+internal static class NativeCall
+{
+    /// <summary>Calls <paramref name="call"/> and returns its JSON, or throws <see cref="NativeException"/>.</summary>
+    internal static string Json(JsonCall call, object? target = null)
+    {
+        AzctxStatus status = call(out nint json);
+        Check(status, target);
+        return TakeString(json);
+    }
+
+    /// <summary>Throws <see cref="NativeException"/> unless <paramref name="status"/> is Ok.</summary>
+    internal static void Check(AzctxStatus status, object? target = null)
+    {
+        if (status == AzctxStatus.Ok)
+        {
+            return;
+        }
+        // Read the message at once, on this thread: the next azctx_ call clears it.
+        string message = TakeString(NativeMethods.azctx_last_error_message()) ?? $"libazcontext failed with status {(uint)status}";
+        throw new NativeException(status, message, target);
+    }
+
+    private static string TakeString(nint ptr)
+    {
+        if (ptr == 0)
+        {
+            return null!;
+        }
+        try
+        {
+            return Marshal.PtrToStringUTF8(ptr)!;
+        }
+        finally
+        {
+            NativeMethods.azctx_string_free(ptr);
+        }
+    }
+
+    /// <summary>
+    /// Refuses strings that cannot cross as NUL-terminated UTF-8: a U+0000 would silently cut them short.
+    /// </summary>
+    internal static string? Arg(string? value, string parameterName)
+    {
+        if (value is not null && value.Contains('\0'))
+        {
+            throw new NativeException(AzctxStatus.InvalidArgument, $"The value of '{parameterName}' contains a NUL character (U+0000), which a name or path cannot hold.", value.Replace("\0", "\\0"));
+        }
+        return value;
+    }
+}
