@@ -137,10 +137,11 @@ fn temp_path_for(path: &Path) -> PathBuf {
     }
 }
 
-/// Creates a new 0600 temporary file next to `path`, writes `bytes` and fsyncs it.
-fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+/// Creates a new 0600 temporary file next to `path`, writes `bytes` and fsyncs it; the handle stays
+/// open so the caller can stamp the file after renaming it.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<(PathBuf, File)> {
     let tmp = temp_path_for(path);
-    let result = (|| -> io::Result<()> {
+    let result = (|| -> io::Result<File> {
         let mut f = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -149,13 +150,34 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         // The umask can only remove bits from 0600, but be explicit anyway.
         f.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
         f.write_all(bytes)?;
-        f.sync_all()
+        f.sync_all()?;
+        Ok(f)
     })();
     match result {
-        Ok(()) => Ok(tmp),
+        Ok(f) => Ok((tmp, f)),
         Err(e) => {
             let _ = fs::remove_file(&tmp);
             Err(Error::io("writing", path, e))
+        }
+    }
+}
+
+/// Removes temporary files of `path` left by writers that died mid-write. Call it only while holding
+/// the lock on `path`: then no live writer has a temporary file for it.
+pub fn sweep_temp_files(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(e.path());
+            }
         }
     }
 }
@@ -174,18 +196,28 @@ pub fn sync_parent(path: &Path) -> Result<()> {
 /// Replaces (or creates) `path` with `bytes` atomically: temp file in the same directory, fsync,
 /// rename, fsync of the directory. The result is mode 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = write_temp(path, bytes)?;
+    write_atomic_stamped(path, bytes).map(|_| ())
+}
+
+/// [`write_atomic`], returning the stamp of the file written (taken from its handle after the rename,
+/// so it is exactly that version even if another writer replaces it right after).
+pub fn write_atomic_stamped(path: &Path, bytes: &[u8]) -> Result<FileStamp> {
+    let (tmp, file) = write_temp(path, bytes)?;
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
         return Err(Error::io("replacing", path, e));
     }
-    sync_parent(path)
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::io("reading the attributes of", path, e))?;
+    sync_parent(path)?;
+    Ok(FileStamp::of(&meta))
 }
 
 /// Creates `path` with `bytes` only if nothing exists there (atomically: the file appears complete or
 /// not at all). Returns `false`, writing nothing, when the path already exists.
 pub fn create_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
-    let tmp = write_temp(path, bytes)?;
+    let (tmp, _file) = write_temp(path, bytes)?;
     let linked = fs::hard_link(&tmp, path);
     let _ = fs::remove_file(&tmp);
     match linked {
@@ -237,8 +269,15 @@ impl LockedFile {
         if current == bytes {
             return Ok(false);
         }
-        write_atomic(&self.path, bytes)?;
+        self.write(bytes)?;
         Ok(true)
+    }
+
+    /// Replaces the file's content atomically with `bytes` (no comparison), sweeping temporary files
+    /// of writers that died mid-write first. Returns the stamp of the new file.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<FileStamp> {
+        sweep_temp_files(&self.path);
+        write_atomic_stamped(&self.path, bytes)
     }
 }
 

@@ -141,6 +141,17 @@ impl ContextSettings {
             .and_then(Value::as_str)
     }
 
+    /// The `Settings` map's string entries (e.g. `InstallationId`), in file order.
+    pub fn settings_map(&self) -> Vec<(String, String)> {
+        match self.doc.get("Settings") {
+            Some(Value::Object(o)) => o
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.to_owned(), s.to_owned())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Resolves the files in use. Null, missing or empty members fall back to the defaults; a relative
     /// `ContextDirectory` is taken relative to the store directory.
     pub fn paths(&self, store_dir: &Path) -> StorePaths {
