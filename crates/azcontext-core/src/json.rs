@@ -936,6 +936,15 @@ impl Writer {
     pub fn bool(&mut self, b: bool) {
         self.out.push_str(if b { "true" } else { "false" });
     }
+    /// Writes an object value.
+    pub fn value_object(&mut self, o: &Object) {
+        self.begin_object();
+        for (k, v) in o.iter() {
+            self.member(k);
+            self.value(v);
+        }
+        self.end_object();
+    }
     /// Writes a whole value.
     pub fn value(&mut self, v: &Value) {
         match v {
@@ -951,14 +960,7 @@ impl Writer {
                 }
                 self.end_array();
             }
-            Value::Object(o) => {
-                self.begin_object();
-                for (k, v) in o.iter() {
-                    self.member(k);
-                    self.value(v);
-                }
-                self.end_object();
-            }
+            Value::Object(o) => self.value_object(o),
         }
     }
 }
