@@ -6,6 +6,7 @@
 //! No `unsafe` anywhere in this crate; the C ABI lives in `azcontext-ffi`.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod error;
 pub mod fsio;
 pub mod json;
