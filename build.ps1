@@ -21,6 +21,10 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'AzContext'
 $FfiDir = Join-Path $Root 'crates/azcontext-ffi'
 $Header = Join-Path $FfiDir 'include/azcontext.h'
+# The pwsh that runs this script (build.sh exports it: a dotnet-tool pwsh runs as `dotnet pwsh.dll`, so
+# the process path is no use), for the child sessions of help, tests and demo.
+$Pwsh = if ($env:AZCONTEXT_PWSH) { $env:AZCONTEXT_PWSH } else { Join-Path $PSHOME 'pwsh' }
+$env:AZCONTEXT_PWSH = $Pwsh
 $TargetDir = if ($env:CARGO_TARGET_DIR) { $env:CARGO_TARGET_DIR } else { Join-Path $Root 'target' }
 
 function Write-Step([string]$Message) {
@@ -71,8 +75,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $TargetDir 'release/azctx') (Join-Path $Out 'bin/azctx')
     # Help: text from pwsh-module/help, parameter metadata from the built cmdlets (a child pwsh, because
     # a binary module cannot be unloaded from this one).
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'pwsh-module/help/New-MamlHelp.ps1') `
+    & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'pwsh-module/help/New-MamlHelp.ps1') `
         -ModulePath (Join-Path $ModuleOut 'AzContext.psd1') -OutFile (Join-Path $ModuleOut 'en-US/AzContext.dll-Help.xml')
     Write-Host "built $ModuleOut and $(Join-Path $Out 'bin/azctx')"
 }
@@ -194,9 +197,8 @@ function Invoke-Pester {
     Write-Step 'Pester (fresh pwsh, imports out/AzContext)'
     $resultFile = Join-Path ([IO.Path]::GetTempPath()) "azctx-pester-$PID.json"
     $runner = Join-Path $Root 'Pester/Invoke-Tests.ps1'
-    $pwsh = (Get-Process -Id $PID).Path
     try {
-        & $pwsh -NoProfile -NonInteractive -File $runner -ResultPath $resultFile | Out-Host
+        & $Pwsh -NoProfile -NonInteractive -File $runner -ResultPath $resultFile | Out-Host
     } catch {
         Write-Host $_ -ForegroundColor Red
     }
@@ -250,7 +252,7 @@ function Invoke-Demo {
     $env:AZCONTEXT_DIR = $store
     $env:PSModulePath = $Out + [IO.Path]::PathSeparator + $env:PSModulePath
     try {
-        & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $Root 'demo.ps1')
+        & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'demo.ps1')
     } finally {
         Remove-Item $store -Recurse -Force -ErrorAction Ignore
     }
@@ -263,7 +265,7 @@ function Invoke-Bench {
 
 function Invoke-Pwsh([object[]]$Arguments) {
     $env:PSModulePath = $Out + [IO.Path]::PathSeparator + $env:PSModulePath
-    & (Get-Process -Id $PID).Path @Arguments
+    & $Pwsh @Arguments
     exit $LASTEXITCODE
 }
 

@@ -119,5 +119,6 @@ EOF
 fi
 
 export AZCONTEXT_PESTER="$pester"
+export AZCONTEXT_PWSH="$pwsh"
 export PATH="$tools/cargo/bin:$PATH"
 exec "$pwsh" -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "$root/build.ps1" "$@"

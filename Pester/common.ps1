@@ -26,7 +26,7 @@ function New-TestStore {
 #>
 function Invoke-InNewPwsh {
     param([Parameter(Mandatory)][scriptblock]$ScriptBlock, [hashtable]$Environment = @{}, [object[]]$ArgumentList = @())
-    $pwsh = (Get-Process -Id $PID).Path
+    $pwsh = if ($env:AZCONTEXT_PWSH) { $env:AZCONTEXT_PWSH } else { Join-Path $PSHOME 'pwsh' }
     $saved = @{}
     foreach ($k in $Environment.Keys) {
         $saved[$k] = [Environment]::GetEnvironmentVariable($k)

@@ -4,7 +4,8 @@ use std::ffi::{c_char, CString};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use azcontext_core::store::{Scope, Session as CoreSession, StoreEnv};
+use azcontext_core::accounts;
+use azcontext_core::store::{Op, OpValue, Scope, Session as CoreSession, StoreEnv};
 
 use crate::boundary::{opt_str_arg, run, run_json, run_out, str_arg, FfiError, FfiResult};
 use crate::records;
@@ -47,6 +48,7 @@ fn env_args(azcontext_dir: *const c_char, autosave: *const c_char) -> FfiResult<
     Ok(StoreEnv {
         azcontext_dir: opt_str_arg(azcontext_dir, "azcontext_dir")?.map(str::to_owned),
         autosave: opt_str_arg(autosave, "autosave")?.map(str::to_owned),
+        profile_autosave: None,
         lock_timeout: None,
     })
 }
@@ -237,6 +239,377 @@ pub extern "C" fn azctx_profile_save(
         let path = str_arg(path, "path")?;
         with_session(session, azcontext_dir, autosave, |s, env| {
             Ok(s.save_profile_to(env, profile, Path::new(path), with_credential != 0, overwrite != 0)?)
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Changing contexts. `scope` is an azctx_scope value; every change in CurrentUser scope is one locked
+// read-modify-write of the store's context file.
+
+fn context_of(out: azcontext_core::store::OpOutput) -> String {
+    match out.value {
+        OpValue::Context(c) => records::named_or_null(c),
+        _ => "null".to_owned(),
+    }
+}
+
+/// Set-AzContext -Context: stores the context record `context_json` (Az JSON; a "Name" member is
+/// ignored) under `name`, or under the key of a stored context with the same identity, or its
+/// generated key, and makes it the default. `extended_json` (NULL or a JSON object of strings) is set
+/// on it. An existing `name` is replaced only when `force` is non-zero (else
+/// AZCTX_STATUS_ALREADY_EXISTS). Writes the resulting default context to `*json_out`.
+#[no_mangle]
+pub extern "C" fn azctx_context_set(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    context_json: *const c_char,
+    name: *const c_char,
+    extended_json: *const c_char,
+    force: u32,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let (_, context) = records::context_from_json(str_arg(context_json, "context_json")?)?;
+        let name = opt_str_arg(name, "name")?.map(str::to_owned);
+        let extended_properties = records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let op = Op::SetContext { context, name, force: force != 0, extended_properties };
+            Ok(context_of(s.apply(env, op, scope)?))
+        })
+    })
+}
+
+/// Set-AzContext -Subscription/-Tenant, offline: resolves `subscription` (id or name, ignoring case;
+/// may be NULL when `tenant` is given) and `tenant` (id or domain; may be NULL) against the stored
+/// contexts, builds a context with the current account, and sets it as azctx_context_set does.
+/// AZCTX_STATUS_INVALID_ARGUMENT with Az's "Please provide a valid tenant or a valid subscription." when
+/// nothing matches; AZCTX_STATUS_LOGIN_REQUIRED when there is no signed-in default context.
+#[no_mangle]
+pub extern "C" fn azctx_context_set_subscription(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    subscription: *const c_char,
+    tenant: *const c_char,
+    name: *const c_char,
+    extended_json: *const c_char,
+    force: u32,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let subscription = opt_str_arg(subscription, "subscription")?;
+        let tenant = opt_str_arg(tenant, "tenant")?;
+        if subscription.is_none() && tenant.is_none() {
+            return Err(FfiError::new(AzctxStatus::NullArgument, "'subscription' and 'tenant' were both NULL"));
+        }
+        let name = opt_str_arg(name, "name")?.map(str::to_owned);
+        let extended_properties = records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let profile = s.profile(env)?;
+            let context = accounts::resolve_subscription_context(&profile, subscription, tenant)?;
+            let op = Op::SetContext { context, name, force: force != 0, extended_properties };
+            Ok(context_of(s.apply(env, op, scope)?))
+        })
+    })
+}
+
+/// Select-AzContext: makes the context stored under `name` (ignoring case) the default and writes it to
+/// `*json_out`. AZCTX_STATUS_NOT_FOUND when there is no such context.
+#[no_mangle]
+pub extern "C" fn azctx_context_select(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    name: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let name = str_arg(name, "name")?.to_owned();
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| Ok(context_of(s.apply(env, Op::Select { name }, scope)?)))
+    })
+}
+
+/// Rename-AzContext: moves `source` to `target` (the default follows). An existing `target` is replaced
+/// only when `force` is non-zero (else AZCTX_STATUS_ALREADY_EXISTS). Writes the renamed context, or
+/// `null` when `source` does not exist or equals `target` ignoring case.
+#[no_mangle]
+pub extern "C" fn azctx_context_rename(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    source: *const c_char,
+    target: *const c_char,
+    force: u32,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let source = str_arg(source, "source")?.to_owned();
+        let target = str_arg(target, "target")?.to_owned();
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(context_of(s.apply(env, Op::Rename { source, target, force: force != 0 }, scope)?))
+        })
+    })
+}
+
+/// Remove-AzContext: removes the context stored under `name`. Removing the default needs `force`
+/// non-zero (the caller asks the user first); the new default is the ordinal-first remaining key.
+/// Writes the removed context, or `null` when there was none.
+#[no_mangle]
+pub extern "C" fn azctx_context_remove(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    name: *const c_char,
+    force: u32,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let name = str_arg(name, "name")?.to_owned();
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(context_of(s.apply(env, Op::Remove { name, force: force != 0 }, scope)?))
+        })
+    })
+}
+
+/// Clear-AzContext: removes every context in `scope`. In CurrentUser scope the file is emptied; a
+/// corrupt file is moved aside first, so this always succeeds on a readable store. Writes
+/// `{"Scope": "...", "Quarantined": <path or null>}` to `*json_out`.
+#[no_mangle]
+pub extern "C" fn azctx_context_clear(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let out = s.apply(env, Op::Clear, scope)?;
+            Ok(records::clear_result(&out))
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Profiles
+
+/// The session's current profile as a PSAzureProfile record:
+/// `{"Context": <default context or null>, "Environments": {...}, "Profile": <Az profile>}`.
+#[no_mangle]
+pub extern "C" fn azctx_profile_get(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || with_session(session, azcontext_dir, autosave, |s, env| Ok(records::profile_view(&s.profile(env)?))))
+}
+
+/// Import-AzContext: merges a profile into `scope`, read from the file at `path`, or given as
+/// `profile_json` when `path` is NULL (exactly one of them). A missing file is AZCTX_STATUS_NOT_FOUND
+/// with Az's "Cannot find file '<path>'"; text that is not a profile is AZCTX_STATUS_INVALID_PROFILE and
+/// imports nothing. Writes the resulting profile record (see azctx_profile_get).
+#[no_mangle]
+pub extern "C" fn azctx_profile_import(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    path: *const c_char,
+    profile_json: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let path = opt_str_arg(path, "path")?;
+        let text = opt_str_arg(profile_json, "profile_json")?;
+        let profile = match (path, text) {
+            (Some(p), None) => records::profile_from_file(Path::new(p))?,
+            (None, Some(t)) => records::profile_or_context_from_json(t)?,
+            (None, None) => return Err(FfiError::new(AzctxStatus::NullArgument, "'path' and 'profile_json' were both NULL")),
+            (Some(_), Some(_)) => {
+                return Err(FfiError::new(AzctxStatus::InvalidArgument, "give 'path' or 'profile_json', not both"))
+            }
+        };
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let out = s.apply(env, Op::Import { profile }, scope)?;
+            match out.value {
+                OpValue::Profile(p) => Ok(records::profile_view(&p)),
+                _ => Ok(records::profile_view(&s.profile(env)?)),
+            }
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Autosave
+
+/// Enable-AzContextAutosave for `scope` (Process, or CurrentUser when not Process): the contexts in
+/// memory are saved, and the settings written in CurrentUser scope. Writes the resulting settings.
+#[no_mangle]
+pub extern "C" fn azctx_autosave_enable(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::autosave(&s.enable_autosave(env, scope)?)))
+    })
+}
+
+/// Disable-AzContextAutosave for `scope`: the in-memory contexts are kept, no file is deleted; in
+/// CurrentUser scope the settings file is written with Mode Process. Writes the resulting settings.
+#[no_mangle]
+pub extern "C" fn azctx_autosave_disable(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::autosave(&s.disable_autosave(env, scope)?)))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Environments
+
+/// Every environment (the public ones, then custom ones) as a JSON array.
+#[no_mangle]
+pub extern "C" fn azctx_environment_list(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let p = s.profile(env)?;
+            Ok(records::environment_list(p.environments()))
+        })
+    })
+}
+
+/// Add-/Set-AzEnvironment: merges the environment in `environment_json` (Az JSON with a "Name") into the
+/// one of that name, or adds it; contexts using it get the merged copy. Public environments are
+/// AZCTX_STATUS_READ_ONLY. Writes the resulting environment.
+#[no_mangle]
+pub extern "C" fn azctx_environment_set(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    environment_json: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let environment = records::environment_from_json(str_arg(environment_json, "environment_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let out = s.apply(env, Op::AddOrSetEnvironment { environment }, scope)?;
+            match out.value {
+                OpValue::Environment(e) => Ok(records::environment(&e)),
+                _ => Ok("null".to_owned()),
+            }
+        })
+    })
+}
+
+/// Remove-AzEnvironment: removes the custom environment `name`. Public ones are
+/// AZCTX_STATUS_READ_ONLY, unknown ones AZCTX_STATUS_NOT_FOUND (Az's messages). Writes the removed one.
+#[no_mangle]
+pub extern "C" fn azctx_environment_remove(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    name: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let name = str_arg(name, "name")?.to_owned();
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let out = s.apply(env, Op::RemoveEnvironment { name }, scope)?;
+            match out.value {
+                OpValue::Environment(e) => Ok(records::environment(&e)),
+                _ => Ok("null".to_owned()),
+            }
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Accounts
+
+/// Connect-AzAccount -AccessToken, offline. `request_json` is an object with AccessToken, AccountId and
+/// optionally Tenant, Subscription, Environment, SkipValidation (bool), ContextName, GraphAccessToken,
+/// MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing ContextName is replaced only with `force`
+/// non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
+/// resulting profile record (see azctx_profile_get).
+#[no_mangle]
+pub extern "C" fn azctx_account_connect_token(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    request_json: *const c_char,
+    force: u32,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let (login, name) = records::access_token_login(str_arg(request_json, "request_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let profile = s.profile(env)?;
+            let context = accounts::access_token_context(&profile, &login)?;
+            s.apply(env, Op::SetContext { context, name, force: force != 0, extended_properties: Vec::new() }, scope)?;
+            Ok(records::profile_view(&s.profile(env)?))
+        })
+    })
+}
+
+/// Disconnect-AzAccount: `request_json` names the target: `{}` (the current account), `{"Username":…}`,
+/// `{"ContextName":…}` or `{"ApplicationId":…, "TenantId":…}`. Removes every context of that account in
+/// `scope` and writes the account (without secrets), or `null` when nothing resolves.
+#[no_mangle]
+pub extern "C" fn azctx_account_disconnect(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    request_json: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let target = records::disconnect_target(str_arg(request_json, "request_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            let profile = s.profile(env)?;
+            let Some(account) = accounts::disconnect_account(&profile, &target)? else {
+                return Ok("null".to_owned());
+            };
+            let account_id = account.id().unwrap_or_default().to_owned();
+            s.apply(env, Op::Disconnect { account_id }, scope)?;
+            Ok(records::account_without_secrets(&account))
         })
     })
 }

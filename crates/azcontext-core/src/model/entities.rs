@@ -291,6 +291,20 @@ impl Environment {
         check_members(&obj, &environment_spec(), "Environment")?;
         Ok(Environment { obj })
     }
+    /// An environment handed in as a JSON object (Add-/Set-AzEnvironment across the C ABI). It must
+    /// have a non-empty `Name`; members are checked as when a profile is loaded.
+    pub fn from_json(bytes: &[u8], source_name: &str) -> Result<Environment, crate::FormatError> {
+        let v = crate::json::parse(bytes, source_name)?;
+        let fail = |message: String| crate::FormatError { source_name: source_name.to_owned(), line: 1, column: 1, message };
+        let Value::Object(obj) = v else {
+            return Err(fail(format!("expected an environment object, found {}", v.type_name())));
+        };
+        let env = Environment::from_object(obj).map_err(|e| e.locate(bytes, false, source_name))?;
+        match env.name() {
+            Some(n) if !n.trim().is_empty() && !n.contains('\0') => Ok(env),
+            _ => Err(fail("expected a non-empty string for 'Name'".to_owned())),
+        }
+    }
     pub fn as_object(&self) -> &Object {
         &self.obj
     }

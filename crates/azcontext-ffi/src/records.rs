@@ -1,0 +1,246 @@
+//! The JSON records that cross the ABI. They are written by the core's own model and JSON writer, in
+//! Az's property names: one schema for the file and the boundary.
+
+use azcontext_core::json::{self, Value};
+use azcontext_core::model::{Context, Environment, Profile, WriteOptions};
+use azcontext_core::store::{AutosaveSettings, NamedContext};
+
+use crate::boundary::{FfiError, FfiResult};
+use crate::status::AzctxStatus;
+
+/// What crosses to the caller keeps everything the caller may hand back (secrets included): the
+/// module never shows secrets, but Set-AzContext -Context must be able to return a context intact.
+fn record_options() -> WriteOptions {
+    WriteOptions::lossless()
+}
+
+/// A context with its `Name`, compact.
+pub fn named(c: &NamedContext) -> String {
+    c.context.to_json_record(&c.name, false, &record_options())
+}
+
+pub fn named_or_null(c: Option<NamedContext>) -> String {
+    c.as_ref().map_or_else(|| "null".to_owned(), named)
+}
+
+pub fn named_list(list: &[NamedContext]) -> String {
+    let mut out = String::with_capacity(list.len() * 1024 + 2);
+    out.push('[');
+    for (i, c) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&named(c));
+    }
+    out.push(']');
+    out
+}
+
+pub fn name_list(list: &[NamedContext]) -> String {
+    let mut out = String::from("[");
+    for (i, c) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json::write_string(&mut out, &c.name);
+    }
+    out.push(']');
+    out
+}
+
+pub fn autosave(s: &AutosaveSettings) -> String {
+    json::to_compact(&s.to_json())
+}
+
+pub fn environment(e: &Environment) -> String {
+    json::to_compact(&Value::Object(e.as_object().clone()))
+}
+
+pub fn environment_list<'a>(envs: impl IntoIterator<Item = &'a Environment>) -> String {
+    let parts: Vec<String> = envs.into_iter().map(environment).collect();
+    format!("[{}]", parts.join(","))
+}
+
+/// Az's PSAzureProfile: `{"Context": <default context or null>, "Environments": {name: env},
+/// "Profile": <the whole profile in AzureRmContext.json's shape>}`.
+pub fn profile_view(p: &Profile) -> String {
+    let context = match p.default_context() {
+        Some((name, ctx)) if !ctx.is_empty() => ctx.to_json_record(name, false, &record_options()),
+        _ => "null".to_owned(),
+    };
+    let mut envs = String::from("{");
+    for (i, e) in p.environments().into_iter().enumerate() {
+        if i > 0 {
+            envs.push(',');
+        }
+        json::write_string(&mut envs, e.name().unwrap_or_default());
+        envs.push(':');
+        envs.push_str(&environment(e));
+    }
+    envs.push('}');
+    format!(
+        "{{\"Context\":{context},\"Environments\":{envs},\"Profile\":{}}}",
+        p.to_text(&record_options(), false)
+    )
+}
+
+/// A profile handed in by the caller: an Az profile (`AzureRmContext.json`'s shape, or the legacy one),
+/// a PSAzureProfile view (its `Profile` member), or a single context record, which becomes the only and
+/// default context (Az's AzureContextConverter rule for -DefaultProfile).
+pub fn profile_or_context_from_json(text: &str) -> FfiResult<Profile> {
+    let invalid = |e: azcontext_core::FormatError| FfiError::from(azcontext_core::Error::InvalidProfile(e));
+    let value = json::parse(text.as_bytes(), "<profile>").map_err(invalid)?;
+    let Value::Object(obj) = &value else {
+        return Err(FfiError::new(AzctxStatus::InvalidArgument, "expected a JSON object holding a profile or a context"));
+    };
+    if let Some(Value::Object(inner)) = obj.get("Profile") {
+        let inner_text = json::to_compact(&Value::Object(inner.clone()));
+        return Profile::parse(inner_text.as_bytes(), "<profile>").map_err(invalid);
+    }
+    let is_profile = obj.contains_key_ci("Contexts") || obj.contains_key_ci("Context") || obj.contains_key_ci("DefaultContextKey");
+    if is_profile {
+        return Profile::parse(text.as_bytes(), "<profile>").map_err(invalid);
+    }
+    let record = Context::from_json_record(text.as_bytes(), "<context>").map_err(invalid)?;
+    Ok(single_context_profile(record.name, record.context))
+}
+
+/// A context handed in as a record (Set-AzContext -Context), with the name it carried.
+pub fn context_from_json(text: &str) -> FfiResult<(Option<String>, Context)> {
+    let record = Context::from_json_record(text.as_bytes(), "<context>")
+        .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))?;
+    Ok((record.name, record.context))
+}
+
+fn single_context_profile(name: Option<String>, context: Context) -> Profile {
+    let mut p = Profile::new();
+    let key = match name {
+        Some(n) if !n.is_empty() => p.insert_named(&n, context.clone()).unwrap_or_else(|_| p.add_context(context)),
+        _ => p.add_context(context),
+    };
+    let _ = p.select(&key);
+    p
+}
+
+/// A JSON object of strings (extended properties), or nothing.
+pub fn string_map(text: Option<&str>) -> FfiResult<Vec<(String, String)>> {
+    let Some(text) = text else { return Ok(Vec::new()) };
+    let value = json::parse(text.as_bytes(), "<extended properties>")
+        .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))?;
+    let Value::Object(obj) = value else {
+        return Err(FfiError::new(AzctxStatus::InvalidArgument, "extended properties must be a JSON object of strings"));
+    };
+    obj.iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k.to_owned(), s.clone())),
+            Value::Null => Ok((k.to_owned(), String::new())),
+            other => Err(FfiError::new(
+                AzctxStatus::InvalidArgument,
+                format!("extended property '{k}' must be a string, not {}", other.type_name()),
+            )),
+        })
+        .collect()
+}
+
+pub fn clear_result(out: &azcontext_core::store::OpOutput) -> String {
+    let mut s = String::from("{\"Scope\":");
+    json::write_string(&mut s, out.scope.as_str());
+    s.push_str(",\"Quarantined\":");
+    match &out.quarantined {
+        Some(p) => json::write_string(&mut s, &p.to_string_lossy()),
+        None => s.push_str("null"),
+    }
+    s.push('}');
+    s
+}
+
+/// Reads a profile file for Import-AzContext: Az's "Cannot find file" when it is missing; an error
+/// naming the file, line and column when it is not a profile.
+pub fn profile_from_file(path: &std::path::Path) -> FfiResult<Profile> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m,
+        _ => {
+            return Err(FfiError::from(azcontext_core::Error::NotFound {
+                kind: azcontext_core::error::ObjectKind::File,
+                name: path.display().to_string(),
+                message: format!("Cannot find file '{}'", path.display()),
+            }))
+        }
+    };
+    let source = path.display().to_string();
+    if meta.len() > json::MAX_LEN as u64 {
+        return Err(FfiError::from(azcontext_core::Error::InvalidProfile(azcontext_core::FormatError {
+            source_name: source,
+            line: 0,
+            column: 0,
+            message: format!("the file is {} bytes; a profile may have at most {} bytes", meta.len(), json::MAX_LEN),
+        })));
+    }
+    let bytes = std::fs::read(path).map_err(|e| FfiError::from(azcontext_core::Error::io("read", path, e)))?;
+    Profile::parse(&bytes, &source).map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
+}
+
+pub fn environment_from_json(text: &str) -> FfiResult<Environment> {
+    Environment::from_json(text.as_bytes(), "<environment>").map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
+}
+
+fn request(text: &str, what: &str) -> FfiResult<json::Object> {
+    match json::parse(text.as_bytes(), what).map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))? {
+        Value::Object(o) => Ok(o),
+        _ => Err(FfiError::new(AzctxStatus::InvalidArgument, format!("{what} must be a JSON object"))),
+    }
+}
+
+fn opt_string(o: &json::Object, key: &str) -> FfiResult<Option<String>> {
+    match o.get_ci(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' must be a string, not {}", other.type_name()))),
+    }
+}
+
+/// The access-token login request, and the context name it asks for.
+pub fn access_token_login(text: &str) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
+    let o = request(text, "<login request>")?;
+    let required = |key: &str| -> FfiResult<String> {
+        opt_string(&o, key)?.ok_or_else(|| FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' is required")))
+    };
+    let login = azcontext_core::accounts::AccessTokenLogin {
+        access_token: required("AccessToken")?,
+        account_id: required("AccountId")?,
+        tenant: opt_string(&o, "Tenant")?,
+        subscription: opt_string(&o, "Subscription")?,
+        environment: opt_string(&o, "Environment")?,
+        skip_validation: matches!(o.get_ci("SkipValidation"), Some(Value::Bool(true))),
+        graph_access_token: opt_string(&o, "GraphAccessToken")?,
+        microsoft_graph_access_token: opt_string(&o, "MicrosoftGraphAccessToken")?,
+        key_vault_access_token: opt_string(&o, "KeyVaultAccessToken")?,
+    };
+    Ok((login, opt_string(&o, "ContextName")?))
+}
+
+pub fn disconnect_target(text: &str) -> FfiResult<azcontext_core::accounts::DisconnectTarget> {
+    use azcontext_core::accounts::DisconnectTarget;
+    let o = request(text, "<disconnect request>")?;
+    if let Some(u) = opt_string(&o, "Username")? {
+        return Ok(DisconnectTarget::Account(u));
+    }
+    if let Some(n) = opt_string(&o, "ContextName")? {
+        return Ok(DisconnectTarget::ContextName(n));
+    }
+    if let Some(app) = opt_string(&o, "ApplicationId")? {
+        let tenant = opt_string(&o, "TenantId")?
+            .ok_or_else(|| FfiError::new(AzctxStatus::InvalidArgument, "'TenantId' is required with 'ApplicationId'"))?;
+        return Ok(DisconnectTarget::ServicePrincipal { application_id: app, tenant_id: tenant });
+    }
+    Ok(DisconnectTarget::Current)
+}
+
+/// An account record without secret properties (Disconnect-AzAccount's output).
+pub fn account_without_secrets(a: &azcontext_core::model::Account) -> String {
+    let mut obj = a.as_object().clone();
+    if let Some(Value::Object(ext)) = obj.get_ci_mut("ExtendedProperties") {
+        ext.retain(|k, _| !azcontext_core::model::SECRET_PROPERTIES.iter().any(|s| json::eq_ignore_case(s, k)));
+    }
+    json::to_compact(&Value::Object(obj))
+}
