@@ -11,12 +11,34 @@
     FormatsToProcess     = @('AzContext.format.ps1xml')
     TypesToProcess       = @('AzContext.types.ps1xml')
     CmdletsToExport      = @(
+        'Add-AzEnvironment'
+        'Clear-AzContext'
+        'Connect-AzAccount'
+        'Disable-AzContextAutosave'
+        'Disconnect-AzAccount'
+        'Enable-AzContextAutosave'
         'Get-AzContext'
         'Get-AzContextAutosaveSetting'
+        'Get-AzEnvironment'
+        'Import-AzContext'
+        'Remove-AzContext'
+        'Remove-AzEnvironment'
+        'Rename-AzContext'
+        'Save-AzContext'
+        'Select-AzContext'
+        'Set-AzContext'
+        'Set-AzEnvironment'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Add-AzAccount'
+        'Login-AzAccount'
+        'Logout-AzAccount'
+        'Remove-AzAccount'
+        'Save-AzProfile'
+        'Select-AzSubscription'
+    )
     PrivateData          = @{
         PSData = @{
             Tags       = @('Azure', 'Az', 'Context', 'Accounts', 'Linux', 'macOS')

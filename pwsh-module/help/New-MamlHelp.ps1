@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Writes the module's MAML help (en-US/AzContext.dll-Help.xml) from help text in AzContext.help.psd1 and
+    Writes the module's MAML help (en-US/AzContext.dll-Help.xml) from help text in cmdlets/<Name>.psd1 and
     the parameter metadata of the built cmdlets (types, positions, pipeline binding, sets), so the two can
     never disagree. platyPS is not available here; this is its small, sufficient subset.
 #>
@@ -12,7 +12,10 @@ param(
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-$text = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'AzContext.help.psd1')
+$text = @{}
+foreach ($f in Get-ChildItem (Join-Path $PSScriptRoot 'cmdlets') -Filter *.psd1) {
+    $text[$f.BaseName] = Import-PowerShellDataFile $f.FullName
+}
 $module = Import-Module $ModulePath -PassThru -Force
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 
@@ -26,7 +29,7 @@ $null = $sb.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
 $null = $sb.AppendLine('<helpItems schema="maml" xmlns="http://msh">')
 foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     $h = $text[$cmd.Name]
-    if (-not $h) { throw "AzContext.help.psd1 has no entry for $($cmd.Name)" }
+    if (-not $h) { throw "pwsh-module/help/cmdlets/$($cmd.Name).psd1 is missing" }
     $verb, $noun = $cmd.Name -split '-', 2
     $null = $sb.AppendLine('<command:command xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10">')
     $null = $sb.AppendLine("<command:details><command:name>$($cmd.Name)</command:name><maml:description>$(Para $h.Synopsis)</maml:description><command:verb>$verb</command:verb><command:noun>$noun</command:noun></command:details>")
@@ -44,7 +47,7 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     $null = $sb.AppendLine('</command:syntax><command:parameters>')
     foreach ($p in $params) {
         $desc = $h.Parameters[$p.Name]
-        if (-not $desc) { throw "AzContext.help.psd1: $($cmd.Name) has no text for -$($p.Name)" }
+        if (-not $desc) { throw "pwsh-module/help/cmdlets/$($cmd.Name).psd1 has no text for -$($p.Name)" }
         $attrs = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
         $required = [bool]($attrs | Where-Object Mandatory)
         $positions = @($attrs | Where-Object { $_.Position -ge 0 } | ForEach-Object Position)

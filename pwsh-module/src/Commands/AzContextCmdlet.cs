@@ -54,6 +54,30 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     };
 
     /// <summary>
+    /// The scope for a modifying call, by Az's precedence: a bound -DefaultProfile makes it Process
+    /// (its detached session never touches disk anyway); else a bound -Scope; else the library's rule
+    /// (the session's autosave mode, then AzContextAutoSave).
+    /// </summary>
+    internal uint EffectiveScope(ContextModificationScope scope)
+    {
+        if (UsesDefaultProfile)
+        {
+            return (uint)AzctxScope.Process;
+        }
+        return MyInvocation.BoundParameters.ContainsKey("Scope") ? (uint)ToNative(scope) : (uint)AzctxScope.Default;
+    }
+
+    /// <summary>AZCONTEXT_DIR as this pwsh sees it now.</summary>
+    internal static string? StoreDir => Store.Dir;
+
+    /// <summary>AzContextAutoSave as this pwsh sees it now.</summary>
+    internal static string? AutosaveEnv => Store.Autosave;
+
+    /// <summary>Calls a JSON-returning native function with the session and the environment values.</summary>
+    internal string CallJson(Func<SessionHandle, string?, string?, JsonCall> call, object? target = null) =>
+        Native(() => NativeCall.Json(call(Session, StoreDir, AutosaveEnv), target));
+
+    /// <summary>
     /// Runs a native call; a failure ends the command with the mapped ErrorRecord.
     /// </summary>
     internal T Native<T>(Func<T> call, string? errorIdOverride = null)
@@ -64,6 +88,7 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         }
         catch (NativeException e)
         {
+            ForgetPoisonedSession(e);
             ThrowTerminatingError(ErrorMap.ToErrorRecord(e, errorIdOverride));
             throw; // unreachable: ThrowTerminatingError always throws
         }
@@ -78,8 +103,21 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         }
         catch (NativeException e)
         {
+            ForgetPoisonedSession(e);
             WriteError(ErrorMap.ToErrorRecord(e, errorIdOverride));
             return null;
+        }
+    }
+
+    /// <summary>
+    /// After a native panic the session may hold half-changed Process-scope state: the library refuses
+    /// it from then on, so the module starts a fresh one (the store on disk is unaffected).
+    /// </summary>
+    private void ForgetPoisonedSession(NativeException e)
+    {
+        if (e.Status is AzctxStatus.SessionPoisoned or AzctxStatus.Panic && !UsesDefaultProfile)
+        {
+            Store.Discard(Store.Session);
         }
     }
 
