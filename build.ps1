@@ -172,6 +172,7 @@ function Test-Exports {
 function Test-Valgrind {
     # The ABI test binary (Rust, calling the exports as C does) and the C program, under memcheck.
     Write-Step 'ABI tests under valgrind memcheck'
+    $Suppressions = Join-Path $FfiDir 'ctest/valgrind.supp'
     $json = & cargo test -p azcontext-ffi --features test-hooks --test abi --no-run --message-format=json 2>$null
     $exe = $json | ForEach-Object { try { $_ | ConvertFrom-Json } catch { $null } } |
         Where-Object { $_ -and $_.PSObject.Properties['executable'] -and $_.executable -and $_.target.name -eq 'abi' } |
@@ -180,7 +181,8 @@ function Test-Valgrind {
     Invoke-Check 'valgrind: Rust ABI tests (0 leaks, 0 errors)' {
         # One test thread, so valgrind's serialization doesn't hide ordering; leak-check full.
         valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible `
-            --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes $exe --test-threads=2
+            --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes "--suppressions=$Suppressions" `
+            $exe --test-threads=2
     }
     $cTest = Join-Path $Root 'crates/azcontext-ffi/ctest/test.c'
     $bin = Join-Path ([IO.Path]::GetTempPath()) "azctx-ctest-$PID"
@@ -188,7 +190,7 @@ function Test-Valgrind {
         cc -std=c99 -Wall -Wextra -Werror -I (Split-Path $Header) $cTest -L $ModuleOut -lazcontext -lpthread `
             "-Wl,-rpath,$ModuleOut" -o $bin
         valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible `
-            --errors-for-leak-kinds=definite,indirect,possible $bin
+            --errors-for-leak-kinds=definite,indirect,possible "--suppressions=$Suppressions" $bin
     }
     Remove-Item $bin -ErrorAction Ignore
 }

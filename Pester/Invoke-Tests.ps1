@@ -16,8 +16,8 @@ $pester = $env:AZCONTEXT_PESTER
 if (-not $pester -or -not (Test-Path $pester)) {
     throw 'AZCONTEXT_PESTER must name Pester 5.7.1''s Pester.psd1 (./build.sh sets it)'
 }
-# Only the module as shipped, and Pester: nothing from the user's module paths.
-$env:PSModulePath = (Join-Path $root 'out') + [IO.Path]::PathSeparator + (Split-Path (Split-Path $pester))
+# Only the module as shipped, Pester and pwsh's own modules: nothing from the user's module paths.
+$env:PSModulePath = @((Join-Path $root 'out'), (Split-Path (Split-Path $pester)), (Join-Path $PSHOME 'Modules')) -join [IO.Path]::PathSeparator
 Import-Module $pester -RequiredVersion 5.7.1
 
 $config = New-PesterConfiguration

@@ -10,7 +10,8 @@ use crate::json::{self, eq_ignore_case, Value};
 use crate::model::{Account, Context, Profile, Subscription, Tenant};
 
 /// Az's message when `-SkipValidation` lacks an id.
-pub const SKIP_VALIDATION_NEEDS_IDS: &str = "Must supply Subscription Id and Tenant Id when using -SkipValidation";
+pub const SKIP_VALIDATION_NEEDS_IDS: &str =
+    "Must supply Subscription Id and Tenant Id when using -SkipValidation";
 /// Az's message when Set-AzContext finds no subscription.
 pub const INVALID_SUBSCRIPTION: &str = "Please provide a valid tenant or a valid subscription.";
 /// Az's message when an operation needs a signed-in default context.
@@ -37,7 +38,8 @@ pub struct AccessTokenLogin {
 /// caller did not give; nothing about the token is verified or trusted beyond that.
 pub fn token_tenant_id(token: &str) -> Option<String> {
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::decode_config(payload.trim_end_matches('='), base64::URL_SAFE_NO_PAD).ok()?;
+    let bytes =
+        base64::decode_config(payload.trim_end_matches('='), base64::URL_SAFE_NO_PAD).ok()?;
     let value = json::parse(&bytes, "<token>").ok()?;
     match value.as_object()?.get("tid")? {
         Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
@@ -51,14 +53,19 @@ pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Resu
         return Err(Error::InvalidArgument("The access token is empty.".into()));
     }
     if login.account_id.trim().is_empty() {
-        return Err(Error::InvalidArgument("-AccountId must not be empty.".into()));
+        return Err(Error::InvalidArgument(
+            "-AccountId must not be empty.".into(),
+        ));
     }
     let env_name = login.environment.as_deref().unwrap_or("AzureCloud");
-    let environment = profile.environment(env_name).cloned().ok_or_else(|| Error::NotFound {
-        kind: ObjectKind::Environment,
-        name: env_name.to_owned(),
-        message: format!("Unable to find environment with name '{env_name}'"),
-    })?;
+    let environment = profile
+        .environment(env_name)
+        .cloned()
+        .ok_or_else(|| Error::NotFound {
+            kind: ObjectKind::Environment,
+            name: env_name.to_owned(),
+            message: format!("Unable to find environment with name '{env_name}'"),
+        })?;
     let tenant = match login.tenant.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(t.to_owned()),
         None => token_tenant_id(&login.access_token),
@@ -71,7 +78,10 @@ pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Resu
                 .into(),
         ));
     }
-    let (Some(tenant), Some(subscription)) = (tenant, login.subscription.clone().filter(|s| !s.trim().is_empty())) else {
+    let (Some(tenant), Some(subscription)) = (
+        tenant,
+        login.subscription.clone().filter(|s| !s.trim().is_empty()),
+    ) else {
         return Err(Error::InvalidArgument(SKIP_VALIDATION_NEEDS_IDS.into()));
     };
     let mut extra: Vec<(&str, &str)> = Vec::new();
@@ -110,26 +120,40 @@ pub enum DisconnectTarget {
     /// `-ContextName`: the account of that context.
     ContextName(String),
     /// `-ApplicationId` with `-TenantId`: a service principal.
-    ServicePrincipal { application_id: String, tenant_id: String },
+    ServicePrincipal {
+        application_id: String,
+        tenant_id: String,
+    },
 }
 
 /// The account Disconnect-AzAccount acts on, or `None` when nothing resolves (Az then writes `$null`,
 /// or "Provide a valid account or context").
 pub fn disconnect_account(profile: &Profile, target: &DisconnectTarget) -> Result<Option<Account>> {
     let find = |id: &str| {
-        profile.contexts().find_map(|(_, c)| c.account().filter(|a| a.id().is_some_and(|i| eq_ignore_case(i, id))).cloned())
+        profile.contexts().find_map(|(_, c)| {
+            c.account()
+                .filter(|a| a.id().is_some_and(|i| eq_ignore_case(i, id)))
+                .cloned()
+        })
     };
     Ok(match target {
-        DisconnectTarget::Current => profile.default_context().and_then(|(_, c)| c.account().cloned()),
+        DisconnectTarget::Current => profile
+            .default_context()
+            .and_then(|(_, c)| c.account().cloned()),
         DisconnectTarget::Account(id) => find(id).or_else(|| Some(Account::new(id, "User"))),
         DisconnectTarget::ContextName(name) => match profile.get(name) {
             Some((_, c)) => c.account().cloned(),
             None => return Err(Error::context_not_found(name)),
         },
-        DisconnectTarget::ServicePrincipal { application_id, tenant_id } => profile.contexts().find_map(|(_, c)| {
+        DisconnectTarget::ServicePrincipal {
+            application_id,
+            tenant_id,
+        } => profile.contexts().find_map(|(_, c)| {
             let a = c.account()?;
             let matches = a.id().is_some_and(|i| eq_ignore_case(i, application_id))
-                && c.tenant().and_then(|t| t.id()).is_some_and(|t| eq_ignore_case(t, tenant_id));
+                && c.tenant()
+                    .and_then(|t| t.id())
+                    .is_some_and(|t| eq_ignore_case(t, tenant_id));
             matches.then(|| a.clone())
         }),
     })
@@ -139,20 +163,31 @@ fn tenant_matches(ctx: &Context, tenant: &str) -> bool {
     let by_tenant = ctx.tenant().is_some_and(|t| {
         t.id().is_some_and(|id| eq_ignore_case(id, tenant))
             || t.directory().is_some_and(|d| eq_ignore_case(d, tenant))
-            || t.ext("Domains").is_some_and(|d| d.split(',').any(|x| eq_ignore_case(x.trim(), tenant)))
-            || t.ext("DefaultDomain").is_some_and(|d| eq_ignore_case(d, tenant))
+            || t.ext("Domains")
+                .is_some_and(|d| d.split(',').any(|x| eq_ignore_case(x.trim(), tenant)))
+            || t.ext("DefaultDomain")
+                .is_some_and(|d| eq_ignore_case(d, tenant))
     });
-    by_tenant || ctx.subscription().and_then(|s| s.ext("Tenants")).is_some_and(|t| eq_ignore_case(t, tenant))
+    by_tenant
+        || ctx
+            .subscription()
+            .and_then(|s| s.ext("Tenants"))
+            .is_some_and(|t| eq_ignore_case(t, tenant))
 }
 
 fn subscription_matches(sub: &Subscription, wanted: &str) -> bool {
-    sub.id().is_some_and(|id| eq_ignore_case(id, wanted)) || sub.name().is_some_and(|n| eq_ignore_case(n, wanted))
+    sub.id().is_some_and(|id| eq_ignore_case(id, wanted))
+        || sub.name().is_some_and(|n| eq_ignore_case(n, wanted))
 }
 
 /// Set-AzContext -Subscription/-Tenant, offline: the context to set, built from the current account and
 /// a locally stored subscription (and tenant). Contexts of the current account are preferred, then a
 /// subscription seen through its home tenant, then the ordinal order of context keys.
-pub fn resolve_subscription_context(profile: &Profile, subscription: Option<&str>, tenant: Option<&str>) -> Result<Context> {
+pub fn resolve_subscription_context(
+    profile: &Profile,
+    subscription: Option<&str>,
+    tenant: Option<&str>,
+) -> Result<Context> {
     if let Some(t) = tenant {
         if t.trim().is_empty() {
             return Err(Error::InvalidArgument(BLANK_TENANT.into()));
@@ -163,23 +198,34 @@ pub fn resolve_subscription_context(profile: &Profile, subscription: Option<&str
         .filter(|(_, c)| c.account().is_some())
         .ok_or_else(|| Error::LoginRequired(LOGIN_REQUIRED.into()))?;
     let account = current.account().cloned();
-    let account_id = account.as_ref().and_then(|a| a.id()).unwrap_or_default().to_owned();
+    let account_id = account
+        .as_ref()
+        .and_then(|a| a.id())
+        .unwrap_or_default()
+        .to_owned();
 
     let mut candidates: Vec<(&str, &Context)> = profile
         .contexts()
         .filter(|(_, c)| !c.is_empty())
         .filter(|(_, c)| match subscription {
-            Some(s) => c.subscription().is_some_and(|sub| subscription_matches(sub, s)),
+            Some(s) => c
+                .subscription()
+                .is_some_and(|sub| subscription_matches(sub, s)),
             None => true,
         })
         .filter(|(_, c)| tenant.map_or(true, |t| tenant_matches(c, t)))
         .collect();
     let rank = |c: &Context| {
-        let other_account = !c.account().and_then(|a| a.id()).is_some_and(|i| eq_ignore_case(i, &account_id));
-        let not_home = !c.subscription().is_some_and(|s| match (s.ext("HomeTenant"), s.ext("Tenants")) {
-            (Some(h), Some(t)) => eq_ignore_case(h, t),
-            _ => true,
-        });
+        let other_account = !c
+            .account()
+            .and_then(|a| a.id())
+            .is_some_and(|i| eq_ignore_case(i, &account_id));
+        let not_home =
+            !c.subscription()
+                .is_some_and(|s| match (s.ext("HomeTenant"), s.ext("Tenants")) {
+                    (Some(h), Some(t)) => eq_ignore_case(h, t),
+                    _ => true,
+                });
         let no_subscription = c.subscription().is_none();
         (other_account, not_home, no_subscription)
     };
@@ -192,11 +238,22 @@ pub fn resolve_subscription_context(profile: &Profile, subscription: Option<&str
     // The tenant: the one asked for as the found context knows it, else the subscription's retrieving
     // tenant, else the found context's tenant.
     let tenant_obj = found.tenant().cloned().or_else(|| {
-        subscription.as_ref().and_then(|s| s.ext("Tenants")).map(Tenant::new)
+        subscription
+            .as_ref()
+            .and_then(|s| s.ext("Tenants"))
+            .map(Tenant::new)
     });
-    let environment = found.environment().cloned().or_else(|| current.environment().cloned());
+    let environment = found
+        .environment()
+        .cloned()
+        .or_else(|| current.environment().cloned());
     let account = account.or_else(|| found.account().cloned());
-    Ok(Context::from_parts(account, tenant_obj, subscription, environment))
+    Ok(Context::from_parts(
+        account,
+        tenant_obj,
+        subscription,
+        environment,
+    ))
 }
 
 #[cfg(test)]
@@ -210,7 +267,10 @@ mod tests {
 
     #[test]
     fn tenant_comes_from_the_tid_claim() {
-        assert_eq!(token_tenant_id(&jwt(r#"{"tid":"t-1","oid":"x"}"#)).as_deref(), Some("t-1"));
+        assert_eq!(
+            token_tenant_id(&jwt(r#"{"tid":"t-1","oid":"x"}"#)).as_deref(),
+            Some("t-1")
+        );
         assert_eq!(token_tenant_id(&jwt(r#"{"oid":"x"}"#)), None);
         assert_eq!(token_tenant_id("not a jwt"), None);
         assert_eq!(token_tenant_id("a.%%%.c"), None);
@@ -263,14 +323,18 @@ mod tests {
         let mut l = login(Some("T"), Some("S"));
         l.environment = Some("Nowhere".into());
         let err = access_token_context(&Profile::new(), &l).unwrap_err();
-        assert_eq!(err.to_string(), "Unable to find environment with name 'Nowhere'");
+        assert_eq!(
+            err.to_string(),
+            "Unable to find environment with name 'Nowhere'"
+        );
     }
 
     fn profile_with(contexts: &[(&str, &str, &str, &str)]) -> Profile {
         // (account, tenant, subscription id, subscription name)
         let mut p = Profile::new();
         for (a, t, s, n) in contexts {
-            let mut ctx = Context::for_access_token(a, "tok", &[], t, s, Some(n), Some("Enabled"), None);
+            let mut ctx =
+                Context::for_access_token(a, "tok", &[], t, s, Some(n), Some("Enabled"), None);
             ctx.account_mut().unwrap().set_account_type(Some("User"));
             p.set_context(&ctx, None, &[]).unwrap();
         }
@@ -290,16 +354,33 @@ mod tests {
     #[test]
     fn tenant_narrows_and_alone_picks_that_tenant() {
         let p = profile_with(&[("me", "t1", "s1", "Prod"), ("me", "t2", "s2", "Dev")]);
-        assert_eq!(resolve_subscription_context(&p, None, Some("t2")).unwrap().subscription().unwrap().id(), Some("s2"));
+        assert_eq!(
+            resolve_subscription_context(&p, None, Some("t2"))
+                .unwrap()
+                .subscription()
+                .unwrap()
+                .id(),
+            Some("s2")
+        );
         let err = resolve_subscription_context(&p, Some("s1"), Some("t2")).unwrap_err();
         assert_eq!(err.to_string(), INVALID_SUBSCRIPTION);
-        assert_eq!(resolve_subscription_context(&p, None, Some(" ")).unwrap_err().to_string(), BLANK_TENANT);
+        assert_eq!(
+            resolve_subscription_context(&p, None, Some(" "))
+                .unwrap_err()
+                .to_string(),
+            BLANK_TENANT
+        );
     }
 
     #[test]
     fn unknown_subscription_and_no_login_give_az_s_messages() {
         let p = profile_with(&[("me", "t1", "s1", "Prod")]);
-        assert_eq!(resolve_subscription_context(&p, Some("nope"), None).unwrap_err().to_string(), INVALID_SUBSCRIPTION);
+        assert_eq!(
+            resolve_subscription_context(&p, Some("nope"), None)
+                .unwrap_err()
+                .to_string(),
+            INVALID_SUBSCRIPTION
+        );
         let err = resolve_subscription_context(&Profile::new(), Some("s1"), None).unwrap_err();
         assert!(matches!(err, Error::LoginRequired(_)));
         assert_eq!(err.to_string(), LOGIN_REQUIRED);
@@ -307,12 +388,23 @@ mod tests {
 
     #[test]
     fn disconnect_targets() {
-        let p = profile_with(&[("me@x.com", "t1", "s1", "Prod"), ("you@x.com", "t2", "s2", "Dev")]);
-        let current = disconnect_account(&p, &DisconnectTarget::Current).unwrap().unwrap();
+        let p = profile_with(&[
+            ("me@x.com", "t1", "s1", "Prod"),
+            ("you@x.com", "t2", "s2", "Dev"),
+        ]);
+        let current = disconnect_account(&p, &DisconnectTarget::Current)
+            .unwrap()
+            .unwrap();
         assert!(current.id().is_some());
-        let by_name = disconnect_account(&p, &DisconnectTarget::Account("ME@x.com".into())).unwrap().unwrap();
+        let by_name = disconnect_account(&p, &DisconnectTarget::Account("ME@x.com".into()))
+            .unwrap()
+            .unwrap();
         assert_eq!(by_name.id(), Some("me@x.com"));
         assert!(disconnect_account(&p, &DisconnectTarget::ContextName("nope".into())).is_err());
-        assert!(disconnect_account(&Profile::new(), &DisconnectTarget::Current).unwrap().is_none());
+        assert!(
+            disconnect_account(&Profile::new(), &DisconnectTarget::Current)
+                .unwrap()
+                .is_none()
+        );
     }
 }

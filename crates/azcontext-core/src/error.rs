@@ -62,14 +62,26 @@ pub enum Error {
 
     /// The message is Az's where Az has one (e.g. `The environment name '{0}' is not found.`).
     #[error("{message}")]
-    NotFound { kind: ObjectKind, name: String, message: String },
+    NotFound {
+        kind: ObjectKind,
+        name: String,
+        message: String,
+    },
 
     #[error("{message}")]
-    AlreadyExists { kind: ObjectKind, name: String, message: String },
+    AlreadyExists {
+        kind: ObjectKind,
+        name: String,
+        message: String,
+    },
 
     /// A context or environment name that cannot be stored (empty, NUL, the reserved `Default`).
     #[error("invalid {kind} name: {reason}")]
-    InvalidName { kind: ObjectKind, name: String, reason: String },
+    InvalidName {
+        kind: ObjectKind,
+        name: String,
+        reason: String,
+    },
 
     /// JSON that is not a valid profile, settings file or context record.
     #[error(transparent)]
@@ -101,7 +113,11 @@ pub enum Error {
 
     /// Another process held the lock on `path` longer than the wait limit.
     #[error("{}", lock_timeout_message(.path, .waited_ms, .holder_pid))]
-    LockTimeout { path: PathBuf, waited_ms: u64, holder_pid: Option<u32> },
+    LockTimeout {
+        path: PathBuf,
+        waited_ms: u64,
+        holder_pid: Option<u32>,
+    },
 
     /// A stored file did not parse. It was moved aside to `quarantined` and is kept there.
     #[error("the file '{}' is corrupt and was moved aside to '{}'; nothing in it was lost or changed", .path.display(), .quarantined.display())]
@@ -153,9 +169,17 @@ impl Error {
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         let path = path.into();
         if source.kind() == std::io::ErrorKind::PermissionDenied {
-            Error::PermissionDenied { action, path, source }
+            Error::PermissionDenied {
+                action,
+                path,
+                source,
+            }
         } else {
-            Error::Io { action, path, source }
+            Error::Io {
+                action,
+                path,
+                source,
+            }
         }
     }
 

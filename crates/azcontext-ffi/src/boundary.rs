@@ -17,14 +17,20 @@ pub struct FfiError {
 
 impl FfiError {
     pub fn new(status: AzctxStatus, message: impl Into<String>) -> FfiError {
-        FfiError { status, message: message.into() }
+        FfiError {
+            status,
+            message: message.into(),
+        }
     }
 }
 
 impl From<azcontext_core::Error> for FfiError {
     fn from(err: azcontext_core::Error) -> FfiError {
         let status = AzctxStatus::from(err.kind());
-        FfiError { status, message: message_with_causes(&err) }
+        FfiError {
+            status,
+            message: message_with_causes(&err),
+        }
     }
 }
 
@@ -78,7 +84,11 @@ fn install_panic_hook() {
             let inside = PANIC_LOCATION.with(|p| {
                 let mut p = p.borrow_mut();
                 if p.is_some() {
-                    *p = Some(info.location().map(|l| l.to_string()).unwrap_or_else(|| "unknown location".into()));
+                    *p = Some(
+                        info.location()
+                            .map(|l| l.to_string())
+                            .unwrap_or_else(|| "unknown location".into()),
+                    );
                     true
                 } else {
                     false
@@ -110,7 +120,9 @@ where
     install_panic_hook();
     PANIC_LOCATION.with(|p| *p.borrow_mut() = Some(String::new()));
     let outcome = catch_unwind(AssertUnwindSafe(body));
-    let location = PANIC_LOCATION.with(|p| p.borrow_mut().take()).unwrap_or_default();
+    let location = PANIC_LOCATION
+        .with(|p| p.borrow_mut().take())
+        .unwrap_or_default();
     match outcome {
         Ok(Ok(())) => AzctxStatus::Ok,
         Ok(Err(err)) => {
@@ -118,7 +130,11 @@ where
             err.status
         }
         Err(payload) => {
-            let at = if location.is_empty() { String::new() } else { format!(" at {location}") };
+            let at = if location.is_empty() {
+                String::new()
+            } else {
+                format!(" at {location}")
+            };
             set_last_error(&format!(
                 "internal error: libazcontext panicked{at}: {}. Please report this.",
                 panic_message(payload.as_ref())
@@ -135,7 +151,10 @@ where
 {
     run(|| {
         if out.is_null() {
-            return Err(FfiError::new(AzctxStatus::NullArgument, "the output pointer was NULL"));
+            return Err(FfiError::new(
+                AzctxStatus::NullArgument,
+                "the output pointer was NULL",
+            ));
         }
         let value = body()?;
         // SAFETY: `out` is non-null (checked above) and the caller guarantees it points to writable,
@@ -152,14 +171,16 @@ where
 {
     run_out(out, || {
         let text = body()?;
-        let c = CString::new(text).map_err(|_| FfiError::new(AzctxStatus::Panic, "JSON output contained NUL"))?;
+        let c = CString::new(text)
+            .map_err(|_| FfiError::new(AzctxStatus::Panic, "JSON output contained NUL"))?;
         Ok(c.into_raw())
     })
 }
 
 /// A required string argument: NULL and invalid UTF-8 are errors.
 pub fn str_arg<'a>(ptr: *const c_char, what: &str) -> FfiResult<&'a str> {
-    opt_str_arg(ptr, what)?.ok_or_else(|| FfiError::new(AzctxStatus::NullArgument, format!("'{what}' was NULL")))
+    opt_str_arg(ptr, what)?
+        .ok_or_else(|| FfiError::new(AzctxStatus::NullArgument, format!("'{what}' was NULL")))
 }
 
 /// An optional string argument: NULL is None, invalid UTF-8 is an error.
@@ -169,7 +190,10 @@ pub fn opt_str_arg<'a>(ptr: *const c_char, what: &str) -> FfiResult<Option<&'a s
     }
     // SAFETY: non-null; the caller guarantees a NUL-terminated string that stays valid for the call.
     let c = unsafe { CStr::from_ptr(ptr) };
-    c.to_str()
-        .map(Some)
-        .map_err(|e| FfiError::new(AzctxStatus::InvalidUtf8, format!("'{what}' is not valid UTF-8 (at byte {})", e.valid_up_to())))
+    c.to_str().map(Some).map_err(|e| {
+        FfiError::new(
+            AzctxStatus::InvalidUtf8,
+            format!("'{what}' is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })
 }

@@ -37,7 +37,10 @@ impl Session {
 
 fn session_arg<'a>(session: *const Session) -> FfiResult<&'a Session> {
     if session.is_null() {
-        return Err(FfiError::new(AzctxStatus::NullArgument, "'session' was NULL"));
+        return Err(FfiError::new(
+            AzctxStatus::NullArgument,
+            "'session' was NULL",
+        ));
     }
     // SAFETY: non-null; the caller guarantees it came from azctx_session_new/_from_profile and has not
     // been freed (documented on every function taking a session).
@@ -93,8 +96,10 @@ pub extern "C" fn azctx_abi_version() -> u32 {
 /// azctx_string_free(). This is the only function that does not clear the message.
 #[no_mangle]
 pub extern "C" fn azctx_last_error_message() -> *mut c_char {
-    std::panic::catch_unwind(|| crate::boundary::last_error_copy().map_or(std::ptr::null_mut(), CString::into_raw))
-        .unwrap_or(std::ptr::null_mut())
+    std::panic::catch_unwind(|| {
+        crate::boundary::last_error_copy().map_or(std::ptr::null_mut(), CString::into_raw)
+    })
+    .unwrap_or(std::ptr::null_mut())
 }
 
 /// Releases a string returned by this library. NULL is a no-op. Never pass a string twice, nor one
@@ -116,18 +121,27 @@ pub extern "C" fn azctx_string_free(s: *mut c_char) {
 /// On AZCTX_STATUS_OK, writes the new session to `*session_out`; release it with azctx_session_free().
 #[no_mangle]
 pub extern "C" fn azctx_session_new(session_out: *mut *mut Session) -> AzctxStatus {
-    run_out(session_out, || Ok(Box::into_raw(Box::new(Session { inner: Mutex::new(CoreSession::new()) }))))
+    run_out(session_out, || {
+        Ok(Box::into_raw(Box::new(Session {
+            inner: Mutex::new(CoreSession::new()),
+        })))
+    })
 }
 
 /// Creates a detached session holding the profile or context in `profile_json` (an Az profile, or one
 /// context record, which becomes the only and default context). A detached session never reads or
 /// writes the store: it serves -DefaultProfile/-AzContext. On AZCTX_STATUS_OK writes `*session_out`.
 #[no_mangle]
-pub extern "C" fn azctx_session_from_profile(profile_json: *const c_char, session_out: *mut *mut Session) -> AzctxStatus {
+pub extern "C" fn azctx_session_from_profile(
+    profile_json: *const c_char,
+    session_out: *mut *mut Session,
+) -> AzctxStatus {
     run_out(session_out, || {
         let text = str_arg(profile_json, "profile_json")?;
         let profile = records::profile_or_context_from_json(text)?;
-        Ok(Box::into_raw(Box::new(Session { inner: Mutex::new(CoreSession::detached(profile)) })))
+        Ok(Box::into_raw(Box::new(Session {
+            inner: Mutex::new(CoreSession::detached(profile)),
+        })))
     })
 }
 
@@ -140,7 +154,9 @@ pub extern "C" fn azctx_session_free(session: *mut Session) {
     }
     // SAFETY: non-null, created by Box::into_raw in azctx_session_new/_from_profile, freed once (caller's
     // contract). A panic in a destructor is caught so it cannot unwind into C.
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(unsafe { Box::from_raw(session) })));
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        drop(unsafe { Box::from_raw(session) })
+    }));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -156,7 +172,9 @@ pub extern "C" fn azctx_context_current(
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::named_or_null(s.current_context(env)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::named_or_null(s.current_context(env)?))
+        })
     })
 }
 
@@ -171,7 +189,9 @@ pub extern "C" fn azctx_context_get(
 ) -> AzctxStatus {
     run_json(json_out, || {
         let name = str_arg(name, "name")?;
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::named_or_null(s.get_context(env, name)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::named_or_null(s.get_context(env, name)?))
+        })
     })
 }
 
@@ -184,7 +204,9 @@ pub extern "C" fn azctx_context_list(
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::named_list(&s.list_contexts(env)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::named_list(&s.list_contexts(env)?))
+        })
     })
 }
 
@@ -197,7 +219,9 @@ pub extern "C" fn azctx_context_names(
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::name_list(&s.list_contexts(env)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::name_list(&s.list_contexts(env)?))
+        })
     })
 }
 
@@ -217,7 +241,9 @@ pub extern "C" fn azctx_autosave_get(
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::autosave(&s.autosave_settings(env, scope)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::autosave(&s.autosave_settings(env, scope)?))
+        })
     })
 }
 
@@ -235,10 +261,18 @@ pub extern "C" fn azctx_profile_save(
     overwrite: u32,
 ) -> AzctxStatus {
     run(|| {
-        let profile = opt_str_arg(profile_json, "profile_json")?.map(records::profile_or_context_from_json).transpose()?;
+        let profile = opt_str_arg(profile_json, "profile_json")?
+            .map(records::profile_or_context_from_json)
+            .transpose()?;
         let path = str_arg(path, "path")?;
         with_session(session, azcontext_dir, autosave, |s, env| {
-            Ok(s.save_profile_to(env, profile, Path::new(path), with_credential != 0, overwrite != 0)?)
+            Ok(s.save_profile_to(
+                env,
+                profile,
+                Path::new(path),
+                with_credential != 0,
+                overwrite != 0,
+            )?)
         })
     })
 }
@@ -274,10 +308,16 @@ pub extern "C" fn azctx_context_set(
     run_json(json_out, || {
         let (_, context) = records::context_from_json(str_arg(context_json, "context_json")?)?;
         let name = opt_str_arg(name, "name")?.map(str::to_owned);
-        let extended_properties = records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
+        let extended_properties =
+            records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, azcontext_dir, autosave, |s, env| {
-            let op = Op::SetContext { context, name, force: force != 0, extended_properties };
+            let op = Op::SetContext {
+                context,
+                name,
+                force: force != 0,
+                extended_properties,
+            };
             Ok(context_of(s.apply(env, op, scope)?))
         })
     })
@@ -305,15 +345,24 @@ pub extern "C" fn azctx_context_set_subscription(
         let subscription = opt_str_arg(subscription, "subscription")?;
         let tenant = opt_str_arg(tenant, "tenant")?;
         if subscription.is_none() && tenant.is_none() {
-            return Err(FfiError::new(AzctxStatus::NullArgument, "'subscription' and 'tenant' were both NULL"));
+            return Err(FfiError::new(
+                AzctxStatus::NullArgument,
+                "'subscription' and 'tenant' were both NULL",
+            ));
         }
         let name = opt_str_arg(name, "name")?.map(str::to_owned);
-        let extended_properties = records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
+        let extended_properties =
+            records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, azcontext_dir, autosave, |s, env| {
             let profile = s.profile(env)?;
             let context = accounts::resolve_subscription_context(&profile, subscription, tenant)?;
-            let op = Op::SetContext { context, name, force: force != 0, extended_properties };
+            let op = Op::SetContext {
+                context,
+                name,
+                force: force != 0,
+                extended_properties,
+            };
             Ok(context_of(s.apply(env, op, scope)?))
         })
     })
@@ -333,7 +382,9 @@ pub extern "C" fn azctx_context_select(
     run_json(json_out, || {
         let name = str_arg(name, "name")?.to_owned();
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(context_of(s.apply(env, Op::Select { name }, scope)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(context_of(s.apply(env, Op::Select { name }, scope)?))
+        })
     })
 }
 
@@ -356,7 +407,15 @@ pub extern "C" fn azctx_context_rename(
         let target = str_arg(target, "target")?.to_owned();
         let scope = scope_arg(scope)?;
         with_session(session, azcontext_dir, autosave, |s, env| {
-            Ok(context_of(s.apply(env, Op::Rename { source, target, force: force != 0 }, scope)?))
+            Ok(context_of(s.apply(
+                env,
+                Op::Rename {
+                    source,
+                    target,
+                    force: force != 0,
+                },
+                scope,
+            )?))
         })
     })
 }
@@ -378,7 +437,14 @@ pub extern "C" fn azctx_context_remove(
         let name = str_arg(name, "name")?.to_owned();
         let scope = scope_arg(scope)?;
         with_session(session, azcontext_dir, autosave, |s, env| {
-            Ok(context_of(s.apply(env, Op::Remove { name, force: force != 0 }, scope)?))
+            Ok(context_of(s.apply(
+                env,
+                Op::Remove {
+                    name,
+                    force: force != 0,
+                },
+                scope,
+            )?))
         })
     })
 }
@@ -415,7 +481,11 @@ pub extern "C" fn azctx_profile_get(
     autosave: *const c_char,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
-    run_json(json_out, || with_session(session, azcontext_dir, autosave, |s, env| Ok(records::profile_view(&s.profile(env)?))))
+    run_json(json_out, || {
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::profile_view(&s.profile(env)?))
+        })
+    })
 }
 
 /// Import-AzContext: merges a profile into `scope`, read from the file at `path`, or given as
@@ -438,9 +508,17 @@ pub extern "C" fn azctx_profile_import(
         let profile = match (path, text) {
             (Some(p), None) => records::profile_from_file(Path::new(p))?,
             (None, Some(t)) => records::profile_or_context_from_json(t)?,
-            (None, None) => return Err(FfiError::new(AzctxStatus::NullArgument, "'path' and 'profile_json' were both NULL")),
+            (None, None) => {
+                return Err(FfiError::new(
+                    AzctxStatus::NullArgument,
+                    "'path' and 'profile_json' were both NULL",
+                ))
+            }
             (Some(_), Some(_)) => {
-                return Err(FfiError::new(AzctxStatus::InvalidArgument, "give 'path' or 'profile_json', not both"))
+                return Err(FfiError::new(
+                    AzctxStatus::InvalidArgument,
+                    "give 'path' or 'profile_json', not both",
+                ))
             }
         };
         let scope = scope_arg(scope)?;
@@ -469,7 +547,9 @@ pub extern "C" fn azctx_autosave_enable(
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::autosave(&s.enable_autosave(env, scope)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::autosave(&s.enable_autosave(env, scope)?))
+        })
     })
 }
 
@@ -485,7 +565,9 @@ pub extern "C" fn azctx_autosave_disable(
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| Ok(records::autosave(&s.disable_autosave(env, scope)?)))
+        with_session(session, azcontext_dir, autosave, |s, env| {
+            Ok(records::autosave(&s.disable_autosave(env, scope)?))
+        })
     })
 }
 
@@ -521,7 +603,8 @@ pub extern "C" fn azctx_environment_set(
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        let environment = records::environment_from_json(str_arg(environment_json, "environment_json")?)?;
+        let environment =
+            records::environment_from_json(str_arg(environment_json, "environment_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, azcontext_dir, autosave, |s, env| {
             let out = s.apply(env, Op::AddOrSetEnvironment { environment }, scope)?;
@@ -581,7 +664,16 @@ pub extern "C" fn azctx_account_connect_token(
         with_session(session, azcontext_dir, autosave, |s, env| {
             let profile = s.profile(env)?;
             let context = accounts::access_token_context(&profile, &login)?;
-            s.apply(env, Op::SetContext { context, name, force: force != 0, extended_properties: Vec::new() }, scope)?;
+            s.apply(
+                env,
+                Op::SetContext {
+                    context,
+                    name,
+                    force: force != 0,
+                    extended_properties: Vec::new(),
+                },
+                scope,
+            )?;
             Ok(records::profile_view(&s.profile(env)?))
         })
     })

@@ -88,16 +88,22 @@ pub fn profile_view(p: &Profile) -> String {
 /// a PSAzureProfile view (its `Profile` member), or a single context record, which becomes the only and
 /// default context (Az's AzureContextConverter rule for -DefaultProfile).
 pub fn profile_or_context_from_json(text: &str) -> FfiResult<Profile> {
-    let invalid = |e: azcontext_core::FormatError| FfiError::from(azcontext_core::Error::InvalidProfile(e));
+    let invalid =
+        |e: azcontext_core::FormatError| FfiError::from(azcontext_core::Error::InvalidProfile(e));
     let value = json::parse(text.as_bytes(), "<profile>").map_err(invalid)?;
     let Value::Object(obj) = &value else {
-        return Err(FfiError::new(AzctxStatus::InvalidArgument, "expected a JSON object holding a profile or a context"));
+        return Err(FfiError::new(
+            AzctxStatus::InvalidArgument,
+            "expected a JSON object holding a profile or a context",
+        ));
     };
     if let Some(Value::Object(inner)) = obj.get("Profile") {
         let inner_text = json::to_compact(&Value::Object(inner.clone()));
         return Profile::parse(inner_text.as_bytes(), "<profile>").map_err(invalid);
     }
-    let is_profile = obj.contains_key_ci("Contexts") || obj.contains_key_ci("Context") || obj.contains_key_ci("DefaultContextKey");
+    let is_profile = obj.contains_key_ci("Contexts")
+        || obj.contains_key_ci("Context")
+        || obj.contains_key_ci("DefaultContextKey");
     if is_profile {
         return Profile::parse(text.as_bytes(), "<profile>").map_err(invalid);
     }
@@ -115,7 +121,9 @@ pub fn context_from_json(text: &str) -> FfiResult<(Option<String>, Context)> {
 fn single_context_profile(name: Option<String>, context: Context) -> Profile {
     let mut p = Profile::new();
     let key = match name {
-        Some(n) if !n.is_empty() => p.insert_named(&n, context.clone()).unwrap_or_else(|_| p.add_context(context)),
+        Some(n) if !n.is_empty() => p
+            .insert_named(&n, context.clone())
+            .unwrap_or_else(|_| p.add_context(context)),
         _ => p.add_context(context),
     };
     let _ = p.select(&key);
@@ -124,11 +132,16 @@ fn single_context_profile(name: Option<String>, context: Context) -> Profile {
 
 /// A JSON object of strings (extended properties), or nothing.
 pub fn string_map(text: Option<&str>) -> FfiResult<Vec<(String, String)>> {
-    let Some(text) = text else { return Ok(Vec::new()) };
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
     let value = json::parse(text.as_bytes(), "<extended properties>")
         .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))?;
     let Value::Object(obj) = value else {
-        return Err(FfiError::new(AzctxStatus::InvalidArgument, "extended properties must be a JSON object of strings"));
+        return Err(FfiError::new(
+            AzctxStatus::InvalidArgument,
+            "extended properties must be a JSON object of strings",
+        ));
     };
     obj.iter()
         .map(|(k, v)| match v {
@@ -136,7 +149,10 @@ pub fn string_map(text: Option<&str>) -> FfiResult<Vec<(String, String)>> {
             Value::Null => Ok((k.to_owned(), String::new())),
             other => Err(FfiError::new(
                 AzctxStatus::InvalidArgument,
-                format!("extended property '{k}' must be a string, not {}", other.type_name()),
+                format!(
+                    "extended property '{k}' must be a string, not {}",
+                    other.type_name()
+                ),
             )),
         })
         .collect()
@@ -169,25 +185,39 @@ pub fn profile_from_file(path: &std::path::Path) -> FfiResult<Profile> {
     };
     let source = path.display().to_string();
     if meta.len() > json::MAX_LEN as u64 {
-        return Err(FfiError::from(azcontext_core::Error::InvalidProfile(azcontext_core::FormatError {
-            source_name: source,
-            line: 0,
-            column: 0,
-            message: format!("the file is {} bytes; a profile may have at most {} bytes", meta.len(), json::MAX_LEN),
-        })));
+        return Err(FfiError::from(azcontext_core::Error::InvalidProfile(
+            azcontext_core::FormatError {
+                source_name: source,
+                line: 0,
+                column: 0,
+                message: format!(
+                    "the file is {} bytes; a profile may have at most {} bytes",
+                    meta.len(),
+                    json::MAX_LEN
+                ),
+            },
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| FfiError::from(azcontext_core::Error::io("read", path, e)))?;
-    Profile::parse(&bytes, &source).map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
+    let bytes = std::fs::read(path)
+        .map_err(|e| FfiError::from(azcontext_core::Error::io("read", path, e)))?;
+    Profile::parse(&bytes, &source)
+        .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
 }
 
 pub fn environment_from_json(text: &str) -> FfiResult<Environment> {
-    Environment::from_json(text.as_bytes(), "<environment>").map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
+    Environment::from_json(text.as_bytes(), "<environment>")
+        .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
 }
 
 fn request(text: &str, what: &str) -> FfiResult<json::Object> {
-    match json::parse(text.as_bytes(), what).map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))? {
+    match json::parse(text.as_bytes(), what)
+        .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))?
+    {
         Value::Object(o) => Ok(o),
-        _ => Err(FfiError::new(AzctxStatus::InvalidArgument, format!("{what} must be a JSON object"))),
+        _ => Err(FfiError::new(
+            AzctxStatus::InvalidArgument,
+            format!("{what} must be a JSON object"),
+        )),
     }
 }
 
@@ -195,15 +225,22 @@ fn opt_string(o: &json::Object, key: &str) -> FfiResult<Option<String>> {
     match o.get_ci(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' must be a string, not {}", other.type_name()))),
+        Some(other) => Err(FfiError::new(
+            AzctxStatus::InvalidArgument,
+            format!("'{key}' must be a string, not {}", other.type_name()),
+        )),
     }
 }
 
 /// The access-token login request, and the context name it asks for.
-pub fn access_token_login(text: &str) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
+pub fn access_token_login(
+    text: &str,
+) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
     let o = request(text, "<login request>")?;
     let required = |key: &str| -> FfiResult<String> {
-        opt_string(&o, key)?.ok_or_else(|| FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' is required")))
+        opt_string(&o, key)?.ok_or_else(|| {
+            FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' is required"))
+        })
     };
     let login = azcontext_core::accounts::AccessTokenLogin {
         access_token: required("AccessToken")?,
@@ -229,9 +266,16 @@ pub fn disconnect_target(text: &str) -> FfiResult<azcontext_core::accounts::Disc
         return Ok(DisconnectTarget::ContextName(n));
     }
     if let Some(app) = opt_string(&o, "ApplicationId")? {
-        let tenant = opt_string(&o, "TenantId")?
-            .ok_or_else(|| FfiError::new(AzctxStatus::InvalidArgument, "'TenantId' is required with 'ApplicationId'"))?;
-        return Ok(DisconnectTarget::ServicePrincipal { application_id: app, tenant_id: tenant });
+        let tenant = opt_string(&o, "TenantId")?.ok_or_else(|| {
+            FfiError::new(
+                AzctxStatus::InvalidArgument,
+                "'TenantId' is required with 'ApplicationId'",
+            )
+        })?;
+        return Ok(DisconnectTarget::ServicePrincipal {
+            application_id: app,
+            tenant_id: tenant,
+        });
     }
     Ok(DisconnectTarget::Current)
 }
@@ -240,7 +284,11 @@ pub fn disconnect_target(text: &str) -> FfiResult<azcontext_core::accounts::Disc
 pub fn account_without_secrets(a: &azcontext_core::model::Account) -> String {
     let mut obj = a.as_object().clone();
     if let Some(Value::Object(ext)) = obj.get_ci_mut("ExtendedProperties") {
-        ext.retain(|k, _| !azcontext_core::model::SECRET_PROPERTIES.iter().any(|s| json::eq_ignore_case(s, k)));
+        ext.retain(|k, _| {
+            !azcontext_core::model::SECRET_PROPERTIES
+                .iter()
+                .any(|s| json::eq_ignore_case(s, k))
+        });
     }
     json::to_compact(&Value::Object(obj))
 }

@@ -44,7 +44,10 @@ fn new_session() -> *mut Session {
 fn abi_version_is_the_header_constant() {
     assert_eq!(azctx_abi_version(), AZCTX_ABI_VERSION);
     let header = include_str!("../include/azcontext.h");
-    assert!(header.contains(&format!("#define AZCTX_ABI_VERSION {AZCTX_ABI_VERSION}")), "header out of date");
+    assert!(
+        header.contains(&format!("#define AZCTX_ABI_VERSION {AZCTX_ABI_VERSION}")),
+        "header out of date"
+    );
 }
 
 #[test]
@@ -54,7 +57,10 @@ fn header_status_values_match_the_enum_and_are_unique() {
         ("AZCTX_STATUS_OK", AzctxStatus::Ok),
         ("AZCTX_STATUS_NULL_ARGUMENT", AzctxStatus::NullArgument),
         ("AZCTX_STATUS_INVALID_UTF8", AzctxStatus::InvalidUtf8),
-        ("AZCTX_STATUS_INVALID_ARGUMENT", AzctxStatus::InvalidArgument),
+        (
+            "AZCTX_STATUS_INVALID_ARGUMENT",
+            AzctxStatus::InvalidArgument,
+        ),
         ("AZCTX_STATUS_NOT_FOUND", AzctxStatus::NotFound),
         ("AZCTX_STATUS_ALREADY_EXISTS", AzctxStatus::AlreadyExists),
         ("AZCTX_STATUS_INVALID_NAME", AzctxStatus::InvalidName),
@@ -63,17 +69,27 @@ fn header_status_values_match_the_enum_and_are_unique() {
         ("AZCTX_STATUS_LOGIN_REQUIRED", AzctxStatus::LoginRequired),
         ("AZCTX_STATUS_NOT_SUPPORTED", AzctxStatus::NotSupported),
         ("AZCTX_STATUS_IO", AzctxStatus::Io),
-        ("AZCTX_STATUS_PERMISSION_DENIED", AzctxStatus::PermissionDenied),
+        (
+            "AZCTX_STATUS_PERMISSION_DENIED",
+            AzctxStatus::PermissionDenied,
+        ),
         ("AZCTX_STATUS_LOCK_TIMEOUT", AzctxStatus::LockTimeout),
         ("AZCTX_STATUS_CORRUPT_FILE", AzctxStatus::CorruptFile),
         ("AZCTX_STATUS_PANIC", AzctxStatus::Panic),
-        ("AZCTX_STATUS_SESSION_POISONED", AzctxStatus::SessionPoisoned),
+        (
+            "AZCTX_STATUS_SESSION_POISONED",
+            AzctxStatus::SessionPoisoned,
+        ),
     ];
     let mut seen = std::collections::HashSet::new();
     for (name, status) in expected {
         let line = format!("{name} = {},", status as u32);
         assert!(header.contains(&line), "header lacks `{line}`");
-        assert!(seen.insert(status as u32), "status value {} used twice", status as u32);
+        assert!(
+            seen.insert(status as u32),
+            "status value {} used twice",
+            status as u32
+        );
     }
 }
 
@@ -85,13 +101,19 @@ fn destructors_accept_null() {
 
 #[test]
 fn null_output_pointer_is_an_error_with_a_message() {
-    assert_eq!(azctx_session_new(ptr::null_mut()), AzctxStatus::NullArgument);
+    assert_eq!(
+        azctx_session_new(ptr::null_mut()),
+        AzctxStatus::NullArgument
+    );
     assert!(last_error().unwrap().contains("output pointer"));
 }
 
 #[test]
 fn success_clears_the_last_error() {
-    assert_eq!(azctx_session_new(ptr::null_mut()), AzctxStatus::NullArgument);
+    assert_eq!(
+        azctx_session_new(ptr::null_mut()),
+        AzctxStatus::NullArgument
+    );
     let s = new_session();
     assert_eq!(last_error(), None);
     azctx_session_free(s);
@@ -99,9 +121,15 @@ fn success_clears_the_last_error() {
 
 #[test]
 fn last_error_is_per_thread() {
-    assert_eq!(azctx_session_new(ptr::null_mut()), AzctxStatus::NullArgument);
+    assert_eq!(
+        azctx_session_new(ptr::null_mut()),
+        AzctxStatus::NullArgument
+    );
     let other = std::thread::spawn(last_error).join().unwrap();
-    assert_eq!(other, None, "another thread must not see this thread's error");
+    assert_eq!(
+        other, None,
+        "another thread must not see this thread's error"
+    );
     assert!(last_error().is_some());
 }
 
@@ -110,14 +138,26 @@ fn empty_store_has_no_current_context_and_lists_nothing() {
     let st = store();
     let s = new_session();
     let mut out: *mut c_char = ptr::null_mut();
-    assert_eq!(azctx_context_current(s, st.1.as_ptr(), ptr::null(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_current(s, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::Ok
+    );
     assert_eq!(take(out), "null");
-    assert_eq!(azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::Ok
+    );
     assert_eq!(take(out), "[]");
-    assert_eq!(azctx_context_names(s, st.1.as_ptr(), ptr::null(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_names(s, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::Ok
+    );
     assert_eq!(take(out), "[]");
     let name = CString::new("nope").unwrap();
-    assert_eq!(azctx_context_get(s, st.1.as_ptr(), ptr::null(), name.as_ptr(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_get(s, st.1.as_ptr(), ptr::null(), name.as_ptr(), &mut out),
+        AzctxStatus::Ok
+    );
     assert_eq!(take(out), "null");
     azctx_session_free(s);
 }
@@ -131,19 +171,66 @@ fn every_pointer_argument_is_checked_for_null() {
     let name = CString::new("x").unwrap();
     let dir = st.1.as_ptr();
     let cases: Vec<(&str, AzctxStatus)> = vec![
-        ("current/session", azctx_context_current(ptr::null(), dir, ptr::null(), &mut out)),
-        ("current/out", azctx_context_current(s, dir, ptr::null(), ptr::null_mut())),
-        ("get/session", azctx_context_get(ptr::null(), dir, ptr::null(), name.as_ptr(), &mut out)),
-        ("get/name", azctx_context_get(s, dir, ptr::null(), ptr::null(), &mut out)),
-        ("get/out", azctx_context_get(s, dir, ptr::null(), name.as_ptr(), ptr::null_mut())),
-        ("list/session", azctx_context_list(ptr::null(), dir, ptr::null(), &mut out)),
-        ("list/out", azctx_context_list(s, dir, ptr::null(), ptr::null_mut())),
-        ("names/session", azctx_context_names(ptr::null(), dir, ptr::null(), &mut out)),
-        ("autosave/session", azctx_autosave_get(ptr::null(), dir, ptr::null(), 0, &mut out)),
-        ("autosave/out", azctx_autosave_get(s, dir, ptr::null(), 0, ptr::null_mut())),
-        ("from_profile/json", azctx_session_from_profile(ptr::null(), &mut ptr::null_mut())),
-        ("save/session", azctx_profile_save(ptr::null(), dir, ptr::null(), ptr::null(), name.as_ptr(), 0, 0)),
-        ("save/path", azctx_profile_save(s, dir, ptr::null(), ptr::null(), ptr::null(), 0, 0)),
+        (
+            "current/session",
+            azctx_context_current(ptr::null(), dir, ptr::null(), &mut out),
+        ),
+        (
+            "current/out",
+            azctx_context_current(s, dir, ptr::null(), ptr::null_mut()),
+        ),
+        (
+            "get/session",
+            azctx_context_get(ptr::null(), dir, ptr::null(), name.as_ptr(), &mut out),
+        ),
+        (
+            "get/name",
+            azctx_context_get(s, dir, ptr::null(), ptr::null(), &mut out),
+        ),
+        (
+            "get/out",
+            azctx_context_get(s, dir, ptr::null(), name.as_ptr(), ptr::null_mut()),
+        ),
+        (
+            "list/session",
+            azctx_context_list(ptr::null(), dir, ptr::null(), &mut out),
+        ),
+        (
+            "list/out",
+            azctx_context_list(s, dir, ptr::null(), ptr::null_mut()),
+        ),
+        (
+            "names/session",
+            azctx_context_names(ptr::null(), dir, ptr::null(), &mut out),
+        ),
+        (
+            "autosave/session",
+            azctx_autosave_get(ptr::null(), dir, ptr::null(), 0, &mut out),
+        ),
+        (
+            "autosave/out",
+            azctx_autosave_get(s, dir, ptr::null(), 0, ptr::null_mut()),
+        ),
+        (
+            "from_profile/json",
+            azctx_session_from_profile(ptr::null(), &mut ptr::null_mut()),
+        ),
+        (
+            "save/session",
+            azctx_profile_save(
+                ptr::null(),
+                dir,
+                ptr::null(),
+                ptr::null(),
+                name.as_ptr(),
+                0,
+                0,
+            ),
+        ),
+        (
+            "save/path",
+            azctx_profile_save(s, dir, ptr::null(), ptr::null(), ptr::null(), 0, 0),
+        ),
     ];
     for (what, status) in cases {
         assert_eq!(status, AzctxStatus::NullArgument, "{what}");
@@ -174,7 +261,10 @@ fn unknown_scope_is_an_invalid_argument() {
     let st = store();
     let s = new_session();
     let mut out: *mut c_char = ptr::null_mut();
-    assert_eq!(azctx_autosave_get(s, st.1.as_ptr(), ptr::null(), 3, &mut out), AzctxStatus::InvalidArgument);
+    assert_eq!(
+        azctx_autosave_get(s, st.1.as_ptr(), ptr::null(), 3, &mut out),
+        AzctxStatus::InvalidArgument
+    );
     assert!(last_error().unwrap().contains("unknown scope 3"));
     assert!(out.is_null());
     azctx_session_free(s);
@@ -185,12 +275,30 @@ fn autosave_settings_of_a_new_store() {
     let st = store();
     let s = new_session();
     let mut out: *mut c_char = ptr::null_mut();
-    assert_eq!(azctx_autosave_get(s, st.1.as_ptr(), ptr::null(), AzctxScope::CurrentUser as u32, &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_autosave_get(
+            s,
+            st.1.as_ptr(),
+            ptr::null(),
+            AzctxScope::CurrentUser as u32,
+            &mut out
+        ),
+        AzctxStatus::Ok
+    );
     let json = take(out);
     assert!(json.contains("\"Mode\":\"CurrentUser\""), "{json}");
     // The Process view, with autosave forced off by the caller's AzContextAutoSave value.
     let off = CString::new("false").unwrap();
-    assert_eq!(azctx_autosave_get(s, st.1.as_ptr(), off.as_ptr(), AzctxScope::Process as u32, &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_autosave_get(
+            s,
+            st.1.as_ptr(),
+            off.as_ptr(),
+            AzctxScope::Process as u32,
+            &mut out
+        ),
+        AzctxStatus::Ok
+    );
     let json = take(out);
     assert!(json.contains("\"Mode\":\"Process\""), "{json}");
     assert!(json.contains("\"ContextDirectory\":\"None\""), "{json}");
@@ -203,7 +311,10 @@ fn a_panic_becomes_a_status_and_the_process_lives_on() {
     assert_eq!(azctx_test_panic(ptr::null()), AzctxStatus::Panic);
     let msg = last_error().unwrap();
     assert!(msg.contains("deliberate test panic"), "{msg}");
-    assert!(msg.contains("exports.rs"), "the location is reported: {msg}");
+    assert!(
+        msg.contains("exports.rs"),
+        "the location is reported: {msg}"
+    );
     // Still usable afterwards.
     let s = new_session();
     azctx_session_free(s);
@@ -217,10 +328,16 @@ fn a_panic_holding_the_session_poisons_only_that_session() {
     let healthy = new_session();
     assert_eq!(azctx_test_panic(s), AzctxStatus::Panic);
     let mut out: *mut c_char = ptr::null_mut();
-    assert_eq!(azctx_context_current(s, st.1.as_ptr(), ptr::null(), &mut out), AzctxStatus::SessionPoisoned);
+    assert_eq!(
+        azctx_context_current(s, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::SessionPoisoned
+    );
     assert!(last_error().unwrap().contains("create a new one"));
     assert!(out.is_null());
-    assert_eq!(azctx_context_current(healthy, st.1.as_ptr(), ptr::null(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_current(healthy, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::Ok
+    );
     assert_eq!(take(out), "null");
     azctx_session_free(s);
     azctx_session_free(healthy);
@@ -246,12 +363,21 @@ fn concurrent_calls_on_one_session_and_on_several() {
                 for _ in 0..50 {
                     let s = if i % 2 == 0 { shared.0 } else { own };
                     let mut out: *mut c_char = ptr::null_mut();
-                    assert_eq!(azctx_context_current(s, dir.as_ptr(), ptr::null(), &mut out), AzctxStatus::Ok);
+                    assert_eq!(
+                        azctx_context_current(s, dir.as_ptr(), ptr::null(), &mut out),
+                        AzctxStatus::Ok
+                    );
                     assert_eq!(take(out), "null");
-                    assert_eq!(azctx_context_list(s, dir.as_ptr(), ptr::null(), &mut out), AzctxStatus::Ok);
+                    assert_eq!(
+                        azctx_context_list(s, dir.as_ptr(), ptr::null(), &mut out),
+                        AzctxStatus::Ok
+                    );
                     take(out);
                     // Each thread's error state is its own.
-                    assert_eq!(azctx_context_list(s, dir.as_ptr(), ptr::null(), ptr::null_mut()), AzctxStatus::NullArgument);
+                    assert_eq!(
+                        azctx_context_list(s, dir.as_ptr(), ptr::null(), ptr::null_mut()),
+                        AzctxStatus::NullArgument
+                    );
                     assert!(last_error().is_some());
                 }
                 azctx_session_free(own);

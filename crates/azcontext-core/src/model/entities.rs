@@ -295,9 +295,17 @@ impl Environment {
     /// have a non-empty `Name`; members are checked as when a profile is loaded.
     pub fn from_json(bytes: &[u8], source_name: &str) -> Result<Environment, crate::FormatError> {
         let v = crate::json::parse(bytes, source_name)?;
-        let fail = |message: String| crate::FormatError { source_name: source_name.to_owned(), line: 1, column: 1, message };
+        let fail = |message: String| crate::FormatError {
+            source_name: source_name.to_owned(),
+            line: 1,
+            column: 1,
+            message,
+        };
         let Value::Object(obj) = v else {
-            return Err(fail(format!("expected an environment object, found {}", v.type_name())));
+            return Err(fail(format!(
+                "expected an environment object, found {}",
+                v.type_name()
+            )));
         };
         let env = Environment::from_object(obj).map_err(|e| e.locate(bytes, false, source_name))?;
         match env.name() {
