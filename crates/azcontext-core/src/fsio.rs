@@ -281,11 +281,29 @@ impl LockedFile {
     }
 }
 
-/// How a lock wait ended, for callers that want to report it.
-fn backoff(attempt: u32) -> Duration {
-    // 1, 2, 4, 8, 16, 25, 25 ... ms: quick under short contention, cheap under long contention.
-    let ms = 1u64 << attempt.min(5);
-    Duration::from_millis(ms.min(25))
+/// Waits up to `timeout` for an exclusive `flock` on `file`, blocking in the kernel (so the wait ends
+/// as soon as the holder lets go, instead of at the next poll). The blocking call runs on a helper
+/// thread holding a duplicate of the descriptor; `flock` belongs to the open file description, so the
+/// lock it takes is ours. If the wait times out, the helper keeps waiting and, once it gets the lock,
+/// releases it at once by closing its duplicate (ours is gone by then).
+fn wait_lock(file: &File, timeout: Duration) -> io::Result<bool> {
+    if timeout.is_zero() {
+        return Ok(false);
+    }
+    let dup = file.try_clone()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("azcontext-lock-wait".into())
+        .spawn(move || {
+            let r = fs2::FileExt::lock_exclusive(&dup);
+            let _ = tx.send(r);
+            drop(dup);
+        })?;
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(())) => Ok(true),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Ok(false),
+    }
 }
 
 /// Opens (creating it empty with mode 0600 if missing) and exclusively locks `path`, waiting at most
@@ -293,7 +311,6 @@ fn backoff(attempt: u32) -> Duration {
 /// lock longer than that.
 pub fn lock_exclusive(path: &Path, timeout: Duration) -> Result<LockedFile> {
     let start = Instant::now();
-    let mut attempt = 0u32;
     loop {
         let file = OpenOptions::new()
             .read(true)
@@ -302,46 +319,37 @@ pub fn lock_exclusive(path: &Path, timeout: Duration) -> Result<LockedFile> {
             .mode(FILE_MODE)
             .open(path)
             .map_err(|e| Error::io("opening", path, e))?;
-        match fs2::FileExt::try_lock_exclusive(&file) {
-            Ok(()) => {
-                let meta = file
-                    .metadata()
-                    .map_err(|e| Error::io("reading the attributes of", path, e))?;
-                let locked = FileStamp::of(&meta);
-                // The path may have been replaced (rename) or removed while we waited or opened.
-                match FileStamp::of_path(path)? {
-                    Some(now) if now.same_file(&locked) => {
-                        return Ok(LockedFile {
-                            file,
-                            path: path.to_path_buf(),
-                            stamp: locked,
-                        });
-                    }
-                    _ => {
-                        // Stale inode: drop the lock and try again at once (not a wait).
-                        drop(file);
-                        continue;
-                    }
-                }
-            }
+        let got = match fs2::FileExt::try_lock_exclusive(&file) {
+            Ok(()) => true,
             Err(e) if is_contended(&e) => {
-                let waited = start.elapsed();
-                if waited >= timeout {
-                    let holder = lock_holder_pid(&file);
-                    return Err(Error::LockTimeout {
-                        path: path.to_path_buf(),
-                        waited_ms: waited.as_millis() as u64,
-                        holder_pid: holder,
-                    });
-                }
-                drop(file);
-                let pause = backoff(attempt)
-                    .min(timeout.saturating_sub(waited))
-                    .max(Duration::from_millis(1));
-                std::thread::sleep(pause);
-                attempt = attempt.saturating_add(1);
+                let remaining = timeout.saturating_sub(start.elapsed());
+                wait_lock(&file, remaining).map_err(|e| Error::io("locking", path, e))?
             }
             Err(e) => return Err(Error::io("locking", path, e)),
+        };
+        if !got {
+            let holder = lock_holder_pid(&file);
+            return Err(Error::LockTimeout {
+                path: path.to_path_buf(),
+                waited_ms: start.elapsed().as_millis() as u64,
+                holder_pid: holder,
+            });
+        }
+        let meta = file
+            .metadata()
+            .map_err(|e| Error::io("reading the attributes of", path, e))?;
+        let locked = FileStamp::of(&meta);
+        // The path may have been replaced (rename) or removed while we waited: then we hold a lock on
+        // a file nobody will read again. Let go and lock whatever is at the path now.
+        match FileStamp::of_path(path)? {
+            Some(now) if now.same_file(&locked) => {
+                return Ok(LockedFile {
+                    file,
+                    path: path.to_path_buf(),
+                    stamp: locked,
+                });
+            }
+            _ => continue,
         }
     }
 }

@@ -1,0 +1,538 @@
+//! Cross-process tests of the store with real `azctx` processes and real files (§6 items 45, 47–50,
+//! 53, 60). Each test prints its figures (run with `--nocapture` to see them):
+//!
+//! ```text
+//! cargo test -p azcontext-cli --test cross_process -- --nocapture
+//! ```
+//!
+//! No assertion depends on time; sleeps only set up races.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use azcontext_core::model::Profile;
+
+const AZCTX: &str = env!("CARGO_BIN_EXE_azctx");
+
+fn azctx(dir: &Path) -> Command {
+    let mut c = Command::new(AZCTX);
+    c.env("AZCONTEXT_DIR", dir)
+        .env_remove("AzContextAutoSave")
+        .env_remove("Azure_Profile_Autosave");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    azctx(dir).args(args).output().expect("azctx runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert!(
+        o.status.success(),
+        "azctx {args:?} failed ({:?}): {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn context_file(dir: &Path) -> PathBuf {
+    dir.join("AzureRmContext.json")
+}
+
+fn parse_file(path: &Path) -> Profile {
+    let bytes = fs::read(path).expect("context file exists");
+    Profile::parse(&bytes, &path.to_string_lossy()).expect("context file parses")
+}
+
+fn keys(p: &Profile) -> BTreeSet<String> {
+    p.contexts().map(|(k, _)| k.to_owned()).collect()
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn set_args<'a>(name: &'a str, sub: &'a str) -> Vec<&'a str> {
+    vec![
+        "set",
+        "--name",
+        name,
+        "--subscription",
+        sub,
+        "--tenant",
+        "t-1",
+        "--account",
+        "me@example.com",
+    ]
+}
+
+/// (1) 16 processes × 200 mixed operations on one directory, with a reader polling the file.
+#[test]
+fn many_writers_lose_nothing() {
+    const PROCS: u32 = 16;
+    const OPS: u32 = 200;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let file = context_file(&dir);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicU64::new(0));
+    let bad_reads = Arc::new(AtomicU64::new(0));
+    let reader = {
+        let (stop, reads, bad_reads, file) =
+            (stop.clone(), reads.clone(), bad_reads.clone(), file.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if let Ok(bytes) = fs::read(&file) {
+                    reads.fetch_add(1, Ordering::Relaxed);
+                    // Only the lock-holding writer may create the file empty for an instant.
+                    if !bytes.is_empty() && Profile::parse(&bytes, "reader").is_err() {
+                        bad_reads.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })
+    };
+
+    let start = Instant::now();
+    let children: Vec<_> = (0..PROCS)
+        .map(|p| {
+            azctx(&dir)
+                .args([
+                    "test-helper",
+                    "stress",
+                    "--proc",
+                    &p.to_string(),
+                    "--ops",
+                    &OPS.to_string(),
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut expected = BTreeSet::new();
+    let mut errors = 0u64;
+    let mut failed_procs = 0;
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        if !o.status.success() {
+            failed_procs += 1;
+        }
+        let err = String::from_utf8_lossy(&o.stderr);
+        if !err.is_empty() {
+            eprintln!("{err}");
+        }
+        let line = String::from_utf8(o.stdout).unwrap();
+        // {"proc":P,"errors":E,"names":["a","b"]}
+        let e: u64 = line
+            .split("\"errors\":")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        errors += e;
+        let names = line
+            .split("\"names\":[")
+            .nth(1)
+            .unwrap()
+            .trim_end()
+            .trim_end_matches("]}");
+        for n in names.split(',').filter(|n| !n.is_empty()) {
+            expected.insert(n.trim_matches('"').to_owned());
+        }
+    }
+    let elapsed = start.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    reader.join().unwrap();
+
+    let profile = parse_file(&file);
+    let actual = keys(&profile);
+    let missing: Vec<_> = expected.difference(&actual).collect();
+    let extra: Vec<_> = actual.difference(&expected).collect();
+    let default_ok = match profile.default_key() {
+        Some(k) => actual.contains(k) || (actual.is_empty() && k == "Default"),
+        None => false,
+    };
+    println!(
+        "[many writers] {PROCS} processes x {OPS} ops = {} operations in {:.1?}: {errors} errors, \
+         {} failed processes; final file {} contexts, expected {}, missing {}, extra {}; \
+         reader: {} reads, {} unparsable; default key valid: {default_ok}",
+        PROCS * OPS,
+        elapsed,
+        failed_procs,
+        actual.len(),
+        expected.len(),
+        missing.len(),
+        extra.len(),
+        reads.load(Ordering::Relaxed),
+        bad_reads.load(Ordering::Relaxed),
+    );
+    assert_eq!(errors, 0);
+    assert_eq!(failed_procs, 0);
+    assert!(missing.is_empty(), "lost: {missing:?}");
+    assert!(extra.is_empty(), "resurrected: {extra:?}");
+    assert_eq!(bad_reads.load(Ordering::Relaxed), 0);
+    assert!(default_ok, "default key {:?}", profile.default_key());
+}
+
+fn victim_value(p: &Profile) -> Option<u64> {
+    let (_, c) = p.get("victim")?;
+    let id = c.subscription()?.id()?;
+    id.rsplit('-').next()?.parse().ok()
+}
+
+/// (2) 1,000 trials killing a writer with SIGKILL at a random moment.
+#[test]
+fn killed_writers_never_corrupt() {
+    const TRIALS: u64 = 1000;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    let file = context_file(&dir);
+    ok(&dir, &["test-helper", "fill", "--count", "40"]);
+    let fillers = keys(&parse_file(&file));
+    assert_eq!(fillers.len(), 40);
+
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut prev: Option<u64> = None;
+    let (mut before, mut after, mut acked_total, mut max_temp) = (0u64, 0u64, 0u64, 0usize);
+    let start = Instant::now();
+    for trial in 0..TRIALS {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let delay_us = 1_000 + rng % 20_000;
+        let base = (trial + 1) * 1_000_000;
+        let mut child = azctx(&dir)
+            .args([
+                "test-helper",
+                "write-loop",
+                "--name",
+                "victim",
+                "--start",
+                &base.to_string(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(delay_us));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let mut acks = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut acks)
+            .unwrap();
+        let k = acks.lines().count() as u64;
+        acked_total += k;
+
+        let bytes = fs::read(&file).expect("the file is always there");
+        let profile = Profile::parse(&bytes, "after kill")
+            .unwrap_or_else(|e| panic!("trial {trial}: the file does not parse after a kill: {e}"));
+        let all = keys(&profile);
+        assert!(
+            fillers.is_subset(&all),
+            "trial {trial}: filler contexts lost"
+        );
+        let v = victim_value(&profile);
+        // Before the interrupted write: the last acknowledged value (or the previous trial's).
+        let before_v = if k == 0 { prev } else { Some(base + k - 1) };
+        let after_v = Some(base + k);
+        if v == before_v {
+            before += 1;
+        } else if v == after_v {
+            after += 1;
+        } else {
+            panic!("trial {trial}: value {v:?}, expected {before_v:?} (before) or {after_v:?} (after); {k} acked");
+        }
+        prev = v;
+        let temps = fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp-")
+            })
+            .count();
+        max_temp = max_temp.max(temps);
+    }
+    println!(
+        "[kill -9] {TRIALS} trials in {:.1?}: 0 unparsable files, {before} left the state before the \
+         interrupted write, {after} the state after it; {acked_total} acknowledged writes in total; \
+         at most {max_temp} stray temp file(s) at a time (swept by the next writer)",
+        start.elapsed()
+    );
+    assert!(max_temp <= 1);
+}
+
+/// (3) Under umask 000, directories are 0700 and files 0600.
+#[test]
+fn permissions_ignore_the_umask() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new/store");
+    let sh = |args: &str| {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 000; exec \"$0\" {args}"))
+            .arg(AZCTX)
+            .env("AZCONTEXT_DIR", &dir)
+            .env_remove("AzContextAutoSave")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    sh("set --name a --subscription s1 --tenant t --account me@example.com");
+    sh("set --name b --subscription s2 --tenant t --account me@example.com");
+    sh("rename a c");
+    let modes = [
+        ("new/", mode(&tmp.path().join("new"))),
+        ("new/store/", mode(&dir)),
+        (
+            "AzureRmContextSettings.json",
+            mode(&dir.join("AzureRmContextSettings.json")),
+        ),
+        (
+            "AzureRmContext.json",
+            mode(&dir.join("AzureRmContext.json")),
+        ),
+    ];
+    fs::write(dir.join("AzureRmContext.json"), b"{ corrupt").unwrap();
+    fs::set_permissions(
+        dir.join("AzureRmContext.json"),
+        fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
+    sh("clear");
+    let quarantined: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(quarantined.len(), 1);
+    let after_clear = mode(&dir.join("AzureRmContext.json"));
+    let q_mode = mode(&quarantined[0]);
+    println!(
+        "[umask 000] {}; after clear of a corrupt 0666 file: AzureRmContext.json {after_clear:o}, \
+         quarantined copy {q_mode:o}",
+        modes
+            .iter()
+            .map(|(n, m)| format!("{n} {m:o}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for (n, m) in &modes {
+        let want = if n.ends_with('/') { 0o700 } else { 0o600 };
+        assert_eq!(*m, want, "{n}");
+    }
+    assert_eq!(after_clear, 0o600);
+    assert_eq!(q_mode, 0o600);
+}
+
+/// (4) A corrupt file is kept aside and reported; clear always succeeds; environments stay.
+#[test]
+fn corrupt_file_is_kept_aside_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    ok(&dir, &set_args("a", "s1"));
+    let file = context_file(&dir);
+    let garbage = b"\xEF\xBB\xBF{\n  \"DefaultContextKey\": \"a\",\n  \"Contexts\": {\n    \"a\": {\n      \"Acc";
+    fs::write(&file, garbage).unwrap();
+
+    // `current` (prompt path) reports it but moves nothing.
+    let o = run(&dir, &["current"]);
+    assert_eq!(o.status.code(), Some(5));
+    assert!(file.exists());
+
+    let o = run(&dir, &["list"]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(5), "{err}");
+    let quarantined: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("AzureRmContext.json.corrupt-")
+        })
+        .collect();
+    assert_eq!(quarantined.len(), 1);
+    assert_eq!(
+        fs::read(&quarantined[0]).unwrap(),
+        garbage,
+        "the corrupt bytes are kept unchanged"
+    );
+    assert!(
+        err.contains(&*file.to_string_lossy()) && err.contains(&*quarantined[0].to_string_lossy()),
+        "{err}"
+    );
+    // The store works again, empty, with the public environments.
+    assert_eq!(ok(&dir, &["list"]), "");
+    ok(&dir, &set_args("b", "s2"));
+
+    // clear on a corrupt file: succeeds, keeps the bytes aside, leaves an empty profile.
+    fs::write(&file, b"not json at all").unwrap();
+    let o = run(&dir, &["clear"]);
+    let clear_err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{clear_err}");
+    let n_quarantined = fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".corrupt-")
+        })
+        .count();
+    assert_eq!(n_quarantined, 2);
+    let profile = parse_file(&file);
+    assert!(profile.is_empty() || profile.list_available().is_empty());
+    assert!(profile.environment("AzureCloud").is_some());
+    let text = String::from_utf8(fs::read(&file).unwrap()).unwrap();
+    assert_eq!(
+        text.trim_start_matches('\u{feff}'),
+        "{\n  \"DefaultContextKey\": \"Default\",\n  \"EnvironmentTable\": {},\n  \"Contexts\": {},\n  \"ExtendedProperties\": {}\n}"
+    );
+    println!(
+        "[corrupt] list: exit 5, message: {}; clear: exit 0 ({}); {n_quarantined} quarantined copies kept",
+        err.trim(),
+        clear_err.trim()
+    );
+}
+
+/// (5) A writer holding the lock past the wait limit gives the clear error; nothing is lost.
+#[test]
+fn lock_timeout_is_clear_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    ok(&dir, &set_args("a", "s1"));
+    let file = context_file(&dir);
+    let before = fs::read(&file).unwrap();
+
+    let mut holder = azctx(&dir)
+        .args(["test-helper", "hold-lock", "--seconds", "3"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(holder.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "locked");
+
+    let o = run(
+        &dir,
+        &[&["--lock-timeout", "0.3"][..], &set_args("b", "s2")].concat(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(err.contains(&*file.to_string_lossy()), "{err}");
+    let names_holder = err.contains(&format!("held by process {}", holder.id()));
+    assert!(names_holder || !Path::new("/proc/locks").exists(), "{err}");
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        before,
+        "nothing changed while locked"
+    );
+
+    // A writer with the default wait (10 s) gets through once the holder lets go.
+    let waiter = azctx(&dir).args(set_args("c", "s3")).output().unwrap();
+    holder.wait().unwrap();
+    assert!(
+        waiter.status.success(),
+        "{}",
+        String::from_utf8_lossy(&waiter.stderr)
+    );
+    ok(&dir, &set_args("b", "s2"));
+    let all = keys(&parse_file(&file));
+    assert_eq!(all, ["a", "b", "c"].iter().map(|s| s.to_string()).collect());
+    println!(
+        "[lock timeout] exit 4, message: {}; holder pid named: {names_holder}; waiter with the default \
+         limit succeeded; final contexts {all:?}",
+        err.trim()
+    );
+}
+
+/// Unchanged text is not rewritten (checklist 13): size, mtime and inode stay.
+#[test]
+fn unchanged_operation_does_not_rewrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    ok(&dir, &set_args("a", "s1"));
+    ok(&dir, &set_args("b", "s2"));
+    ok(&dir, &["select", "a"]);
+    let file = context_file(&dir);
+    let m1 = fs::metadata(&file).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    ok(&dir, &["select", "a"]);
+    let m2 = fs::metadata(&file).unwrap();
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(
+        (m1.ino(), m1.size(), m1.mtime(), m1.mtime_nsec()),
+        (m2.ino(), m2.size(), m2.mtime(), m2.mtime_nsec())
+    );
+    assert_eq!(ok(&dir, &["current"]).trim(), "a");
+}
+
+/// Exit codes and AzContextAutoSave=false (changes not saved).
+#[test]
+fn exit_codes_and_autosave_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    assert_eq!(run(&dir, &["current"]).status.code(), Some(2));
+    assert!(!dir.exists(), "`current` writes nothing");
+    assert_eq!(run(&dir, &["no-such-command"]).status.code(), Some(1));
+    ok(&dir, &set_args("a", "s1"));
+    ok(&dir, &set_args("b", "s2"));
+    assert_eq!(run(&dir, &set_args("a", "s9")).status.code(), Some(3));
+    assert_eq!(run(&dir, &["select", "zz"]).status.code(), Some(2));
+    assert_eq!(run(&dir, &["remove", "zz"]).status.code(), Some(2));
+    assert_eq!(run(&dir, &["rename", "a", "b"]).status.code(), Some(3));
+    assert_eq!(
+        run(&dir, &["remove", "b"]).status.code(),
+        Some(3),
+        "b is current"
+    );
+    ok(&dir, &["rename", "a", "c"]);
+    let json = ok(&dir, &["show", "c", "--json"]);
+    assert!(json.starts_with("{\"Name\":\"c\",\"Account\":"), "{json}");
+    let list = ok(&dir, &["list", "--json"]);
+    assert!(list.starts_with("[{\"Name\":"), "{list}");
+    assert_eq!(ok(&dir, &["list"]), "  c\n* b\n", "c kept a's place");
+
+    let o = azctx(&dir)
+        .env("AzContextAutoSave", "FALSE")
+        .args(["select", "c"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        ok(&dir, &["current"]).trim(),
+        "b",
+        "not saved with AzContextAutoSave=false"
+    );
+}

@@ -1,0 +1,963 @@
+//! Scopes, autosave and the persistent store (compatibility reference §4).
+//!
+//! # Scopes
+//!
+//! A [`Session`] is what one PowerShell process (or one `azctx` run) holds. Its *save mode* is decided
+//! lazily at first use from `AzureRmContextSettings.json` (created with Mode `CurrentUser` if missing),
+//! overridden by the caller's `Azure_Profile_Autosave` value, as Az does at module import.
+//!
+//! - **CurrentUser mode**: the session's view is the file `AzureRmContext.json` as it is *now*, plus the
+//!   session's Process-scoped changes replayed over it (an overlay log). Reads are fresh: a `stat` per
+//!   call (device, inode, size, mtime, ctime) and a re-parse only when the file changed; no lock, since
+//!   writers replace the file atomically. (Az reads only at import and never sees other processes'
+//!   changes; seeing them is deliberate.)
+//! - **Process mode**: the view is an in-memory profile owned by the session (empty at start).
+//!
+//! The per-call *effective scope* follows Az (§4.1): the save mode, then the caller's
+//! `AzContextAutoSave` value (`true` → CurrentUser, `false` → Process), then an explicit scope; a
+//! detached session ([`Session::detached`], for `-DefaultProfile`) is always Process.
+//!
+//! - A **CurrentUser** change is one locked read-modify-write of `AzureRmContext.json`: `flock` on the
+//!   file, re-read under the lock, apply the operation, write atomically (skipped when the text is
+//!   unchanged). Changes are merged per operation, so another process's contexts are never dropped. In
+//!   Process mode the operation is also applied to the in-memory profile (validated there first).
+//! - A **Process** change touches memory only: the in-memory profile, or (CurrentUser mode) the overlay
+//!   log, which shadows the disk state until autosave is enabled again.
+//!
+//! # Autosave
+//!
+//! - [`Session::enable_autosave`]: the scope is Process only if asked for, else CurrentUser (settings
+//!   file rewritten with Mode CurrentUser). Either way the session switches to CurrentUser mode and the
+//!   in-memory state is **persisted** first (merged into the file; fixes Az #14757), and the returned
+//!   settings report the scope asked for (#10607): `Mode` is `Process` for `-Scope Process`.
+//! - [`Session::disable_autosave`]: the current view is kept as the in-memory profile; CurrentUser scope
+//!   writes exactly `settings-after-disable.json`. No file is deleted.
+//!
+//! # Store directory
+//!
+//! The caller's `AZCONTEXT_DIR` value, else `~/.Azure` (see [`crate::settings`]). It is resolved on every
+//! call; when it changes, the session starts afresh for the new directory (mode decided again, in-memory
+//! state dropped), which is what per-test isolation needs.
+//!
+//! # Corrupt files
+//!
+//! A context file that does not parse is moved aside (`AzureRmContext.json.corrupt-<UTC>`) under the
+//! lock and reported as [`Error::CorruptFile`]; the next call sees an empty store (public environments
+//! included). [`Op::Clear`] in CurrentUser scope always succeeds: it quarantines a corrupt file and
+//! writes an empty profile, reporting the quarantined path in [`OpOutput::quarantined`].
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::{Error, ObjectKind, Result};
+use crate::fsio::{self, FileStamp};
+use crate::model::{self, Profile};
+use crate::settings::{self, ContextSettings, StorePaths};
+
+/// Where a change goes (Az's `-Scope`), and a session's save mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Process,
+    CurrentUser,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Process => "Process",
+            Scope::CurrentUser => "CurrentUser",
+        }
+    }
+}
+
+/// The caller's environment, passed in on every call (the core reads no environment variables; see
+/// [`StoreEnv::from_process_env`] for the helper azctx uses).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreEnv {
+    /// `AZCONTEXT_DIR`: the store directory; `None` or empty → `~/.Azure`.
+    pub azcontext_dir: Option<String>,
+    /// `AzContextAutoSave`: `true`/`false` (any case) forces the modification scope (§4.1).
+    pub autosave: Option<String>,
+    /// `Azure_Profile_Autosave`: `true`/`false` overrides the settings file's Mode when the session
+    /// starts (first use, or first use after the store directory changed).
+    pub profile_autosave: Option<String>,
+    /// Longest wait for the context file's lock; `None` → [`fsio::DEFAULT_LOCK_TIMEOUT`] (10 s).
+    pub lock_timeout: Option<Duration>,
+}
+
+/// Environment variable names the store honours (read by callers, not by the core).
+pub const ENV_AZCONTEXT_DIR: &str = "AZCONTEXT_DIR";
+pub const ENV_AUTOSAVE: &str = "AzContextAutoSave";
+pub const ENV_PROFILE_AUTOSAVE: &str = "Azure_Profile_Autosave";
+
+impl StoreEnv {
+    /// Reads `AZCONTEXT_DIR`, `AzContextAutoSave` and `Azure_Profile_Autosave` from this process's
+    /// environment. For azctx; the PowerShell module passes its own `$env:` values instead.
+    pub fn from_process_env() -> StoreEnv {
+        let get = |k: &str| std::env::var(k).ok();
+        StoreEnv {
+            azcontext_dir: get(ENV_AZCONTEXT_DIR),
+            autosave: get(ENV_AUTOSAVE),
+            profile_autosave: get(ENV_PROFILE_AUTOSAVE),
+            lock_timeout: None,
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        self.lock_timeout.unwrap_or(fsio::DEFAULT_LOCK_TIMEOUT)
+    }
+
+    fn store_dir(&self) -> Result<PathBuf> {
+        settings::store_dir(self.azcontext_dir.as_deref())
+    }
+}
+
+/// A context with the key it is stored under (Az's `PSAzureContext.Name`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedContext {
+    pub name: String,
+    pub context: model::Context,
+}
+
+/// A context-changing operation. Each one is applied as a whole: to the in-memory view, and/or inside
+/// one locked read-modify-write of the file.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// Set-AzContext / Connect-AzAccount: store `context` under `name` (or the key generated from its
+    /// identity / the key of an identical context) and make it the default. An existing `name` is
+    /// replaced only with `force` (else [`Error::AlreadyExists`]).
+    /// `extended_properties` are set on the stored context (`-ExtendedProperty`).
+    SetContext {
+        context: model::Context,
+        name: Option<String>,
+        force: bool,
+        extended_properties: Vec<(String, String)>,
+    },
+    /// Select-AzContext: make `name` the default.
+    Select { name: String },
+    /// Rename-AzContext; `source == target` is a no-op; an existing target needs `force`.
+    Rename {
+        source: String,
+        target: String,
+        force: bool,
+    },
+    /// Remove-AzContext; removing the default needs `force`. A missing name is not an error.
+    Remove { name: String, force: bool },
+    /// Clear-AzContext: no contexts, default key `Default`.
+    Clear,
+    /// Import-AzContext: merge `profile` in (contexts under the file's keys, custom environments, the
+    /// file's default key when present).
+    Import { profile: Profile },
+    /// Add-/Set-AzEnvironment.
+    AddOrSetEnvironment { environment: model::Environment },
+    /// Remove-AzEnvironment.
+    RemoveEnvironment { name: String },
+    /// Disconnect-AzAccount: remove every context whose account Id matches (ignoring case).
+    Disconnect { account_id: String },
+}
+
+/// What an operation produced.
+#[derive(Debug, Clone)]
+pub enum OpValue {
+    /// SetContext / Select: the resulting default context. Rename: the renamed context. Remove: the
+    /// removed context (`None` when the name did not exist).
+    Context(Option<NamedContext>),
+    /// Import: the resulting profile.
+    Profile(Box<Profile>),
+    /// Add/Set/Remove environment: the environment.
+    Environment(Box<model::Environment>),
+    /// Disconnect: the removed contexts (empty when no account matched).
+    Contexts(Vec<NamedContext>),
+    /// Clear.
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpOutput {
+    pub value: OpValue,
+    /// The effective scope the operation was applied in.
+    pub scope: Scope,
+    /// Whether `AzureRmContext.json` was rewritten (false also when the text was unchanged).
+    pub written: bool,
+    /// Set when a corrupt context file was moved aside during the operation (only [`Op::Clear`]
+    /// proceeds in that case; other operations fail with [`Error::CorruptFile`]).
+    pub quarantined: Option<PathBuf>,
+}
+
+/// Az's `ContextAutosaveSettings`. Fields are `None` where Az shows null; the Process view of
+/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutosaveSettings {
+    pub mode: String,
+    pub context_directory: Option<String>,
+    pub context_file: Option<String>,
+    pub cache_directory: Option<String>,
+    pub cache_file: Option<String>,
+    pub key_store_file: Option<String>,
+    pub settings: Vec<(String, String)>,
+}
+
+impl AutosaveSettings {
+    fn process_view() -> AutosaveSettings {
+        let none = || Some("None".to_owned());
+        AutosaveSettings {
+            mode: settings::MODE_PROCESS.to_owned(),
+            context_directory: none(),
+            context_file: none(),
+            cache_directory: none(),
+            cache_file: none(),
+            key_store_file: none(),
+            settings: Vec::new(),
+        }
+    }
+
+    fn disabled() -> AutosaveSettings {
+        AutosaveSettings {
+            mode: settings::MODE_PROCESS.to_owned(),
+            context_directory: None,
+            context_file: None,
+            cache_directory: None,
+            cache_file: None,
+            key_store_file: None,
+            settings: Vec::new(),
+        }
+    }
+
+    fn in_use(mode: &str, paths: &StorePaths, s: &ContextSettings) -> AutosaveSettings {
+        let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+        AutosaveSettings {
+            mode: mode.to_owned(),
+            context_directory: Some(paths.context_dir.to_string_lossy().into_owned()),
+            context_file: name(&paths.context_file),
+            cache_directory: Some(paths.cache_dir.to_string_lossy().into_owned()),
+            cache_file: Some(paths.cache_file.clone()),
+            key_store_file: name(&paths.keystore_file),
+            settings: s.settings_map(),
+        }
+    }
+
+    /// Az's JSON shape: `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,
+    /// "CacheFile":…,"KeyStoreFile":…,"Settings":{…}}`.
+    pub fn to_json(&self) -> crate::json::Value {
+        use crate::json::{Object, Value};
+        let mut o = Object::with_capacity(7);
+        o.push("Mode", Value::from(self.mode.clone()));
+        o.push(
+            "ContextDirectory",
+            Value::from(self.context_directory.clone()),
+        );
+        o.push("ContextFile", Value::from(self.context_file.clone()));
+        o.push("CacheDirectory", Value::from(self.cache_directory.clone()));
+        o.push("CacheFile", Value::from(self.cache_file.clone()));
+        o.push("KeyStoreFile", Value::from(self.key_store_file.clone()));
+        let mut s = Object::with_capacity(self.settings.len());
+        for (k, v) in &self.settings {
+            s.push(k.clone(), Value::from(v.clone()));
+        }
+        o.push("Settings", Value::Object(s));
+        Value::Object(o)
+    }
+}
+
+/// A parsed disk profile and the stamp of the file it came from (`None`: no file).
+#[derive(Debug, Clone)]
+struct DiskCache {
+    stamp: Option<FileStamp>,
+    profile: Profile,
+}
+
+/// One per session; its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Base {
+    /// CurrentUser mode: the file, plus Process-scoped operations replayed over it.
+    Disk {
+        overlay: Vec<Op>,
+        cache: Option<DiskCache>,
+        /// The overlay replayed over `cache` (valid while the disk stamp and overlay length match).
+        view: Option<(Option<FileStamp>, usize, Profile)>,
+    },
+    /// Process mode: the in-memory profile.
+    Memory(Box<Profile>),
+}
+
+#[derive(Debug)]
+struct State {
+    store_dir: PathBuf,
+    settings: ContextSettings,
+    paths: StorePaths,
+    mode: Scope,
+    base: Base,
+}
+
+/// One process's (or runspace's) context state; see the module documentation. `Send`: the C ABI keeps
+/// it behind a `Mutex`.
+#[derive(Debug)]
+pub struct Session {
+    forced_mode: Option<Scope>,
+    detached: Option<Profile>,
+    state: Option<State>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+fn empty_disk_profile() -> Profile {
+    Profile::new()
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.iter().all(|c| c.is_ascii_whitespace())
+}
+
+fn parse_disk(bytes: &[u8], path: &Path) -> std::result::Result<Profile, crate::FormatError> {
+    if is_blank(bytes) {
+        return Ok(empty_disk_profile());
+    }
+    Profile::parse(bytes, &path.to_string_lossy())
+}
+
+/// Reads the context file without a lock. A file that does not parse is re-read under the lock (an Az
+/// writer may have been rewriting it in place) and, if still bad, quarantined.
+fn read_disk(path: &Path, timeout: Duration) -> Result<DiskCache> {
+    match fsio::read_file(path)? {
+        None => Ok(DiskCache {
+            stamp: None,
+            profile: empty_disk_profile(),
+        }),
+        Some((stamp, bytes)) => match parse_disk(&bytes, path) {
+            Ok(profile) => Ok(DiskCache {
+                stamp: Some(stamp),
+                profile,
+            }),
+            Err(_) => {
+                let mut lock = fsio::lock_exclusive(path, timeout)?;
+                let bytes = lock.read_all()?;
+                match parse_disk(&bytes, path) {
+                    Ok(profile) => Ok(DiskCache {
+                        stamp: Some(lock.stamp()),
+                        profile,
+                    }),
+                    Err(source) => {
+                        let quarantined = fsio::quarantine(path)?;
+                        drop(lock);
+                        Err(Error::CorruptFile {
+                            path: path.to_path_buf(),
+                            quarantined,
+                            source,
+                        })
+                    }
+                }
+            }
+        },
+    }
+}
+
+/// Reads the context file for `azctx current`-style callers: no lock, no settings write, nothing moved.
+/// A file that does not parse is an [`Error::InvalidProfile`].
+fn peek_disk(path: &Path) -> Result<Profile> {
+    match fsio::read_file(path)? {
+        None => Ok(empty_disk_profile()),
+        Some((_, bytes)) => Ok(parse_disk(&bytes, path)?),
+    }
+}
+
+/// The result of one locked read-modify-write.
+struct Written {
+    value: OpValue,
+    written: bool,
+    quarantined: Option<PathBuf>,
+    cache: DiskCache,
+}
+
+/// One locked read-modify-write of the context file: lock, read, apply `f`, write if changed.
+fn modify_disk<F>(
+    paths: &StorePaths,
+    timeout: Duration,
+    tolerate_corrupt: bool,
+    f: F,
+) -> Result<Written>
+where
+    F: FnOnce(&mut Profile) -> Result<OpValue>,
+{
+    fsio::ensure_dir(&paths.context_dir)?;
+    let path = &paths.context_file;
+    let mut lock = fsio::lock_exclusive(path, timeout)?;
+    let current = lock.read_all()?;
+    let mut quarantined = None;
+    let mut profile = match parse_disk(&current, path) {
+        Ok(p) => p,
+        Err(source) => {
+            let q = fsio::quarantine(path)?;
+            if !tolerate_corrupt {
+                return Err(Error::CorruptFile {
+                    path: path.clone(),
+                    quarantined: q,
+                    source,
+                });
+            }
+            quarantined = Some(q);
+            empty_disk_profile()
+        }
+    };
+    let value = f(&mut profile)?;
+    let text = profile.to_az_bytes();
+    let (written, stamp) = if quarantined.is_some() {
+        // The path is gone (moved aside): always write the new file.
+        (true, lock.write(&text)?)
+    } else if current == text {
+        (false, lock.stamp())
+    } else {
+        (true, lock.write(&text)?)
+    };
+    drop(lock);
+    Ok(Written {
+        value,
+        written,
+        quarantined,
+        cache: DiskCache {
+            stamp: Some(stamp),
+            profile,
+        },
+    })
+}
+
+/// Replays overlay operations; an operation that no longer applies (its context vanished from the
+/// disk, say) is skipped.
+fn replay(profile: &mut Profile, overlay: &[Op]) {
+    for op in overlay {
+        let mut trial = profile.clone();
+        if apply_op(&mut trial, op).is_ok() {
+            *profile = trial;
+        }
+    }
+}
+
+impl Session {
+    /// A session whose save mode is decided at first use from the settings file.
+    pub fn new() -> Session {
+        Session {
+            forced_mode: None,
+            detached: None,
+            state: None,
+        }
+    }
+
+    /// A session with a fixed save mode (the settings file is still read for the paths, and created
+    /// when missing). azctx uses CurrentUser: it works on the persisted store.
+    pub fn with_mode(mode: Scope) -> Session {
+        Session {
+            forced_mode: Some(mode),
+            detached: None,
+            state: None,
+        }
+    }
+
+    /// For `-DefaultProfile`: Process scope only, never touches the disk.
+    pub fn detached(profile: Profile) -> Session {
+        Session {
+            forced_mode: Some(Scope::Process),
+            detached: Some(profile),
+            state: None,
+        }
+    }
+
+    pub fn is_detached(&self) -> bool {
+        self.detached.is_some()
+    }
+
+    /// The detached profile, or the session state for the store directory of `env` (initialized, or
+    /// re-initialized when the directory changed).
+    fn state(&mut self, env: &StoreEnv) -> Result<&mut State> {
+        let dir = env.store_dir()?;
+        let stale = self.state.as_ref().map_or(true, |s| s.store_dir != dir);
+        if stale {
+            self.state = None;
+            let settings = settings::load_or_create(&dir)?;
+            let paths = settings.paths(&dir);
+            let mode = match self.forced_mode {
+                Some(m) => m,
+                None => {
+                    let on = env
+                        .profile_autosave
+                        .as_deref()
+                        .and_then(settings::parse_bool)
+                        .unwrap_or_else(|| settings.autosave());
+                    if on {
+                        Scope::CurrentUser
+                    } else {
+                        Scope::Process
+                    }
+                }
+            };
+            let base = match mode {
+                Scope::CurrentUser => Base::Disk {
+                    overlay: Vec::new(),
+                    cache: None,
+                    view: None,
+                },
+                Scope::Process => Base::Memory(Box::default()),
+            };
+            self.state = Some(State {
+                store_dir: dir,
+                settings,
+                paths,
+                mode,
+                base,
+            });
+        }
+        Ok(self.state.as_mut().expect("state initialized above"))
+    }
+
+    /// The session's save mode (deciding it now if needed). Detached sessions are Process.
+    pub fn mode(&mut self, env: &StoreEnv) -> Result<Scope> {
+        if self.detached.is_some() {
+            return Ok(Scope::Process);
+        }
+        Ok(self.state(env)?.mode)
+    }
+
+    /// The files in use for `env`.
+    pub fn paths(&mut self, env: &StoreEnv) -> Result<StorePaths> {
+        Ok(self.state(env)?.paths.clone())
+    }
+
+    /// Az's effective-scope rule (§4.1) for a modification.
+    pub fn effective_scope(&mut self, env: &StoreEnv, scope: Option<Scope>) -> Result<Scope> {
+        if self.detached.is_some() {
+            return Ok(Scope::Process);
+        }
+        let mut s = self.state(env)?.mode;
+        if let Some(b) = env.autosave.as_deref().and_then(settings::parse_bool) {
+            s = if b {
+                Scope::CurrentUser
+            } else {
+                Scope::Process
+            };
+        }
+        if let Some(explicit) = scope {
+            s = explicit;
+        }
+        Ok(s)
+    }
+
+    /// Runs `f` on the current view (fresh from disk in CurrentUser mode).
+    fn with_view<T>(&mut self, env: &StoreEnv, f: impl FnOnce(&mut Profile) -> T) -> Result<T> {
+        if let Some(p) = self.detached.as_mut() {
+            return Ok(f(p));
+        }
+        let timeout = env.timeout();
+        let st = self.state(env)?;
+        match &mut st.base {
+            Base::Memory(p) => Ok(f(p)),
+            Base::Disk {
+                overlay,
+                cache,
+                view,
+            } => {
+                let path = &st.paths.context_file;
+                let now = FileStamp::of_path(path)?;
+                let fresh = matches!(cache, Some(c) if c.stamp == now && now.is_some())
+                    || matches!(cache, Some(c) if now.is_none() && c.stamp.is_none());
+                if !fresh {
+                    *cache = Some(read_disk(path, timeout)?);
+                    *view = None;
+                }
+                let c = cache.as_mut().expect("cache filled above");
+                if overlay.is_empty() {
+                    return Ok(f(&mut c.profile));
+                }
+                let valid = matches!(view, Some((s, n, _)) if *s == c.stamp && *n == overlay.len());
+                if !valid {
+                    let mut p = c.profile.clone();
+                    replay(&mut p, overlay);
+                    *view = Some((c.stamp, overlay.len(), p));
+                }
+                Ok(f(&mut view.as_mut().expect("view filled above").2))
+            }
+        }
+    }
+
+    /// The default context (Get-AzContext), or `None` (no login, or only the empty placeholder).
+    pub fn current_context(&mut self, env: &StoreEnv) -> Result<Option<NamedContext>> {
+        self.with_view(env, |p| default_named(p))
+    }
+
+    /// The context stored under `name` (case-insensitive), or `None`.
+    pub fn get_context(&mut self, env: &StoreEnv, name: &str) -> Result<Option<NamedContext>> {
+        self.with_view(env, |p| get_named(p, name))
+    }
+
+    /// Every non-empty context, in Az's `-ListAvailable` order.
+    pub fn list_contexts(&mut self, env: &StoreEnv) -> Result<Vec<NamedContext>> {
+        self.with_view(env, |p| list_named(p))
+    }
+
+    /// A copy of the current view.
+    pub fn profile(&mut self, env: &StoreEnv) -> Result<Profile> {
+        self.with_view(env, |p| p.clone())
+    }
+
+    /// Applies `op` in the effective scope (`scope: None` → Az's rule, §4.1).
+    pub fn apply(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
+        let scope = self.effective_scope(env, scope)?;
+        if let Some(p) = self.detached.as_mut() {
+            let value = apply_op(p, &op)?;
+            return Ok(OpOutput {
+                value,
+                scope,
+                written: false,
+                quarantined: None,
+            });
+        }
+        let timeout = env.timeout();
+        match scope {
+            Scope::Process => {
+                // Validate and compute the output on the current view first.
+                let value = self.with_view(env, |p| {
+                    let mut trial = p.clone();
+                    apply_op(&mut trial, &op).map(|v| (v, trial))
+                })??;
+                let st = self.state(env)?;
+                match &mut st.base {
+                    Base::Memory(p) => **p = value.1,
+                    Base::Disk {
+                        overlay,
+                        view,
+                        cache,
+                    } => {
+                        overlay.push(op);
+                        let stamp = cache.as_ref().and_then(|c| c.stamp);
+                        *view = Some((stamp, overlay.len(), value.1));
+                    }
+                }
+                Ok(OpOutput {
+                    value: value.0,
+                    scope,
+                    written: false,
+                    quarantined: None,
+                })
+            }
+            Scope::CurrentUser => {
+                let tolerate = matches!(op, Op::Clear);
+                let st = self.state(env)?;
+                match &mut st.base {
+                    Base::Memory(mem) => {
+                        // Memory first (what the caller sees and what must be valid), then the disk.
+                        let mut trial: Profile = (**mem).clone();
+                        let value = apply_op(&mut trial, &op)?;
+                        let w =
+                            modify_disk(&st.paths, timeout, tolerate, |disk| apply_op(disk, &op))?;
+                        **mem = trial;
+                        Ok(OpOutput {
+                            value,
+                            scope,
+                            written: w.written,
+                            quarantined: w.quarantined,
+                        })
+                    }
+                    Base::Disk {
+                        overlay,
+                        cache,
+                        view,
+                    } => {
+                        let w =
+                            modify_disk(&st.paths, timeout, tolerate, |disk| apply_op(disk, &op))?;
+                        *cache = Some(w.cache);
+                        *view = None;
+                        let mut value = w.value;
+                        if !overlay.is_empty() {
+                            overlay.push(op);
+                            // What the caller sees is the view, which the overlay may shadow.
+                            if let OpValue::Context(Some(nc)) = &value {
+                                let name = nc.name.clone();
+                                let c = cache.as_ref().expect("set above");
+                                let mut p = c.profile.clone();
+                                replay(&mut p, overlay);
+                                if let Some(v) = get_named(&p, &name) {
+                                    value = OpValue::Context(Some(v));
+                                }
+                                *view = Some((c.stamp, overlay.len(), p));
+                            }
+                        }
+                        Ok(OpOutput {
+                            value,
+                            scope,
+                            written: w.written,
+                            quarantined: w.quarantined,
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    /// Get-AzContextAutosaveSetting. `Some(CurrentUser)`: what the settings file says (paths in use when
+    /// on). Otherwise the process view: the save mode overridden by `AzContextAutoSave`; when that is
+    /// Process, every path field is the literal `"None"` (§3.11).
+    pub fn autosave_settings(
+        &mut self,
+        env: &StoreEnv,
+        scope: Option<Scope>,
+    ) -> Result<AutosaveSettings> {
+        if self.detached.is_some() {
+            return Ok(AutosaveSettings::process_view());
+        }
+        if scope == Some(Scope::CurrentUser) {
+            let dir = env.store_dir()?;
+            let s = settings::load_or_create(&dir)?;
+            let paths = s.paths(&dir);
+            return Ok(if s.autosave() {
+                AutosaveSettings::in_use(settings::MODE_CURRENT_USER, &paths, &s)
+            } else {
+                AutosaveSettings::disabled()
+            });
+        }
+        let mut effective = self.state(env)?.mode;
+        if let Some(b) = env.autosave.as_deref().and_then(settings::parse_bool) {
+            effective = if b {
+                Scope::CurrentUser
+            } else {
+                Scope::Process
+            };
+        }
+        let st = self.state(env)?;
+        Ok(match effective {
+            Scope::Process => AutosaveSettings::process_view(),
+            Scope::CurrentUser => {
+                AutosaveSettings::in_use(settings::MODE_CURRENT_USER, &st.paths, &st.settings)
+            }
+        })
+    }
+
+    /// Enable-AzContextAutosave: see the module documentation.
+    pub fn enable_autosave(
+        &mut self,
+        env: &StoreEnv,
+        scope: Option<Scope>,
+    ) -> Result<AutosaveSettings> {
+        if self.detached.is_some() {
+            return Ok(AutosaveSettings::process_view());
+        }
+        let asked = if scope == Some(Scope::Process) {
+            Scope::Process
+        } else {
+            Scope::CurrentUser
+        };
+        let timeout = env.timeout();
+        let st = self.state(env)?;
+        // Persist what this session holds in memory, merged into the file.
+        match &mut st.base {
+            Base::Memory(mem) => {
+                let mem: Profile = (**mem).clone();
+                modify_disk(&st.paths, timeout, false, |disk| {
+                    persist_memory(disk, &mem);
+                    Ok(OpValue::None)
+                })?;
+            }
+            Base::Disk { overlay, .. } if !overlay.is_empty() => {
+                let ops = std::mem::take(overlay);
+                modify_disk(&st.paths, timeout, false, |disk| {
+                    replay(disk, &ops);
+                    Ok(OpValue::None)
+                })?;
+            }
+            Base::Disk { .. } => {}
+        }
+        st.mode = Scope::CurrentUser;
+        st.base = Base::Disk {
+            overlay: Vec::new(),
+            cache: None,
+            view: None,
+        };
+        if asked == Scope::CurrentUser {
+            st.settings.enable(&st.store_dir);
+            settings::save(&st.store_dir, &st.settings)?;
+            st.paths = st.settings.paths(&st.store_dir);
+        }
+        Ok(AutosaveSettings::in_use(
+            asked.as_str(),
+            &st.paths,
+            &st.settings,
+        ))
+    }
+
+    /// Disable-AzContextAutosave: see the module documentation.
+    pub fn disable_autosave(
+        &mut self,
+        env: &StoreEnv,
+        scope: Option<Scope>,
+    ) -> Result<AutosaveSettings> {
+        if self.detached.is_some() {
+            return Ok(AutosaveSettings::disabled());
+        }
+        let asked = if scope == Some(Scope::Process) {
+            Scope::Process
+        } else {
+            Scope::CurrentUser
+        };
+        let current = self.profile(env)?;
+        let st = self.state(env)?;
+        st.mode = Scope::Process;
+        st.base = Base::Memory(Box::new(current));
+        if asked == Scope::CurrentUser {
+            st.settings = ContextSettings::disabled();
+            settings::save(&st.store_dir, &st.settings)?;
+        }
+        Ok(AutosaveSettings::disabled())
+    }
+
+    /// Save-AzContext: writes `profile` (or the current view) to `path` atomically with mode 0600, in
+    /// Az's format with the token-cache member and, with `with_secrets`, SP secrets. When the file exists
+    /// and `overwrite` is false: [`Error::AlreadyExists`] and nothing is written.
+    pub fn save_profile_to(
+        &mut self,
+        env: &StoreEnv,
+        profile: Option<Profile>,
+        path: &Path,
+        with_secrets: bool,
+        overwrite: bool,
+    ) -> Result<()> {
+        let profile = match profile {
+            Some(p) => p,
+            None => self.profile(env)?,
+        };
+        let bytes = profile.to_az_bytes_with(&model::WriteOptions::export(with_secrets));
+        if overwrite {
+            fsio::write_atomic(path, &bytes)
+        } else if fsio::create_atomic(path, &bytes)? {
+            Ok(())
+        } else {
+            Err(Error::AlreadyExists {
+                kind: ObjectKind::File,
+                name: path.to_string_lossy().into_owned(),
+                message: format!("The file '{}' already exists.", path.display()),
+            })
+        }
+    }
+}
+
+/// The current context straight from the files: no lock, no settings write, nothing moved aside, no
+/// session. What `azctx current` (shell prompts) uses. The settings file is read only to find the
+/// context file; a corrupt file is [`Error::InvalidProfile`].
+pub fn peek_current_context(env: &StoreEnv) -> Result<Option<NamedContext>> {
+    let dir = env.store_dir()?;
+    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
+    let paths = settings.paths(&dir);
+    let profile = peek_disk(&paths.context_file)?;
+    Ok(default_named(&profile))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The one place that maps operations and queries onto the model (issue 4).
+
+fn to_named(name: &str, context: &model::Context) -> NamedContext {
+    NamedContext {
+        name: name.to_owned(),
+        context: context.clone(),
+    }
+}
+
+fn default_named(p: &Profile) -> Option<NamedContext> {
+    p.default_context().map(|(k, c)| to_named(k, c))
+}
+
+fn get_named(p: &Profile, name: &str) -> Option<NamedContext> {
+    p.get(name).map(|(k, c)| to_named(k, c))
+}
+
+fn list_named(p: &Profile) -> Vec<NamedContext> {
+    p.list_available()
+        .into_iter()
+        .map(|(k, c)| to_named(k, c))
+        .collect()
+}
+
+fn named_or_missing(p: &Profile, key: &str) -> Result<NamedContext> {
+    get_named(p, key).ok_or_else(|| Error::context_not_found(key))
+}
+
+/// Merges an in-memory profile into the disk profile (Enable-AzContextAutosave).
+fn persist_memory(disk: &mut Profile, mem: &Profile) {
+    disk.merge_import(mem);
+}
+
+fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
+    Ok(match op {
+        Op::SetContext {
+            context,
+            name,
+            force,
+            extended_properties,
+        } => {
+            if let Some(n) = name.as_deref() {
+                if !force {
+                    if let Some((k, _)) = p.get(n) {
+                        return Err(Error::AlreadyExists {
+                            kind: ObjectKind::Context,
+                            name: k.to_owned(),
+                            message: format!(
+                                "Are you sure you want to replace existing context '{k}'?"
+                            ),
+                        });
+                    }
+                }
+            }
+            let ext: Vec<(&str, &str)> = extended_properties
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let key = p.set_context(context, name.as_deref(), &ext)?;
+            OpValue::Context(Some(named_or_missing(p, &key)?))
+        }
+        Op::Select { name } => {
+            let key = p.select(name)?;
+            OpValue::Context(Some(named_or_missing(p, &key)?))
+        }
+        Op::Rename {
+            source,
+            target,
+            force,
+        } => match p.rename(source, target, *force)? {
+            Some(key) => OpValue::Context(Some(named_or_missing(p, &key)?)),
+            None => OpValue::Context(None),
+        },
+        Op::Remove { name, force } => {
+            OpValue::Context(p.remove(name, *force)?.map(|(k, c)| NamedContext {
+                name: k,
+                context: c,
+            }))
+        }
+        Op::Clear => {
+            p.clear();
+            OpValue::None
+        }
+        Op::Import { profile } => {
+            p.merge_import(profile);
+            OpValue::Profile(Box::new(p.clone()))
+        }
+        Op::AddOrSetEnvironment { environment } => {
+            OpValue::Environment(Box::new(p.set_environment(environment.clone())?.clone()))
+        }
+        Op::RemoveEnvironment { name } => {
+            OpValue::Environment(Box::new(p.remove_environment(name)?))
+        }
+        Op::Disconnect { account_id } => {
+            let matching: Vec<NamedContext> = p
+                .contexts()
+                .filter(|(_, c)| {
+                    c.account()
+                        .and_then(|a| a.id())
+                        .is_some_and(|id| crate::json::eq_ignore_case(id, account_id))
+                })
+                .map(|(k, c)| to_named(k, c))
+                .collect();
+            p.remove_account(account_id);
+            OpValue::Contexts(matching)
+        }
+    })
+}
