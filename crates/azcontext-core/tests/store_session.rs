@@ -1,0 +1,285 @@
+//! Session-level tests of the store: scopes, autosave, fresh reads, overlay, merge, Save-AzContext.
+//! (Cross-process behaviour is tested with real processes in crates/azcontext-cli/tests/.)
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use azcontext_core::model::{Account, Context, Profile, Subscription, Tenant};
+use azcontext_core::store::{Op, OpValue, Scope, Session, StoreEnv};
+use azcontext_core::Error;
+
+fn env(dir: &Path) -> StoreEnv {
+    StoreEnv {
+        azcontext_dir: Some(dir.to_string_lossy().into_owned()),
+        ..StoreEnv::default()
+    }
+}
+
+fn ctx(sub: &str) -> Context {
+    Context::from_parts(
+        Some(Account::new("me@example.com", "User")),
+        Some(Tenant::new("t-1")),
+        Some(Subscription::new(sub, Some(sub), Some("Enabled"))),
+        None,
+    )
+}
+
+fn set(name: &str, sub: &str) -> Op {
+    Op::SetContext {
+        context: ctx(sub),
+        name: Some(name.into()),
+        force: true,
+        extended_properties: vec![],
+    }
+}
+
+fn disk_keys(dir: &Path) -> Vec<String> {
+    let path = dir.join("AzureRmContext.json");
+    match fs::read(&path) {
+        Ok(b) => Profile::parse(&b, "disk")
+            .unwrap()
+            .contexts()
+            .map(|(k, _)| k.to_owned())
+            .collect(),
+        Err(_) => vec![],
+    }
+}
+
+fn names(s: &mut Session, e: &StoreEnv) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .list_contexts(e)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn first_use_creates_settings_and_defaults_to_current_user() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let e = env(&dir);
+    let mut s = Session::new();
+    assert_eq!(s.mode(&e).unwrap(), Scope::CurrentUser);
+    let text = fs::read_to_string(dir.join("AzureRmContextSettings.json")).unwrap();
+    assert!(
+        text.starts_with("{\"Mode\":\"CurrentUser\",\"ContextDirectory\":"),
+        "{text}"
+    );
+    assert_eq!(
+        fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    s.apply(&e, set("a", "s1"), None).unwrap();
+    assert_eq!(disk_keys(&dir), ["a"]);
+}
+
+#[test]
+fn scopes_follow_az_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let e = env(dir);
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s1"), None).unwrap();
+    // -Scope Process in an autosave session: memory only.
+    let o = s.apply(&e, set("p", "s2"), Some(Scope::Process)).unwrap();
+    assert_eq!(o.scope, Scope::Process);
+    assert!(!o.written);
+    assert_eq!(disk_keys(dir), ["a"]);
+    assert_eq!(names(&mut s, &e), ["a", "p"]);
+    assert_eq!(s.current_context(&e).unwrap().unwrap().name, "p");
+    // AzContextAutoSave=false: Process.
+    let off = StoreEnv {
+        autosave: Some("False".into()),
+        ..e.clone()
+    };
+    assert_eq!(s.effective_scope(&off, None).unwrap(), Scope::Process);
+    s.apply(&off, set("q", "s3"), None).unwrap();
+    assert_eq!(disk_keys(dir), ["a"]);
+    // ... unless -Scope CurrentUser.
+    s.apply(&off, set("r", "s4"), Some(Scope::CurrentUser))
+        .unwrap();
+    assert_eq!(disk_keys(dir), ["a", "r"]);
+    assert_eq!(names(&mut s, &e), ["a", "p", "q", "r"]);
+
+    // A Process-mode session (Azure_Profile_Autosave=false) starts empty and writes only when asked.
+    let pe = StoreEnv {
+        profile_autosave: Some("false".into()),
+        ..e.clone()
+    };
+    let mut p = Session::new();
+    assert_eq!(p.mode(&pe).unwrap(), Scope::Process);
+    assert!(p.list_contexts(&pe).unwrap().is_empty());
+    p.apply(&pe, set("m", "s5"), None).unwrap();
+    assert_eq!(disk_keys(dir), ["a", "r"]);
+    p.apply(&pe, set("n", "s6"), Some(Scope::CurrentUser))
+        .unwrap();
+    assert_eq!(disk_keys(dir), ["a", "r", "n"]);
+    assert_eq!(names(&mut p, &pe), ["m", "n"]);
+}
+
+#[test]
+fn reads_are_fresh_and_overlay_shadows_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut a = Session::new();
+    let mut b = Session::new();
+    a.apply(&e, set("x", "s1"), None).unwrap();
+    assert_eq!(names(&mut b, &e), ["x"]);
+    a.apply(
+        &e,
+        Op::Remove {
+            name: "x".into(),
+            force: true,
+        },
+        Some(Scope::Process),
+    )
+    .unwrap();
+    b.apply(&e, set("y", "s2"), None).unwrap();
+    // a sees b's new context, and still not x (its Process-scoped removal shadows the disk).
+    assert_eq!(names(&mut a, &e), ["y"]);
+    assert_eq!(names(&mut b, &e), ["x", "y"]);
+    // Both processes' changes merge on disk.
+    a.apply(&e, set("z", "s3"), None).unwrap();
+    assert_eq!(disk_keys(tmp.path()), ["x", "y", "z"]);
+}
+
+#[test]
+fn enable_persists_memory_and_reports_the_scope_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let e = env(dir);
+    let mut s = Session::new();
+    let d = s.disable_autosave(&e, None).unwrap();
+    assert_eq!(d.mode, "Process");
+    assert_eq!(d.context_directory, None);
+    assert_eq!(
+        fs::read_to_string(dir.join("AzureRmContextSettings.json")).unwrap(),
+        r#"{"Mode":"Process","ContextDirectory":null,"ContextFile":null,"CacheDirectory":null,"CacheFile":null,"KeyStoreFile":null,"Settings":{}}"#
+    );
+    let v = s.autosave_settings(&e, None).unwrap();
+    assert_eq!(
+        (v.mode.as_str(), v.context_file.as_deref()),
+        ("Process", Some("None"))
+    );
+    s.apply(&e, set("mem", "s1"), None).unwrap();
+    assert!(disk_keys(dir).is_empty());
+
+    let en = s.enable_autosave(&e, Some(Scope::Process)).unwrap();
+    assert_eq!(en.mode, "Process", "#10607: the scope asked for");
+    assert_eq!(disk_keys(dir), ["mem"], "#14757: memory persisted");
+    assert!(fs::read_to_string(dir.join("AzureRmContextSettings.json"))
+        .unwrap()
+        .contains("\"Mode\":\"Process\""));
+    assert_eq!(s.mode(&e).unwrap(), Scope::CurrentUser);
+
+    let en = s.enable_autosave(&e, None).unwrap();
+    assert_eq!(en.mode, "CurrentUser");
+    assert_eq!(en.context_file.as_deref(), Some("AzureRmContext.json"));
+    let text = fs::read_to_string(dir.join("AzureRmContextSettings.json")).unwrap();
+    assert!(text.starts_with("{\"Mode\":\"CurrentUser\""), "{text}");
+    let cu = s.autosave_settings(&e, Some(Scope::CurrentUser)).unwrap();
+    assert_eq!(cu.mode, "CurrentUser");
+
+    // Disable keeps the in-memory profile and deletes nothing.
+    s.disable_autosave(&e, Some(Scope::Process)).unwrap();
+    assert_eq!(names(&mut s, &e), ["mem"]);
+    assert!(dir.join("AzureRmContext.json").exists());
+}
+
+#[test]
+fn detached_sessions_never_touch_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("never");
+    let e = env(&dir);
+    let mut s = Session::detached(Profile::new());
+    let o = s
+        .apply(&e, set("a", "s1"), Some(Scope::CurrentUser))
+        .unwrap();
+    assert_eq!(o.scope, Scope::Process);
+    assert_eq!(s.current_context(&e).unwrap().unwrap().name, "a");
+    assert!(!dir.exists());
+}
+
+#[test]
+fn store_dir_change_starts_afresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (d1, d2) = (tmp.path().join("1"), tmp.path().join("2"));
+    let mut s = Session::new();
+    s.apply(&env(&d1), set("a", "s1"), Some(Scope::Process))
+        .unwrap();
+    assert!(s.list_contexts(&env(&d2)).unwrap().is_empty());
+    assert!(d2.join("AzureRmContextSettings.json").exists());
+}
+
+#[test]
+fn clear_writes_the_empty_profile_and_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut s = Session::new();
+    let o = s.apply(&e, set("a", "s1"), None).unwrap();
+    assert!(matches!(o.value, OpValue::Context(Some(ref c)) if c.name == "a"));
+    s.apply(&e, Op::Clear, None).unwrap();
+    let text = fs::read_to_string(tmp.path().join("AzureRmContext.json")).unwrap();
+    assert_eq!(
+        text.trim_start_matches('\u{feff}'),
+        "{\n  \"DefaultContextKey\": \"Default\",\n  \"EnvironmentTable\": {},\n  \"Contexts\": {},\n  \"ExtendedProperties\": {}\n}"
+    );
+    assert!(s.current_context(&e).unwrap().is_none());
+}
+
+#[test]
+fn corrupt_file_is_quarantined_and_store_recovers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s1"), None).unwrap();
+    let file = tmp.path().join("AzureRmContext.json");
+    fs::write(&file, b"{\"Contexts\": [").unwrap();
+    match s.list_contexts(&e) {
+        Err(Error::CorruptFile {
+            path, quarantined, ..
+        }) => {
+            assert_eq!(path, file);
+            assert_eq!(fs::read(quarantined).unwrap(), b"{\"Contexts\": [");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.list_contexts(&e).unwrap().is_empty());
+    assert!(s.profile(&e).unwrap().environment("AzureCloud").is_some());
+    fs::write(&file, b"garbage").unwrap();
+    assert!(matches!(
+        s.apply(&e, set("b", "s2"), None),
+        Err(Error::CorruptFile { .. })
+    ));
+    fs::write(&file, b"garbage").unwrap();
+    let o = s.apply(&e, Op::Clear, None).unwrap();
+    assert!(o.quarantined.is_some());
+}
+
+#[test]
+fn save_profile_to_is_private_and_refuses_to_clobber() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(&tmp.path().join("s"));
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s1"), None).unwrap();
+    let out = tmp.path().join("saved.json");
+    s.save_profile_to(&e, None, &out, false, false).unwrap();
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let before = fs::read(&out).unwrap();
+    assert!(matches!(
+        s.save_profile_to(&e, None, &out, false, false),
+        Err(Error::AlreadyExists { .. })
+    ));
+    assert_eq!(fs::read(&out).unwrap(), before);
+    s.save_profile_to(&e, Some(Profile::new()), &out, false, true)
+        .unwrap();
+    let p = Profile::parse(&fs::read(&out).unwrap(), "saved").unwrap();
+    assert!(p.is_empty());
+}
