@@ -1,3 +1,237 @@
 #Requires -Version 7.4
-# Benchmarks: not written yet (issue: "Benchmarks: measure AzContext against its floor and its peers").
-Write-Host 'bench: no benchmarks yet; see the README''s performance section for what will be measured.'
+<#
+.SYNOPSIS
+    AzContext's benchmarks (./build.sh bench). Prints one table: each row a median over repeated runs, with
+    min and max, its floor measured in the same run, and the ratio to that floor; then the machine it ran on.
+.DESCRIPTION
+    Cold start       fresh `pwsh -NoProfile` running `Import-Module AzContext; Get-AzContext` vs bare pwsh
+    Warm calls       10,000 calls each in one session vs a no-op compiled cmdlet
+    Scale            stores of 1 … 10,000 contexts: -ListAvailable, Select (autosave), Save, Import, azctx current
+    Contention       16 processes doing autosaved selects on one store: ops/s and p99 wait
+    Memory           peak RSS of a pwsh holding 10,000 contexts vs one holding none
+    Every store is a throwaway folder under the temp directory; ~/.Azure is never touched.
+#>
+param(
+    [int]$ColdRuns = 15,
+    [int]$WarmIterations = 10000,
+    [int]$WarmRounds = 5,
+    [int[]]$Sizes = @(1, 100, 1000, 10000),
+    [int]$ScaleRuns = 7,
+    [int]$Processes = 16,
+    [int]$OpsPerProcess = 50,
+    [switch]$Quick
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+if ($Quick) { $ColdRuns = 5; $WarmIterations = 2000; $WarmRounds = 3; $ScaleRuns = 3; $OpsPerProcess = 10 }
+
+$Root = Split-Path $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$Pwsh = if ($env:AZCONTEXT_PWSH) { $env:AZCONTEXT_PWSH } else { Join-Path $PSHOME 'pwsh' }
+$Azctx = Join-Path $Out 'bin/azctx'
+$env:PSModulePath = $Out + [IO.Path]::PathSeparator + $env:PSModulePath
+$Work = Join-Path ([IO.Path]::GetTempPath()) "azcontext-bench-$PID"
+$null = New-Item -ItemType Directory $Work -Force
+$Rows = [System.Collections.Generic.List[object]]::new()
+
+function Get-Stats([double[]]$Values) {
+    $sorted = $Values | Sort-Object
+    $n = $sorted.Count
+    $median = if ($n % 2) { $sorted[[int][math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
+    [pscustomobject]@{ Median = $median; Min = $sorted[0]; Max = $sorted[-1] }
+}
+
+function Add-Row([string]$Name, [double[]]$Values, [string]$Unit, [double[]]$Floor, [string]$FloorName, [string]$Target, [scriptblock]$Met) {
+    $s = Get-Stats $Values
+    $f = if ($Floor) { (Get-Stats $Floor).Median } else { $null }
+    $ratio = if ($f) { '{0:n2}x' -f ($s.Median / $f) } else { '' }
+    $ok = if ($Met) { if (& $Met $s $f) { 'yes' } else { 'NO' } } else { '' }
+    $row = [pscustomobject]@{
+        Benchmark = $Name; Median = ('{0:n2} {1}' -f $s.Median, $Unit); Min = ('{0:n2}' -f $s.Min); Max = ('{0:n2}' -f $s.Max)
+        Floor = if ($f) { '{0:n2} {1} ({2})' -f $f, $Unit, $FloorName } else { '' }; Ratio = $ratio; Target = $Target; Met = $ok
+    }
+    $Rows.Add($row)
+    Write-Host ("  {0,-58} {1,14}  (min {2}, max {3}) {4} {5}" -f $Name, $row.Median, $row.Min, $row.Max, $ratio, $ok)
+}
+
+function Measure-Process([string]$File, [string[]]$Arguments, [int]$Runs, [hashtable]$Environment = @{}) {
+    foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    $times = foreach ($i in 1..$Runs) {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        & $File @Arguments | Out-Null
+        $sw.Elapsed.TotalMilliseconds
+    }
+    foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $null) }
+    , $times
+}
+
+# A store with N contexts (two tenants, N subscriptions), written as Az writes it.
+function New-BenchStore([int]$Count, [string]$Name) {
+    $dir = Join-Path $Work $Name
+    if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+    $null = New-Item -ItemType Directory $dir
+    $env = '{"Name":"AzureCloud","Type":"Discovered","OnPremise":false,"ServiceManagementUrl":"https://management.core.windows.net/","ResourceManagerUrl":"https://management.azure.com/","ManagementPortalUrl":"https://portal.azure.com","PublishSettingsFileUrl":"https://go.microsoft.com/fwlink/?LinkID=301775","ActiveDirectoryAuthority":"https://login.microsoftonline.com","GalleryUrl":"https://gallery.azure.com/","GraphUrl":"https://graph.windows.net/","ActiveDirectoryServiceEndpointResourceId":"https://management.core.windows.net/","StorageEndpointSuffix":"core.windows.net","SqlDatabaseDnsSuffix":".database.windows.net","TrafficManagerDnsSuffix":"trafficmanager.net","AzureKeyVaultDnsSuffix":"vault.azure.net","AzureKeyVaultServiceEndpointResourceId":"https://vault.azure.net","GraphEndpointResourceId":"https://graph.windows.net/","DataLakeEndpointResourceId":"https://datalake.azure.net/","BatchEndpointResourceId":"https://batch.core.windows.net/","AzureDataLakeAnalyticsCatalogAndJobEndpointSuffix":"azuredatalakeanalytics.net","AzureDataLakeStoreFileSystemEndpointSuffix":"azuredatalakestore.net","AdTenant":"Common","ContainerRegistryEndpointSuffix":"azurecr.io","VersionProfiles":[],"ExtendedProperties":{"OperationalInsightsEndpoint":"https://api.loganalytics.io/v1","OperationalInsightsEndpointResourceId":"https://api.loganalytics.io","MicrosoftGraphUrl":"https://graph.microsoft.com","MicrosoftGraphEndpointResourceId":"https://graph.microsoft.com/"}}'
+    $sb = [System.Text.StringBuilder]::new()
+    $first = $null
+    $null = $sb.Append('{"DefaultContextKey":"@DEFAULT@","EnvironmentTable":{},"Contexts":{')
+    for ($i = 0; $i -lt $Count; $i++) {
+        $tenant = if ($i % 2) { 'c0ffee00-1234-4abc-9def-000000000001' } else { 'c0ffee00-1234-4abc-9def-000000000002' }
+        $sub = '{0:x8}-0000-4000-8000-{1:x12}' -f $i, $i
+        $key = "Sub $i ($sub) - $tenant - bench@contoso.com"
+        if (-not $first) { $first = $key }
+        if ($i) { $null = $sb.Append(',') }
+        $null = $sb.Append('"').Append($key).Append('":{"Account":{"Id":"bench@contoso.com","Credential":null,"Type":"User","TenantMap":{},"ExtendedProperties":{"Tenants":"').Append($tenant).Append('"}},"Tenant":{"Id":"').Append($tenant).Append('","Directory":null,"IsHome":true,"ExtendedProperties":{}},"Subscription":{"Id":"').Append($sub).Append('","Name":"Sub ').Append($i).Append('","State":"Enabled","ExtendedProperties":{"Account":"bench@contoso.com","Environment":"AzureCloud","Tenants":"').Append($tenant).Append('"}},"Environment":').Append($env).Append(',"VersionProfile":null,"TokenCache":{"CacheData":null},"ExtendedProperties":{}}')
+    }
+    $null = $sb.Append('},"ExtendedProperties":{}}')
+    [IO.File]::WriteAllText((Join-Path $dir 'AzureRmContext.json'), $sb.ToString().Replace('@DEFAULT@', $first))
+    $dir
+}
+
+function Invoke-Child([string]$Script, [hashtable]$Environment) {
+    foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $text = & $Pwsh -NoProfile -NonInteractive -Command $Script
+        $text | Select-Object -Last 1 | ConvertFrom-Json
+    } finally {
+        foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $null) }
+    }
+}
+
+Write-Host "AzContext benchmarks: $(Get-Date -Format u)"
+
+# ---- Cold start ---------------------------------------------------------------------------------------
+Write-Host "`nCold start ($ColdRuns runs each)"
+$coldStore = New-BenchStore 1 'cold'
+$bare = Measure-Process $Pwsh @('-NoProfile', '-NonInteractive', '-Command', '$null') $ColdRuns
+$cold = Measure-Process $Pwsh @('-NoProfile', '-NonInteractive', '-Command', 'Import-Module AzContext; $null = Get-AzContext') $ColdRuns @{ AZCONTEXT_DIR = $coldStore }
+$bareMedian = (Get-Stats $bare).Median
+Add-Row 'pwsh -NoProfile: Import-Module AzContext; Get-AzContext' $cold 'ms' $bare 'bare pwsh' '<= 1.10x bare' { param($s, $f) $s.Median -le 1.10 * $f }
+$added = $cold | ForEach-Object { $_ - $bareMedian }
+Add-Row '  time added to bare pwsh start' $added 'ms' $null '' '<= 10% of bare' { param($s, $f) $s.Median -le 0.10 * $bareMedian }
+
+# ---- Warm calls -------------------------------------------------------------------------------------
+Write-Host "`nWarm calls ($WarmIterations calls x $WarmRounds rounds, per call)"
+$warmStore = New-BenchStore 2 'warm'
+$warmScript = @'
+$ErrorActionPreference = 'Stop'
+Add-Type -TypeDefinition @"
+using System.Management.Automation;
+[Cmdlet(VerbsLifecycle.Invoke, "NoOp")] public sealed class InvokeNoOpCommand : PSCmdlet { protected override void ProcessRecord() { WriteObject(null); } }
+"@ -PassThru | ForEach-Object { Import-Module $_.Assembly }
+Import-Module AzContext
+$n = __N__; $rounds = __R__
+$a = (Get-AzContext -ListAvailable)[0]; $b = (Get-AzContext -ListAvailable)[1]
+function Time([scriptblock]$body) { $r = foreach ($k in 1..$rounds) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $body; $sw.Elapsed.TotalMilliseconds * 1000 / $n }; , $r }
+$res = [ordered]@{}
+$res.noop = Time { for ($i = 0; $i -lt $n; $i++) { $null = Invoke-NoOp } }
+$res.get = Time { for ($i = 0; $i -lt $n; $i++) { $null = Get-AzContext } }
+$res.list = Time { for ($i = 0; $i -lt $n; $i++) { $null = Get-AzContext -ListAvailable } }
+$res.selectOn = Time { for ($i = 0; $i -lt $n; $i++) { $null = Select-AzContext -Name ($i % 2 ? $a.Name : $b.Name) } }
+$res.setCtx = Time { for ($i = 0; $i -lt $n; $i++) { $null = Set-AzContext -Context ($i % 2 ? $a : $b) } }
+Disable-AzContextAutosave -Scope Process | Out-Null
+$res.selectOff = Time { for ($i = 0; $i -lt $n; $i++) { $null = Select-AzContext -Name ($i % 2 ? $a.Name : $b.Name) } }
+$res | ConvertTo-Json -Compress
+'@
+$w = Invoke-Child ($warmScript.Replace('__N__', $WarmIterations).Replace('__R__', $WarmRounds)) @{ AZCONTEXT_DIR = $warmStore }
+Add-Row 'Get-AzContext' $w.get 'us' $w.noop 'no-op cmdlet' '<= 2x no-op' { param($s, $f) $s.Median -le 2 * $f }
+Add-Row 'Get-AzContext -ListAvailable (2 contexts)' $w.list 'us' $w.noop 'no-op cmdlet' '' $null
+Add-Row 'Select-AzContext, autosave on (locked write)' $w.selectOn 'us' $w.noop 'no-op cmdlet' '' $null
+Add-Row 'Select-AzContext, autosave off' $w.selectOff 'us' $w.noop 'no-op cmdlet' '' $null
+Add-Row 'Set-AzContext -Context (autosave on)' $w.setCtx 'us' $w.noop 'no-op cmdlet' '' $null
+
+# ---- Scale --------------------------------------------------------------------------------------------
+Write-Host "`nScale ($ScaleRuns runs each)"
+$scaleScript = @'
+$ErrorActionPreference = 'Stop'
+Import-Module AzContext
+$runs = __R__; $save = Join-Path ([IO.Path]::GetTempPath()) "azctx-bench-save-$PID.json"
+function Time([scriptblock]$body) { $r = foreach ($k in 1..$runs) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $body; $sw.Elapsed.TotalMilliseconds }; , $r }
+$all = Get-AzContext -ListAvailable
+$names = @($all[0].Name, $all[-1].Name)
+$res = [ordered]@{}
+$res.list = Time { $null = Get-AzContext -ListAvailable }
+$i = 0
+$res.select = Time { $script:i++; $null = Select-AzContext -Name $names[$script:i % 2] }
+$res.save = Time { Save-AzContext -Path $save -Force }
+$importStore = Join-Path ([IO.Path]::GetTempPath()) "azctx-bench-import-$PID"
+$res.import = Time {
+    $env:AZCONTEXT_DIR = Join-Path $importStore ([guid]::NewGuid().ToString('N'))
+    $null = Import-AzContext -Path $save
+}
+Remove-Item $save, $importStore -Recurse -Force -ErrorAction Ignore
+$res | ConvertTo-Json -Compress
+'@
+$scale = [ordered]@{}
+foreach ($n in $Sizes) {
+    $dir = New-BenchStore $n "scale-$n"
+    $r = Invoke-Child ($scaleScript.Replace('__R__', $ScaleRuns)) @{ AZCONTEXT_DIR = $dir }
+    $true_ = Measure-Process '/bin/true' @() $ScaleRuns
+    $cur = Measure-Process $Azctx @('current') $ScaleRuns @{ AZCONTEXT_DIR = $dir }
+    $scale[$n] = $r
+    $target = if ($n -eq 10000) { '<= 50 ms' } else { '' }
+    Add-Row "Get-AzContext -ListAvailable, $n contexts" $r.list 'ms' $null '' $target $(if ($n -eq 10000) { { param($s, $f) $s.Median -le 50 } })
+    $target = if ($n -eq 10000) { '<= 100 ms' } else { '' }
+    Add-Row "Select-AzContext (autosave), $n contexts" $r.select 'ms' $null '' $target $(if ($n -eq 10000) { { param($s, $f) $s.Median -le 100 } })
+    Add-Row "Save-AzContext, $n contexts" $r.save 'ms' $null '' '' $null
+    Add-Row "Import-AzContext (into an empty store), $n contexts" $r.import 'ms' $null '' '' $null
+    Add-Row "azctx current (whole process), $n contexts" $cur 'ms' $true_ '/bin/true' '<= 5 ms' { param($s, $f) $s.Median -le 5 }
+}
+
+# ---- Contention ---------------------------------------------------------------------------------------
+Write-Host "`nContention ($Processes processes x $OpsPerProcess autosaved selects on one store)"
+$cStore = New-BenchStore 20 'contention'
+$go = Join-Path $Work 'go'
+$childScript = @'
+$ErrorActionPreference = 'Stop'
+Import-Module AzContext
+$names = @((Get-AzContext -ListAvailable).Name)
+while (-not (Test-Path '__GO__')) { Start-Sleep -Milliseconds 5 }
+$lat = foreach ($i in 1..__K__) { $sw = [Diagnostics.Stopwatch]::StartNew(); $null = Select-AzContext -Name $names[($i + $PID) % $names.Count]; $sw.Elapsed.TotalMilliseconds }
+@{ lat = $lat; end = [DateTime]::UtcNow.Ticks } | ConvertTo-Json -Compress
+'@.Replace('__GO__', $go).Replace('__K__', $OpsPerProcess)
+$env:AZCONTEXT_DIR = $cStore
+$jobs = foreach ($p in 1..$Processes) {
+    $si = [Diagnostics.ProcessStartInfo]::new($Pwsh)
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $childScript) { $si.ArgumentList.Add($a) }
+    $si.RedirectStandardOutput = $true
+    $si.UseShellExecute = $false
+    [Diagnostics.Process]::Start($si)
+}
+$env:AZCONTEXT_DIR = $null
+Start-Sleep -Seconds 3   # let every child import the module and wait at the barrier
+$start = [DateTime]::UtcNow.Ticks
+$null = New-Item -ItemType File $go
+$results = foreach ($j in $jobs) { $o = $j.StandardOutput.ReadToEnd(); $j.WaitForExit(); ($o -split "`n" | Where-Object { $_ -like '{*' } | Select-Object -Last 1) | ConvertFrom-Json }
+$end = ($results | ForEach-Object end | Measure-Object -Maximum).Maximum
+$lat = @($results | ForEach-Object { $_.lat }) | Sort-Object
+$seconds = ($end - $start) / 1e7
+$total = $lat.Count
+$p99 = $lat[[int][math]::Ceiling(0.99 * $total) - 1]
+$opsPerSec = $total / $seconds
+$Rows.Add([pscustomobject]@{ Benchmark = "Contention: $Processes processes, autosaved selects"; Median = ('{0:n0} ops/s total' -f $opsPerSec); Min = ''; Max = ''; Floor = ''; Ratio = ''; Target = ''; Met = '' })
+Add-Row "  per-select latency under contention ($total selects; p99 $('{0:n1}' -f $p99) ms)" $lat 'ms' $null '' '' $null
+Write-Host ("  {0:n0} ops/s in total over {1:n2} s; p99 wait {2:n1} ms" -f $opsPerSec, $seconds, $p99)
+
+# ---- Memory -------------------------------------------------------------------------------------------
+Write-Host "`nMemory (peak RSS)"
+$memScript = @'
+__LOAD__
+[GC]::Collect()
+$hwm = (Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }) -replace '\D', ''
+@{ mb = [double]$hwm / 1024 } | ConvertTo-Json -Compress
+'@
+$big = Join-Path $Work 'scale-10000'
+if (-not (Test-Path $big)) { $big = New-BenchStore 10000 'scale-10000' }
+$memAz = foreach ($i in 1..3) { (Invoke-Child ($memScript.Replace('__LOAD__', 'Import-Module AzContext; $all = Get-AzContext -ListAvailable; if ($all.Count -ne 10000) { throw "expected 10000" }')) @{ AZCONTEXT_DIR = $big }).mb }
+$memBare = foreach ($i in 1..3) { (Invoke-Child ($memScript.Replace('__LOAD__', '$null')) @{}).mb }
+Add-Row 'peak RSS, pwsh holding 10,000 contexts' $memAz 'MB' $memBare 'bare pwsh' '' $null
+
+# ---- Report -------------------------------------------------------------------------------------------
+$cpu = (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', ''
+$memGb = [math]::Round(((Get-Content /proc/meminfo | Select-Object -First 1) -replace '\D', '') / 1MB, 1)
+Write-Host ''
+$Rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
+Write-Host ("Machine: {0}, {1} cores, {2} GiB RAM; {3}; pwsh {4}; {5}" -f $cpu, [Environment]::ProcessorCount, $memGb, [Runtime.InteropServices.RuntimeInformation]::OSDescription, $PSVersionTable.PSVersion, (Get-Date -Format 'yyyy-MM-dd'))
+$Rows | ConvertTo-Json | Set-Content (Join-Path $Root 'bench/last-results.json')
+Remove-Item $Work -Recurse -Force -ErrorAction Ignore
