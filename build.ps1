@@ -108,12 +108,13 @@ function Invoke-Check([string]$Suite, [scriptblock]$Command) {
     if ($ok) { Add-Result $Suite 1 0 } else { Add-Result $Suite 0 1 }
 }
 
-function Invoke-CargoTests {
-    Write-Step 'cargo test --workspace'
+# Runs one `cargo test` invocation as a suite, counting the harness's own "test result" lines.
+function Invoke-CargoTestSuite([string]$Suite, [string[]]$Arguments) {
+    Write-Step $Suite
     $log = Join-Path ([IO.Path]::GetTempPath()) "azctx-cargo-test-$PID.log"
     $exit = 0
     try {
-        & cargo test --workspace --all-targets 2>&1 | Tee-Object -FilePath $log | Out-Host
+        & cargo test @Arguments 2>&1 | Tee-Object -FilePath $log | Out-Host
     } catch {
         $exit = 1
     }
@@ -125,7 +126,14 @@ function Invoke-CargoTests {
     Remove-Item $log -ErrorAction Ignore
     # A build failure or crash shows as a failure even when no summary line could be printed.
     if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
-    Add-Result 'cargo test' $passed $failed
+    Add-Result $Suite $passed $failed
+}
+
+function Invoke-CargoTests {
+    Invoke-CargoTestSuite 'cargo test (core, C ABI)' @('--workspace', '--all-targets', '--exclude', 'azcontext-cli')
+    # azctx and the cross-process tests (tests/cross-process.sh runs the same): real processes racing on
+    # real files, one test at a time so each has the machine, printing their figures.
+    Invoke-CargoTestSuite 'cargo test (azctx, cross-process)' @('-p', 'azcontext-cli', '--all-targets', '--', '--nocapture', '--test-threads=1')
 }
 
 function Test-Header {
@@ -213,21 +221,6 @@ function Invoke-Pester {
     }
 }
 
-function Invoke-CrossProcessTests {
-    $script = Join-Path $Root 'tests/run.ps1'
-    if (-not (Test-Path $script)) { return }
-    Write-Step 'cross-process tests (tests/run.ps1)'
-    $resultFile = Join-Path ([IO.Path]::GetTempPath()) "azctx-xproc-$PID.json"
-    try { & $script -ResultPath $resultFile | Out-Host } catch { Write-Host $_ -ForegroundColor Red }
-    if (Test-Path $resultFile) {
-        $r = Get-Content $resultFile -Raw | ConvertFrom-Json
-        Remove-Item $resultFile
-        Add-Result 'cross-process tests' $r.Passed $r.Failed
-    } else {
-        Add-Result 'cross-process tests' 0 1
-    }
-}
-
 function Invoke-Test {
     Invoke-Build
     Invoke-Check 'cargo fmt --check' { cargo fmt --all -- --check }
@@ -236,7 +229,6 @@ function Invoke-Test {
     Test-Header
     Test-Exports
     Test-Valgrind
-    Invoke-CrossProcessTests
     Invoke-Pester
     if ($script:FailedSuites.Count -gt 0) {
         Write-Host "failed suites: $($script:FailedSuites -join ', ')" -ForegroundColor Red

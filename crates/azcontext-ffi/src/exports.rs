@@ -104,6 +104,9 @@ pub extern "C" fn azctx_last_error_message() -> *mut c_char {
 
 /// Releases a string returned by this library. NULL is a no-op. Never pass a string twice, nor one
 /// that this library did not return.
+// Raw pointers are the C calling convention: the NULL check comes first, and the contract in the doc
+// comment is what C callers rely on (Rust's `unsafe fn` means nothing to them).
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 #[no_mangle]
 pub extern "C" fn azctx_string_free(s: *mut c_char) {
     if s.is_null() {
@@ -147,6 +150,7 @@ pub extern "C" fn azctx_session_from_profile(
 
 /// Releases a session. NULL is a no-op. Must not be called twice, nor while another thread is inside a
 /// call on the same session.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 #[no_mangle]
 pub extern "C" fn azctx_session_free(session: *mut Session) {
     if session.is_null() {
