@@ -87,10 +87,11 @@ Describe 'The AzContext module' {
         }
 
         It 'maps every status to an error id and category, and an unknown one to NativeStatusUnknown' {
-            $map = [AzContext.ErrorMap].GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
+            $errorMap = [AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.ErrorMap')
+            $map = $errorMap.GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
             $statuses = [Enum]::GetValues([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus')) | Where-Object { [uint32]$_ -ne 0 }
             foreach ($s in $statuses) { $map.ContainsKey($s) | Should -BeTrue -Because "$s needs a mapping" }
-            $lookup = [AzContext.ErrorMap].GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
+            $lookup = $errorMap.GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
             $unknown = [Enum]::ToObject([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus'), 4242)
             $lookup.Invoke($null, @($unknown)).ErrorId | Should -Be 'NativeStatusUnknown'
         }
