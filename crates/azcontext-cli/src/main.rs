@@ -216,8 +216,8 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
     // azctx works on the persisted store; AzContextAutoSave=false still makes changes Process-scoped.
     let mut session = Session::with_mode(Scope::CurrentUser);
     match cmd {
-        Command::Current => match store::peek_current_context(env)? {
-            Some(nc) => writeln!(out, "{}", nc.name).map_err(io_fail),
+        Command::Current => match store::peek_current_name(env)? {
+            Some(name) => writeln!(out, "{name}").map_err(io_fail),
             None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
         },
         Command::List { json } => {

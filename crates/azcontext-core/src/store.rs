@@ -281,8 +281,17 @@ enum Base {
     Memory(Box<Profile>),
 }
 
+/// Unique numbers for view generations, across every session of the process.
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_generation() -> u64 {
+    NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 #[derive(Debug)]
 struct State {
+    /// Changes whenever the view may have changed (a fresh read, any operation), never repeats.
+    generation: u64,
     store_dir: PathBuf,
     settings: ContextSettings,
     paths: StorePaths,
@@ -294,6 +303,8 @@ struct State {
 /// it behind a `Mutex`.
 #[derive(Debug)]
 pub struct Session {
+    /// The generation of a detached profile (the state has its own).
+    detached_generation: u64,
     forced_mode: Option<Scope>,
     detached: Option<Profile>,
     state: Option<State>,
@@ -375,10 +386,15 @@ struct Written {
 }
 
 /// One locked read-modify-write of the context file: lock, read, apply `f`, write if changed.
+///
+/// `cached` is the session's last parse of the file: when the locked file is still exactly that file
+/// (same stamp), it is used instead of parsing the text again — the text is still read, to skip a
+/// write that would change nothing.
 fn modify_disk<F>(
     paths: &StorePaths,
     timeout: Duration,
     tolerate_corrupt: bool,
+    cached: Option<DiskCache>,
     f: F,
 ) -> Result<Written>
 where
@@ -387,9 +403,17 @@ where
     fsio::ensure_dir(&paths.context_dir)?;
     let path = &paths.context_file;
     let mut lock = fsio::lock_exclusive(path, timeout)?;
+    // Under the lock no other writer is mid-way: stray index temp files are a dead writer's.
+    let index = index_path(path);
+    fsio::sweep_temp_files(&index);
     let current = lock.read_all()?;
     let mut quarantined = None;
-    let mut profile = match parse_disk(&current, path) {
+    let reusable = cached.filter(|c| c.stamp == Some(lock.stamp()) && !current.is_empty());
+    let parsed = match reusable {
+        Some(c) => Ok(c.profile),
+        None => parse_disk(&current, path),
+    };
+    let mut profile = match parsed {
         Ok(p) => p,
         Err(source) => {
             let q = fsio::quarantine(path)?;
@@ -414,6 +438,8 @@ where
     } else {
         (true, lock.write(&text)?)
     };
+    // Still under the lock, so the index names exactly the file just locked and written.
+    write_index(&index, stamp, &profile);
     drop(lock);
     Ok(Written {
         value,
@@ -424,6 +450,58 @@ where
             profile,
         },
     })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The current-context index: `azctx current` answers from it without parsing a large context file.
+
+/// The index beside the context file: the context file's stamp and its default context's name. It is
+/// a cache: written (atomically, 0600) with every locked write of the context file, and trusted only
+/// while the context file's stamp still matches, so a write by Az.Accounts or anyone else simply makes
+/// readers fall back to parsing until AzContext next writes.
+pub fn index_path(context_file: &Path) -> PathBuf {
+    let mut name = context_file.file_name().unwrap_or_default().to_os_string();
+    name.push(".azctx-index");
+    context_file.with_file_name(name)
+}
+
+fn stamp_json(stamp: &FileStamp) -> String {
+    format!(
+        "{{\"dev\":{},\"ino\":{},\"size\":{},\"mtime_ns\":{},\"ctime_ns\":{}}}",
+        stamp.dev, stamp.ino, stamp.size, stamp.mtime_ns, stamp.ctime_ns
+    )
+}
+
+/// Best effort: an index that cannot be written only costs the next `azctx current` a parse.
+fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
+    let mut text = format!(
+        "{{\"ContextFile\":{},\"DefaultContext\":",
+        stamp_json(&stamp)
+    );
+    match profile.default_context() {
+        Some((name, c)) if !c.is_empty() => crate::json::write_string(&mut text, name),
+        _ => text.push_str("null"),
+    }
+    text.push('}');
+    if fsio::write_atomic(index, text.as_bytes()).is_err() {
+        let _ = std::fs::remove_file(index);
+    }
+}
+
+/// The default context's name from a valid index, or `None` when there is no index or it is stale.
+/// `Some(None)`: the index says there is no current context.
+fn read_index(context_file: &Path, stamp: &FileStamp) -> Option<Option<String>> {
+    let bytes = std::fs::read(index_path(context_file)).ok()?;
+    let value = crate::json::parse(&bytes, "<index>").ok()?;
+    let obj = value.as_object()?;
+    if obj.get("ContextFile").map(crate::json::to_compact)? != stamp_json(stamp) {
+        return None;
+    }
+    match obj.get("DefaultContext")? {
+        crate::json::Value::String(s) => Some(Some(s.clone())),
+        crate::json::Value::Null => Some(None),
+        _ => None,
+    }
 }
 
 /// Replays overlay operations; an operation that no longer applies (its context vanished from the
@@ -441,6 +519,7 @@ impl Session {
     /// A session whose save mode is decided at first use from the settings file.
     pub fn new() -> Session {
         Session {
+            detached_generation: next_generation(),
             forced_mode: None,
             detached: None,
             state: None,
@@ -451,6 +530,7 @@ impl Session {
     /// when missing). azctx uses CurrentUser: it works on the persisted store.
     pub fn with_mode(mode: Scope) -> Session {
         Session {
+            detached_generation: next_generation(),
             forced_mode: Some(mode),
             detached: None,
             state: None,
@@ -460,6 +540,7 @@ impl Session {
     /// For `-DefaultProfile`: Process scope only, never touches the disk.
     pub fn detached(profile: Profile) -> Session {
         Session {
+            detached_generation: next_generation(),
             forced_mode: Some(Scope::Process),
             detached: Some(profile),
             state: None,
@@ -503,6 +584,7 @@ impl Session {
                 Scope::Process => Base::Memory(Box::default()),
             };
             self.state = Some(State {
+                generation: next_generation(),
                 store_dir: dir,
                 settings,
                 paths,
@@ -566,6 +648,7 @@ impl Session {
                 if !fresh {
                     *cache = Some(read_disk(path, timeout)?);
                     *view = None;
+                    st.generation = next_generation();
                 }
                 let c = cache.as_mut().expect("cache filled above");
                 if overlay.is_empty() {
@@ -602,8 +685,44 @@ impl Session {
         self.with_view(env, |p| p.clone())
     }
 
+    /// A number that changes whenever the view may have changed: after a fresh read of a file another
+    /// process wrote, and after every operation. Equal numbers mean an unchanged view, so a caller may
+    /// keep what it built from the view (the module keeps its parsed context list).
+    pub fn view_version(&mut self, env: &StoreEnv) -> Result<u64> {
+        self.with_view(env, |_| ())?;
+        Ok(self.generation())
+    }
+
+    /// [`Session::list_contexts`] with the [`Session::view_version`] it was taken at.
+    pub fn list_contexts_versioned(&mut self, env: &StoreEnv) -> Result<(u64, Vec<NamedContext>)> {
+        let list = self.list_contexts(env)?;
+        Ok((self.generation(), list))
+    }
+
+    fn generation(&self) -> u64 {
+        match (&self.detached, &self.state) {
+            (Some(_), _) | (None, None) => self.detached_generation,
+            (None, Some(st)) => st.generation,
+        }
+    }
+
+    /// Marks the view as changed.
+    fn bump(&mut self) {
+        self.detached_generation = next_generation();
+        if let Some(st) = self.state.as_mut() {
+            st.generation = next_generation();
+        }
+    }
+
     /// Applies `op` in the effective scope (`scope: None` → Az's rule, §4.1).
     pub fn apply(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
+        let out = self.apply_inner(env, op, scope);
+        // Even a failed operation may have refreshed or invalidated what the session holds.
+        self.bump();
+        out
+    }
+
+    fn apply_inner(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
         let scope = self.effective_scope(env, scope)?;
         if let Some(p) = self.detached.as_mut() {
             let value = apply_op(p, &op)?;
@@ -650,8 +769,9 @@ impl Session {
                         // Memory first (what the caller sees and what must be valid), then the disk.
                         let mut trial: Profile = (**mem).clone();
                         let value = apply_op(&mut trial, &op)?;
-                        let w =
-                            modify_disk(&st.paths, timeout, tolerate, |disk| apply_op(disk, &op))?;
+                        let w = modify_disk(&st.paths, timeout, tolerate, None, |disk| {
+                            apply_op(disk, &op)
+                        })?;
                         **mem = trial;
                         Ok(OpOutput {
                             value,
@@ -665,8 +785,12 @@ impl Session {
                         cache,
                         view,
                     } => {
-                        let w =
-                            modify_disk(&st.paths, timeout, tolerate, |disk| apply_op(disk, &op))?;
+                        // The session's parse is handed over; on failure it is gone, and the next
+                        // read parses the file again.
+                        *view = None;
+                        let w = modify_disk(&st.paths, timeout, tolerate, cache.take(), |disk| {
+                            apply_op(disk, &op)
+                        })?;
                         *cache = Some(w.cache);
                         *view = None;
                         let mut value = w.value;
@@ -740,6 +864,7 @@ impl Session {
         env: &StoreEnv,
         scope: Option<Scope>,
     ) -> Result<AutosaveSettings> {
+        self.bump(); // the view changes with the mode
         if self.detached.is_some() {
             return Ok(AutosaveSettings::process_view());
         }
@@ -754,14 +879,14 @@ impl Session {
         match &mut st.base {
             Base::Memory(mem) => {
                 let mem: Profile = (**mem).clone();
-                modify_disk(&st.paths, timeout, false, |disk| {
+                modify_disk(&st.paths, timeout, false, None, |disk| {
                     persist_memory(disk, &mem);
                     Ok(OpValue::None)
                 })?;
             }
             Base::Disk { overlay, .. } if !overlay.is_empty() => {
                 let ops = std::mem::take(overlay);
-                modify_disk(&st.paths, timeout, false, |disk| {
+                modify_disk(&st.paths, timeout, false, None, |disk| {
                     replay(disk, &ops);
                     Ok(OpValue::None)
                 })?;
@@ -792,6 +917,7 @@ impl Session {
         env: &StoreEnv,
         scope: Option<Scope>,
     ) -> Result<AutosaveSettings> {
+        self.bump(); // the view changes with the mode
         if self.detached.is_some() {
             return Ok(AutosaveSettings::disabled());
         }
@@ -844,6 +970,25 @@ impl Session {
 /// The current context straight from the files: no lock, no settings write, nothing moved aside, no
 /// session. What `azctx current` (shell prompts) uses. The settings file is read only to find the
 /// context file; a corrupt file is [`Error::InvalidProfile`].
+/// The current context's name as the store on disk says (`azctx current`): from the index when it is
+/// valid for the context file as it is now, else by parsing the file. Reads only: no lock, no writes.
+pub fn peek_current_name(env: &StoreEnv) -> Result<Option<String>> {
+    let dir = env.store_dir()?;
+    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
+    let paths = settings.paths(&dir);
+    let Some(stamp) = FileStamp::of_path(&paths.context_file)? else {
+        return Ok(None);
+    };
+    if let Some(name) = read_index(&paths.context_file, &stamp) {
+        return Ok(name);
+    }
+    let profile = peek_disk(&paths.context_file)?;
+    Ok(profile
+        .default_context()
+        .filter(|(_, c)| !c.is_empty())
+        .map(|(k, _)| k.to_owned()))
+}
+
 pub fn peek_current_context(env: &StoreEnv) -> Result<Option<NamedContext>> {
     let dir = env.store_dir()?;
     let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);

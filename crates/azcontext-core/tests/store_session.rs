@@ -283,3 +283,63 @@ fn save_profile_to_is_private_and_refuses_to_clobber() {
     let p = Profile::parse(&fs::read(&out).unwrap(), "saved").unwrap();
     assert!(p.is_empty());
 }
+
+#[test]
+fn view_version_changes_exactly_when_the_view_may_have_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut a = Session::new();
+    let mut b = Session::new();
+    a.apply(&e, set("one", "s1"), None).unwrap();
+    let v1 = a.view_version(&e).unwrap();
+    assert_eq!(a.view_version(&e).unwrap(), v1, "nothing changed");
+    let (v_list, list) = a.list_contexts_versioned(&e).unwrap();
+    assert_eq!(v_list, v1);
+    assert_eq!(list.len(), 1);
+    // Another process (session) writes: the next read sees a new version.
+    b.apply(&e, set("two", "s2"), None).unwrap();
+    let v2 = a.view_version(&e).unwrap();
+    assert_ne!(v2, v1);
+    assert_eq!(a.list_contexts(&e).unwrap().len(), 2);
+    // An operation of this session, even Process-scoped, changes it.
+    a.apply(&e, Op::Select { name: "one".into() }, Some(Scope::Process))
+        .unwrap();
+    assert_ne!(a.view_version(&e).unwrap(), v2);
+}
+
+#[test]
+fn current_name_comes_from_the_index_and_falls_back_when_another_tool_writes() {
+    use azcontext_core::store::{index_path, peek_current_name};
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut s = Session::new();
+    s.apply(&e, set("alpha", "s1"), None).unwrap();
+    s.apply(&e, set("beta", "s2"), None).unwrap();
+    let file = tmp.path().join("AzureRmContext.json");
+    let index = index_path(&file);
+    assert!(index.exists(), "a locked write leaves the index");
+    assert_eq!(
+        fs::metadata(&index).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(peek_current_name(&e).unwrap().as_deref(), Some("beta"));
+
+    // Another tool rewrites the file in place (as Az.Accounts does), choosing another default: the
+    // index no longer matches the file, so the name comes from the file itself.
+    let text = fs::read_to_string(&file).unwrap();
+    let changed = text.replacen(
+        "\"DefaultContextKey\": \"beta\"",
+        "\"DefaultContextKey\": \"alpha\"",
+        1,
+    );
+    assert_ne!(text, changed);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    fs::write(&file, changed).unwrap();
+    assert_eq!(peek_current_name(&e).unwrap().as_deref(), Some("alpha"));
+
+    // A stale or garbage index is never trusted.
+    fs::write(&index, b"{not json").unwrap();
+    assert_eq!(peek_current_name(&e).unwrap().as_deref(), Some("alpha"));
+    fs::remove_file(&index).unwrap();
+    assert_eq!(peek_current_name(&e).unwrap().as_deref(), Some("alpha"));
+}

@@ -159,6 +159,17 @@ azctx_status azctx_context_list(const struct azctx_session *session,
                                 const char *autosave,
                                 char **json_out);
 
+// Like azctx_context_list, for callers that keep what they built from the last list: writes the view's
+// version to `*version_out` and, only when it differs from `known_version` (pass 0 the first time),
+// the list to `*json_out`; when the view is unchanged `*json_out` is set to NULL. The version changes
+// whenever another process changes the store or this session changes anything.
+azctx_status azctx_context_list_if_changed(const struct azctx_session *session,
+                                           const char *azcontext_dir,
+                                           const char *autosave,
+                                           uint64_t known_version,
+                                           uint64_t *version_out,
+                                           char **json_out);
+
 // The names of every stored context, as a JSON array of strings (for argument completion).
 azctx_status azctx_context_names(const struct azctx_session *session,
                                  const char *azcontext_dir,

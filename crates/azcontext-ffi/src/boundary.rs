@@ -164,6 +164,39 @@ where
     })
 }
 
+/// [`run_out`] for a function with two outputs: both are checked before any work and written together,
+/// only on success.
+pub fn run_out2<A, B, F>(out_a: *mut A, out_b: *mut B, body: F) -> AzctxStatus
+where
+    F: FnOnce() -> FfiResult<(A, B)>,
+{
+    run(|| {
+        if out_a.is_null() || out_b.is_null() {
+            return Err(FfiError::new(
+                AzctxStatus::NullArgument,
+                "an output pointer was NULL",
+            ));
+        }
+        let (a, b) = body()?;
+        // SAFETY: both non-null (checked above); the caller guarantees writable, aligned storage.
+        unsafe {
+            out_a.write(a);
+            out_b.write(b);
+        }
+        Ok(())
+    })
+}
+
+/// An owned `char *` for JSON text, or NULL for `None`.
+pub fn json_ptr(text: Option<String>) -> FfiResult<*mut c_char> {
+    match text {
+        Some(t) => Ok(CString::new(t)
+            .map_err(|_| FfiError::new(AzctxStatus::Panic, "JSON output contained NUL"))?
+            .into_raw()),
+        None => Ok(std::ptr::null_mut()),
+    }
+}
+
 /// Runs a body producing JSON text and hands it to the caller as an owned `char *`.
 pub fn run_json<F>(out: *mut *mut c_char, body: F) -> AzctxStatus
 where

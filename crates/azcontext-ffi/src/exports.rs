@@ -7,7 +7,9 @@ use std::sync::{Mutex, MutexGuard};
 use azcontext_core::accounts;
 use azcontext_core::store::{Op, OpValue, Scope, Session as CoreSession, StoreEnv};
 
-use crate::boundary::{opt_str_arg, run, run_json, run_out, str_arg, FfiError, FfiResult};
+use crate::boundary::{
+    json_ptr, opt_str_arg, run, run_json, run_out, run_out2, str_arg, FfiError, FfiResult,
+};
 use crate::records;
 use crate::status::{AzctxScope, AzctxStatus};
 use crate::AZCTX_ABI_VERSION;
@@ -211,6 +213,32 @@ pub extern "C" fn azctx_context_list(
         with_session(session, azcontext_dir, autosave, |s, env| {
             Ok(records::named_list(&s.list_contexts(env)?))
         })
+    })
+}
+
+/// Like azctx_context_list, for callers that keep what they built from the last list: writes the view's
+/// version to `*version_out` and, only when it differs from `known_version` (pass 0 the first time),
+/// the list to `*json_out`; when the view is unchanged `*json_out` is set to NULL. The version changes
+/// whenever another process changes the store or this session changes anything.
+#[no_mangle]
+pub extern "C" fn azctx_context_list_if_changed(
+    session: *const Session,
+    azcontext_dir: *const c_char,
+    autosave: *const c_char,
+    known_version: u64,
+    version_out: *mut u64,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_out2(version_out, json_out, || {
+        let (version, json) = with_session(session, azcontext_dir, autosave, |s, env| {
+            let version = s.view_version(env)?;
+            if version != 0 && version == known_version {
+                return Ok((version, None));
+            }
+            let (version, list) = s.list_contexts_versioned(env)?;
+            Ok((version, Some(records::named_list(&list))))
+        })?;
+        Ok((version, json_ptr(json)?))
     })
 }
 

@@ -389,3 +389,52 @@ fn concurrent_calls_on_one_session_and_on_several() {
     }
     azctx_session_free(shared.0);
 }
+
+#[test]
+fn list_if_changed_hands_out_the_list_only_when_the_view_changed() {
+    let st = store();
+    let s = new_session();
+    let mut version = 0u64;
+    let mut out: *mut c_char = ptr::null_mut();
+    let status =
+        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), 0, &mut version, &mut out);
+    assert_eq!(status, AzctxStatus::Ok);
+    assert_ne!(version, 0);
+    assert_eq!(take(out), "[]");
+    let first = version;
+    // Unchanged: no list, same version.
+    out = 0x1 as *mut c_char;
+    let status =
+        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), first, &mut version, &mut out);
+    assert_eq!(status, AzctxStatus::Ok);
+    assert!(out.is_null());
+    assert_eq!(version, first);
+    // Another session (process) adds a context: a new version and the new list.
+    let other = new_session();
+    let ctx = CString::new(r#"{"Account":{"Id":"a@b.c","Type":"User"},"Tenant":{"Id":"t"},"Subscription":{"Id":"s","Name":"S"}}"#).unwrap();
+    let mut set_out: *mut c_char = ptr::null_mut();
+    let status = azctx_context_set(
+        other,
+        st.1.as_ptr(),
+        ptr::null(),
+        ctx.as_ptr(),
+        ptr::null(),
+        ptr::null(),
+        0,
+        0,
+        &mut set_out,
+    );
+    assert_eq!(status, AzctxStatus::Ok, "{:?}", last_error());
+    take(set_out);
+    let status =
+        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), first, &mut version, &mut out);
+    assert_eq!(status, AzctxStatus::Ok);
+    assert_ne!(version, first);
+    assert!(take(out).contains("\"Name\":\"S (s) - t - a@b.c\""));
+    // NULL outputs are refused and nothing is written.
+    let status =
+        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), 0, ptr::null_mut(), &mut out);
+    assert_eq!(status, AzctxStatus::NullArgument);
+    azctx_session_free(s);
+    azctx_session_free(other);
+}

@@ -38,6 +38,9 @@ internal static partial class NativeMethods
     internal static partial AzctxStatus azctx_context_list(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial AzctxStatus azctx_context_list_if_changed(SessionHandle session, string? azcontextDir, string? autosave, ulong knownVersion, out ulong versionOut, out nint jsonOut);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial AzctxStatus azctx_context_names(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
