@@ -542,3 +542,79 @@ fn ten_thousand_contexts_round_trip() {
     assert!(q.get("SUB (00000042) - T - USER42@X").is_some());
     assert_eq!(q.to_az_bytes_with(&WriteOptions::lossless()), bytes);
 }
+
+#[test]
+fn autosave_keeps_access_tokens_but_never_sp_secrets() {
+    // Issue #9: an -AccessToken login keeps its tokens in AzureRmContext.json, as Az does; SP secrets
+    // and certificate passwords never go there.
+    let mut p = Profile::new();
+    let mut c = ctx("tok@x.com", Some("T"), Some(("S", None)));
+    let a = c.account_mut().unwrap();
+    a.set_ext("AccessToken", "arm-token");
+    a.set_ext("GraphAccessToken", "graph-token");
+    a.set_ext("MicrosoftGraphAccessToken", "msgraph-token");
+    a.set_ext("KeyVault", "kv-token");
+    a.set_ext("ServicePrincipalSecret", "hunter2");
+    a.set_ext("CertificatePassword", "pfx-pass");
+    p.set_context(&c, None, &[]).unwrap();
+    let auto = String::from_utf8(p.to_az_bytes()).unwrap();
+    for kept in [
+        "\"AccessToken\": \"arm-token\"",
+        "\"GraphAccessToken\": \"graph-token\"",
+        "\"MicrosoftGraphAccessToken\": \"msgraph-token\"",
+        "\"KeyVault\": \"kv-token\"",
+    ] {
+        assert!(auto.contains(kept), "{kept} missing from {auto}");
+    }
+    assert!(
+        !auto.contains("hunter2") && !auto.contains("pfx-pass"),
+        "{auto}"
+    );
+    assert!(!auto.contains("ServicePrincipalSecret") && !auto.contains("CertificatePassword"));
+    // A secret-free export drops both kinds.
+    let export = String::from_utf8(p.to_az_bytes_with(&WriteOptions::export(false))).unwrap();
+    assert!(
+        !export.contains("arm-token") && !export.contains("hunter2"),
+        "{export}"
+    );
+    // Reloading the autosaved file keeps the token for the next process.
+    let again = Profile::parse(auto.as_bytes(), "auto").unwrap();
+    let (_, c) = again.default_context().unwrap();
+    assert_eq!(c.account().unwrap().ext("AccessToken"), Some("arm-token"));
+}
+
+#[test]
+fn a_new_environment_from_a_few_members_gets_az_s_full_shape() {
+    let mut p = Profile::new();
+    let partial = Environment::from_json(
+        br#"{"Name":"Lab","ResourceManagerUrl":"https://arm.lab/","ExtendedProperties":{"MicrosoftGraphUrl":"https://g.lab"}}"#,
+        "<env>",
+    )
+    .unwrap();
+    let e = p.set_environment(partial).unwrap().clone();
+    assert_eq!(e.env_type(), Some("User-defined"));
+    assert_eq!(e.get_str("ResourceManagerUrl"), Some("https://arm.lab/"));
+    assert_eq!(e.ext("MicrosoftGraphUrl"), Some("https://g.lab"));
+    let text = String::from_utf8(p.to_az_bytes()).unwrap();
+    assert!(
+        text.contains("\"Lab\": {\n      \"Name\": \"Lab\",\n      \"Type\": \"User-defined\",\n      \"OnPremise\": false,\n      \"ServiceManagementUrl\": null,\n      \"ResourceManagerUrl\": \"https://arm.lab/\","),
+        "{text}"
+    );
+    // A second call with other members merges; what it does not name is kept.
+    let more = Environment::from_json(
+        br#"{"Name":"lab","GraphUrl":"https://graph.lab/"}"#,
+        "<env>",
+    )
+    .unwrap();
+    let e = p.set_environment(more).unwrap();
+    assert_eq!(e.get_str("ResourceManagerUrl"), Some("https://arm.lab/"));
+    assert_eq!(e.get_str("GraphUrl"), Some("https://graph.lab/"));
+    assert_eq!(e.name(), Some("Lab"));
+    assert_eq!(
+        p.environments()
+            .iter()
+            .filter(|e| e.name().is_some_and(|n| n.eq_ignore_ascii_case("lab")))
+            .count(),
+        1
+    );
+}

@@ -1,7 +1,7 @@
 //! `AzureContext`: account, tenant, subscription, environment, version profile, token cache, extensions.
 
 use super::entities::{ACCOUNT_ORDER, ENVIRONMENT_ORDER, SUBSCRIPTION_ORDER, TENANT_ORDER};
-use super::profile::{WriteOptions, SECRET_PROPERTIES};
+use super::profile::{WriteOptions, SECRET_PROPERTIES, TOKEN_PROPERTIES};
 use super::{
     check_members, map_get, map_iter, map_remove, map_set, merge_objects, set_member, Invalid, Ty,
 };
@@ -501,17 +501,20 @@ impl Context {
 }
 
 fn write_account(w: &mut Writer, a: &Account, opts: &WriteOptions) {
-    if opts.keep_secrets
-        || !a
-            .ext_entries()
-            .any(|(k, _)| SECRET_PROPERTIES.iter().any(|s| eq_ignore_case(s, k)))
-    {
+    let dropped = |k: &str| {
+        let token = TOKEN_PROPERTIES.iter().any(|s| eq_ignore_case(s, k));
+        let secret = SECRET_PROPERTIES.iter().any(|s| eq_ignore_case(s, k));
+        (token && !opts.keep_tokens) || (secret && !token && !opts.keep_secrets)
+    };
+    if !a.ext_entries().any(|(k, _)| dropped(k)) {
         w.value_object(a.as_object());
         return;
     }
     let mut copy = a.clone();
     for k in SECRET_PROPERTIES {
-        copy.remove_ext(k);
+        if dropped(k) {
+            copy.remove_ext(k);
+        }
     }
     w.value_object(copy.as_object());
 }

@@ -20,7 +20,9 @@ pub use entities::{
     public_environments, Account, Environment, Subscription, Tenant, ENVIRONMENT_STRING_FIELDS,
     PUBLIC_ENVIRONMENT_NAMES,
 };
-pub use profile::{Profile, WriteOptions, DEFAULT_CONTEXT_LOST, SECRET_PROPERTIES};
+pub use profile::{
+    Profile, WriteOptions, DEFAULT_CONTEXT_LOST, SECRET_PROPERTIES, TOKEN_PROPERTIES,
+};
 
 use crate::error::{Error, FormatError, ObjectKind};
 use crate::json::{self, eq_ignore_case, Object, PathSeg, Value};

@@ -26,7 +26,19 @@ const ROOT_SPEC: &[(&str, Ty)] = &[
     ("ExtendedProperties", Ty::StrMap),
 ];
 
+/// Account extended properties that hold an access token (an `-AccessToken` login). Az keeps them in
+/// the account, so they reach `AzureRmContext.json` (autosave keeps them; the file is 0600); they are
+/// left out of secret-free exports and never shown.
+pub const TOKEN_PROPERTIES: &[&str] = &[
+    "AccessToken",
+    "GraphAccessToken",
+    "MicrosoftGraphAccessToken",
+    "KeyVault",
+];
+
 /// Account extended properties that hold secrets or tokens; left out of secret-free writes.
+/// Tokens ([`TOKEN_PROPERTIES`]) are the first four; `ServicePrincipalSecret` and `CertificatePassword`
+/// are the credentials that never go to `AzureRmContext.json`.
 pub const SECRET_PROPERTIES: &[&str] = &[
     "AccessToken",
     "GraphAccessToken",
@@ -44,7 +56,10 @@ pub const DEFAULT_CONTEXT_LOST: &str = "The default context can no longer be fou
 pub struct WriteOptions {
     /// Keep `TokenCache.CacheData` (Save-AzContext); otherwise it is written `null` (autosave).
     pub keep_cache_data: bool,
-    /// Keep the account extended properties in [`SECRET_PROPERTIES`].
+    /// Keep the account's access tokens ([`TOKEN_PROPERTIES`]).
+    pub keep_tokens: bool,
+    /// Keep the account's credentials: the members of [`SECRET_PROPERTIES`] that are not tokens
+    /// (`ServicePrincipalSecret`, `CertificatePassword`).
     pub keep_secrets: bool,
     /// Keep an *empty* context keyed `Default` (the placeholder). When dropped and it was the
     /// default, the written default key is the ordinal-first remaining key, or `Default`.
@@ -52,10 +67,12 @@ pub struct WriteOptions {
 }
 
 impl WriteOptions {
-    /// `AzureRmContext.json` (autosave): CacheData null, no secrets, placeholder dropped.
+    /// `AzureRmContext.json` (autosave): CacheData null, access tokens kept as Az keeps them (issue
+    /// #9), SP secrets and certificate passwords never, placeholder dropped.
     pub fn autosave() -> WriteOptions {
         WriteOptions {
             keep_cache_data: false,
+            keep_tokens: true,
             keep_secrets: false,
             keep_default_placeholder: false,
         }
@@ -64,6 +81,7 @@ impl WriteOptions {
     pub fn export(with_secrets: bool) -> WriteOptions {
         WriteOptions {
             keep_cache_data: with_secrets,
+            keep_tokens: with_secrets,
             keep_secrets: with_secrets,
             keep_default_placeholder: false,
         }
@@ -72,6 +90,7 @@ impl WriteOptions {
     pub fn lossless() -> WriteOptions {
         WriteOptions {
             keep_cache_data: true,
+            keep_tokens: true,
             keep_secrets: true,
             keep_default_placeholder: true,
         }
@@ -597,7 +616,7 @@ impl Profile {
     pub fn merge_import(&mut self, other: &Profile) -> Vec<String> {
         for (_, env) in &other.custom_envs {
             if env.name().is_some_and(|n| !is_public_name(n)) {
-                let _ = self.set_environment(env.clone());
+                let _ = self.upsert_environment(env.clone(), false);
             }
         }
         let mut keys = Vec::new();
@@ -688,10 +707,22 @@ impl Profile {
         is_public_name(name)
     }
 
-    /// Add-AzEnvironment / Set-AzEnvironment: adds `env`, or merges it into the existing custom one
-    /// (non-null members win). Every context whose `Environment.Name` equals the name (ordinal) gets
-    /// the merged copy. Public names: `ReadOnly` with Az's message. Returns the stored environment.
+    /// Add-AzEnvironment / Set-AzEnvironment: merges `env` into the existing custom one (non-null
+    /// members win), or adds it as Az's `new AzureEnvironment` does: every member in Az's order,
+    /// `Type` `User-defined`, then the given members, so a cmdlet may pass only the endpoints it was
+    /// given. Every context whose `Environment.Name` equals the name (ordinal) gets the merged copy.
+    /// Public names: `ReadOnly` with Az's message. Returns the stored environment.
     pub fn set_environment(&mut self, env: Environment) -> crate::Result<&Environment> {
+        self.upsert_environment(env, true)
+    }
+
+    /// `set_environment`; a new entry is completed to Az's full member set when `complete_new`
+    /// (Import-AzContext stores file entries as they are).
+    fn upsert_environment(
+        &mut self,
+        env: Environment,
+        complete_new: bool,
+    ) -> crate::Result<&Environment> {
         let name = env
             .name()
             .map(str::to_owned)
@@ -709,11 +740,23 @@ impl Profile {
             .position(|(k, _)| eq_ignore_case(k, &name))
         {
             Some(i) => {
+                // The stored name keeps its case (Az's table key does), whatever case was asked.
+                let stored = self.custom_envs[i].1.name().map(str::to_owned);
                 self.custom_envs[i].1.merge_from(&env);
+                if let Some(n) = stored {
+                    let _ = self.custom_envs[i].1.set_str("Name", Some(&n));
+                }
                 i
             }
             None => {
                 self.ensure_root("EnvironmentTable");
+                let env = if complete_new {
+                    let mut full = Environment::new(&name);
+                    full.merge_from(&env);
+                    full
+                } else {
+                    env
+                };
                 self.custom_envs.push((name.clone(), env));
                 self.custom_envs.len() - 1
             }

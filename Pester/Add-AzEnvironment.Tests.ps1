@@ -1,0 +1,165 @@
+Set-StrictMode -Version Latest
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
+    Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
+}
+
+BeforeDiscovery {
+    $mapping = @(
+        @{ Parameter = 'ServiceEndpoint'; Field = 'ServiceManagementUrl' }
+        @{ Parameter = 'StorageEndpoint'; Field = 'StorageEndpointSuffix' }
+        @{ Parameter = 'ActiveDirectoryEndpoint'; Field = 'ActiveDirectoryAuthority' }
+        @{ Parameter = 'ResourceManagerEndpoint'; Field = 'ResourceManagerUrl' }
+        @{ Parameter = 'GalleryEndpoint'; Field = 'GalleryUrl' }
+        @{ Parameter = 'GraphEndpoint'; Field = 'GraphUrl' }
+        @{ Parameter = 'GraphAudience'; Field = 'GraphEndpointResourceId' }
+        @{ Parameter = 'DataLakeAudience'; Field = 'DataLakeEndpointResourceId' }
+        @{ Parameter = 'ContainerRegistryEndpointSuffix'; Field = 'ContainerRegistryEndpointSuffix' }
+        @{ Parameter = 'AzureKeyVaultDnsSuffix'; Field = 'AzureKeyVaultDnsSuffix' }
+    )
+    $extended = @(
+        @{ Parameter = 'AzureOperationalInsightsEndpoint'; Key = 'OperationalInsightsEndpoint' }
+        @{ Parameter = 'AzureOperationalInsightsEndpointResourceId'; Key = 'OperationalInsightsEndpointResourceId' }
+        @{ Parameter = 'AzureAnalysisServicesEndpointResourceId'; Key = 'AnalysisServicesEndpointResourceId' }
+        @{ Parameter = 'AzureSynapseAnalyticsEndpointSuffix'; Key = 'AzureSynapseAnalyticsEndpointSuffix' }
+        @{ Parameter = 'MicrosoftGraphUrl'; Key = 'MicrosoftGraphUrl' }
+        @{ Parameter = 'SshAuthScope'; Key = 'AzureSshAuthScope' }
+    )
+}
+
+Describe 'Add-AzEnvironment' {
+    BeforeEach { $Store = New-TestStore }
+
+    Context 'a new custom environment' {
+        It 'adds it, writes it, and keeps it in EnvironmentTable' {
+            $e = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.lab.example/' -ActiveDirectoryEndpoint 'https://login.lab.example/'
+            $e.PSTypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureEnvironment'
+            $e.Name | Should -Be 'Lab'
+            $e.Type | Should -Be 'User-defined'
+            $e.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
+            $stored = (Read-ContextFile).EnvironmentTable['Lab']
+            $stored.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
+            $stored.ActiveDirectoryAuthority | Should -Be 'https://login.lab.example/'
+            $stored.Type | Should -Be 'User-defined'
+            $stored.OnPremise | Should -BeFalse
+            @($stored.Keys)[0..2] | Should -Be @('Name', 'Type', 'OnPremise')
+        }
+
+        It 'takes the endpoints by position, in Az''s order' {
+            $e = Add-AzEnvironment 'Pos' 'https://publish.example/' 'https://sm.example/' 'https://portal.example/' 'storage.example' 'https://aad.example/' 'https://arm.example/'
+            $e.PublishSettingsFileUrl | Should -Be 'https://publish.example/'
+            $e.ServiceManagementUrl | Should -Be 'https://sm.example/'
+            $e.ManagementPortalUrl | Should -Be 'https://portal.example/'
+            $e.StorageEndpointSuffix | Should -Be 'storage.example'
+            $e.ActiveDirectoryAuthority | Should -Be 'https://aad.example/'
+            $e.ResourceManagerUrl | Should -Be 'https://arm.example/'
+        }
+
+        It 'maps -<Parameter> to <Field>' -ForEach $mapping {
+            $p = @{ Name = 'Map'; $Parameter = 'value-of-' + $Parameter }
+            $e = Add-AzEnvironment @p
+            $e.$Field | Should -Be ('value-of-' + $Parameter)
+            (Read-ContextFile).EnvironmentTable['Map'].$Field | Should -Be ('value-of-' + $Parameter)
+        }
+
+        It 'stores -<Parameter> in ExtendedProperties as <Key>' -ForEach $extended {
+            $p = @{ Name = 'Ext'; $Parameter = 'value-of-' + $Parameter }
+            $e = Add-AzEnvironment @p
+            $e.ExtendedProperties[$Key] | Should -Be ('value-of-' + $Parameter)
+            (Read-ContextFile).EnvironmentTable['Ext'].ExtendedProperties[$Key] | Should -Be ('value-of-' + $Parameter)
+        }
+
+        It 'sets OnPremise with -EnableAdfsAuthentication' {
+            (Add-AzEnvironment -Name 'Adfs' -ActiveDirectoryEndpoint 'https://adfs.example/adfs/' -EnableAdfsAuthentication).EnableAdfsAuthentication | Should -BeTrue
+            (Read-ContextFile).EnvironmentTable['Adfs'].OnPremise | Should -BeTrue
+        }
+
+        It 'copies an environment - piped (endpoints bind by property name)' {
+            $e = Get-AzEnvironment -Name 'AzureCloud' | Add-AzEnvironment -Name 'CloudCopy'
+            $e.Name | Should -Be 'CloudCopy'
+            $e.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            $e.GraphEndpointResourceId | Should -Be 'https://graph.windows.net/'
+            $e.StorageEndpointSuffix | Should -Be 'core.windows.net'
+        }
+
+        It 'adds by name - piped by property name' {
+            $e = [pscustomobject]@{ Name = 'Piped'; ResourceManagerUrl = 'https://arm.piped.example/' } | Add-AzEnvironment
+            $e.ResourceManagerUrl | Should -Be 'https://arm.piped.example/'
+        }
+
+        It 'can be used by Connect-AzAccount -Environment' {
+            $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.lab.example/'
+            (Connect-Fake -Environment 'Lab').Context.Environment.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
+        }
+    }
+
+    Context 'an existing custom environment' {
+        It 'merges the given endpoints and keeps the others' {
+            $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.lab.example/' -GraphEndpoint 'https://graph.lab.example/'
+            $e = Add-AzEnvironment -Name 'lab' -ResourceManagerEndpoint 'https://arm2.lab.example/'
+            $e.Name | Should -Be 'Lab'
+            $e.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
+            $e.GraphUrl | Should -Be 'https://graph.lab.example/'
+            @((Read-ContextFile).EnvironmentTable.Keys) | Should -Be @('Lab')
+        }
+
+        It 'updates every context using it, in memory and on disk' {
+            $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.lab.example/'
+            $null = Connect-Fake -Environment 'Lab' -ContextName 'labctx'
+            $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm2.lab.example/'
+            (Get-AzContext -Name 'labctx').Environment.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
+            (Read-ContextFile).Contexts['labctx'].Environment.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
+        }
+    }
+
+    Context 'scope' {
+        It '-Scope Process adds it in this session only' {
+            $hash = Get-ContextFileHash
+            $null = Add-AzEnvironment -Name 'Temp' -ResourceManagerEndpoint 'https://arm.temp.example/' -Scope Process
+            (Get-AzEnvironment -Name 'Temp').ResourceManagerUrl | Should -Be 'https://arm.temp.example/'
+            Get-ContextFileHash | Should -Be $hash
+        }
+
+        It '-Scope CurrentUser writes it to AzureRmContext.json' {
+            $null = Add-AzEnvironment -Name 'Kept' -ResourceManagerEndpoint 'https://arm.kept.example/' -Scope CurrentUser
+            (Read-ContextFile).EnvironmentTable['Kept'].ResourceManagerUrl | Should -Be 'https://arm.kept.example/'
+        }
+    }
+
+    Context 'errors and confirmation' {
+        It 'refuses a public environment with Az''s message' {
+            Add-AzEnvironment -Name 'azurecloud' -ResourceManagerEndpoint 'https://evil.example/' -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PublicEnvironmentReadOnly,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $err[0].TargetObject | Should -Be 'azurecloud'
+            $err[0].Exception.Message | Should -Be 'Changing public environment is not supported.'
+            (Get-AzEnvironment -Name 'AzureCloud').ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+        }
+
+        It 'says that -ARMEndpoint is not available yet, and changes nothing' {
+            Add-AzEnvironment -Name 'Arm' -ARMEndpoint 'https://management.lab.example/' -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
+            $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
+            $err[0].TargetObject | Should -Be 'Arm'
+            Get-AzEnvironment -Name 'Arm' | Should -BeNullOrEmpty
+        }
+
+        It '-WhatIf leaves the file and the environments unchanged' {
+            $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.lab.example/'
+            $hash = Get-ContextFileHash
+            Add-AzEnvironment -Name 'New' -ResourceManagerEndpoint 'https://arm.new.example/' -WhatIf | Should -BeNullOrEmpty
+            Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.changed.example/' -WhatIf | Should -BeNullOrEmpty
+            Get-ContextFileHash | Should -Be $hash
+            Get-AzEnvironment -Name 'New' | Should -BeNullOrEmpty
+            (Get-AzEnvironment -Name 'Lab').ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
+        }
+
+        It 'adds with -Confirm:$false' {
+            (Add-AzEnvironment -Name 'Quiet' -GraphEndpoint 'https://g.example/' -Confirm:$false).GraphUrl | Should -Be 'https://g.example/'
+        }
+    }
+}
