@@ -860,6 +860,23 @@ impl Writer {
             counts: Vec::new(),
         }
     }
+    /// A writer for a value that will sit `depth` containers deep in another writer's output (the
+    /// text it produces can be inserted there with [`Writer::raw`]).
+    pub fn nested(pretty: bool, depth: usize) -> Writer {
+        Writer {
+            out: String::new(),
+            pretty,
+            counts: vec![0; depth],
+        }
+    }
+    /// How many containers are open.
+    pub fn depth(&self) -> usize {
+        self.counts.len()
+    }
+    /// Writes a value produced by a [`Writer::nested`] writer of the same depth and style.
+    pub fn raw(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
     pub fn finish(self) -> String {
         self.out
     }

@@ -116,7 +116,9 @@ impl StoreEnv {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedContext {
     pub name: String,
-    pub context: model::Context,
+    /// Shared with the profile it came from (copy-on-write there): a list of 10,000 contexts copies
+    /// pointers, not contexts.
+    pub context: std::sync::Arc<model::Context>,
 }
 
 /// A context-changing operation. Each one is applied as a whole: to the in-memory view, and/or inside
@@ -1000,25 +1002,26 @@ pub fn peek_current_context(env: &StoreEnv) -> Result<Option<NamedContext>> {
 // ---------------------------------------------------------------------------------------------------
 // The one place that maps operations and queries onto the model (issue 4).
 
-fn to_named(name: &str, context: &model::Context) -> NamedContext {
+fn to_named(name: &str, context: &std::sync::Arc<model::Context>) -> NamedContext {
     NamedContext {
         name: name.to_owned(),
-        context: context.clone(),
+        context: std::sync::Arc::clone(context),
     }
 }
 
 fn default_named(p: &Profile) -> Option<NamedContext> {
-    p.default_context().map(|(k, c)| to_named(k, c))
+    let (key, _) = p.default_context()?;
+    p.get_shared(key).map(|(k, c)| to_named(k, c))
 }
 
 fn get_named(p: &Profile, name: &str) -> Option<NamedContext> {
-    p.get(name).map(|(k, c)| to_named(k, c))
+    p.get_shared(name).map(|(k, c)| to_named(k, c))
 }
 
 fn list_named(p: &Profile) -> Vec<NamedContext> {
     p.list_available()
         .into_iter()
-        .map(|(k, c)| to_named(k, c))
+        .filter_map(|(k, _)| p.get_shared(k).map(|(k, c)| to_named(k, c)))
         .collect()
 }
 
@@ -1074,7 +1077,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
         Op::Remove { name, force } => {
             OpValue::Context(p.remove(name, *force)?.map(|(k, c)| NamedContext {
                 name: k,
-                context: c,
+                context: std::sync::Arc::new(c),
             }))
         }
         Op::Clear => {
@@ -1093,7 +1096,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
         }
         Op::Disconnect { account_id } => {
             let matching: Vec<NamedContext> = p
-                .contexts()
+                .contexts_shared()
                 .filter(|(_, c)| {
                     c.account()
                         .and_then(|a| a.id())

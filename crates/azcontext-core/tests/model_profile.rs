@@ -618,3 +618,60 @@ fn a_new_environment_from_a_few_members_gets_az_s_full_shape() {
         1
     );
 }
+
+/// The autosave text of each context is kept between writes; this checks that no operation can make
+/// a write use a context's old text: after every change, the (cached) autosave bytes equal those of
+/// a fresh copy that has never been written.
+#[test]
+fn kept_context_text_never_outlives_a_change() {
+    fn fresh(p: &Profile) -> Vec<u8> {
+        let text = p.to_az_bytes_with(&WriteOptions::lossless());
+        Profile::parse(&text, "fresh").unwrap().to_az_bytes()
+    }
+    let mut p = Profile::parse(NO_DEFAULT, "no-default").unwrap();
+    let mut check = |p: &Profile, step: &str| {
+        let cached_once = p.to_az_bytes(); // fills the kept texts
+        assert_eq!(p.to_az_bytes(), cached_once, "{step}: writes differ");
+        assert_eq!(
+            cached_once,
+            fresh(p),
+            "{step}: a kept text outlived a change"
+        );
+    };
+    check(&p, "loaded");
+    let a = ctx("a@x.com", Some("t1"), Some(("s1", Some("One"))));
+    p.set_context(&a, Some("alpha"), &[]).unwrap();
+    check(&p, "set new");
+    let mut a2 = a.clone();
+    a2.subscription_mut().unwrap().set_name(Some("One renamed"));
+    p.set_context(&a2, None, &[("k".into(), "v".into())])
+        .unwrap();
+    check(&p, "set same identity with extended properties");
+    p.get_mut("alpha").unwrap().set_ext("direct", "edit");
+    check(&p, "get_mut");
+    let mut env = Environment::new("testCloud");
+    env.set_str("ResourceManagerUrl", Some("https://rm.example/"))
+        .unwrap();
+    p.set_environment(env).unwrap();
+    check(&p, "environment change reaching a context");
+    p.rename("alpha", "beta", false).unwrap();
+    check(&p, "rename");
+    let snapshot = p.clone();
+    p.remove("Default", true).unwrap();
+    check(&p, "remove");
+    let mut other = Profile::new();
+    other
+        .set_context(
+            &ctx("a@x.com", Some("t1"), Some(("s1", Some("Imported")))),
+            Some("beta"),
+            &[],
+        )
+        .unwrap();
+    p.merge_import(&other);
+    check(&p, "merge import");
+    let stripped = p.without_secrets();
+    check(&stripped, "without secrets");
+    // A clone taken before the changes still writes its own state.
+    check(&snapshot, "clone taken earlier");
+    assert_ne!(snapshot.to_az_bytes(), p.to_az_bytes());
+}

@@ -1,6 +1,7 @@
 //! `AzureRmProfile`: the default key, the environment table and the contexts.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::entities::is_public_name;
 use super::{
@@ -106,7 +107,9 @@ pub struct Profile {
     /// Environments from the file (custom ones, and file overrides of public names), file order.
     custom_envs: Vec<(String, Environment)>,
     public_envs: Vec<Environment>,
-    contexts: Vec<(String, Context)>,
+    /// The contexts in stored order. Each is shared copy-on-write (`Arc`): cloning a profile of
+    /// 10,000 contexts, or listing them, copies pointers, not contexts.
+    contexts: Vec<Slot>,
     /// `fold_case(key)` → position in `contexts`.
     index: HashMap<String, usize>,
 }
@@ -212,7 +215,7 @@ impl Profile {
                             )));
                         }
                         p.index.insert(folded, p.contexts.len());
-                        p.contexts.push((k, ctx));
+                        p.contexts.push(Slot::new(k, ctx));
                     }
                 }
             }
@@ -252,8 +255,8 @@ impl Profile {
             Some(k) if self.get(k).is_some_and(|(sk, c)| dropped(sk, c)) => Some(
                 self.contexts
                     .iter()
-                    .filter(|(k, c)| !dropped(k, c))
-                    .map(|(k, _)| k.as_str())
+                    .filter(|s| !dropped(&s.key, &s.ctx))
+                    .map(|s| s.key.as_str())
                     .min()
                     .unwrap_or(DEFAULT_KEY),
             ),
@@ -276,10 +279,23 @@ impl Profile {
                 w.end_object();
             } else if eq_ignore_case(name, "Contexts") {
                 w.begin_object();
-                for (k, c) in &self.contexts {
+                for slot in &self.contexts {
+                    let (k, c) = (&slot.key, &*slot.ctx);
                     if !dropped(k, c) {
                         w.member(k);
-                        c.write(&mut w, opts);
+                        if pretty && *opts == WriteOptions::autosave() {
+                            // Every autosave writes all contexts; most did not change since the last
+                            // one, so each keeps its text (dropped whenever it is changed).
+                            let depth = w.depth();
+                            let text = slot.text.get_or_init(|| {
+                                let mut sub = Writer::nested(pretty, depth);
+                                c.write(&mut sub, opts);
+                                Arc::from(sub.finish())
+                            });
+                            w.raw(text);
+                        } else {
+                            c.write(&mut w, opts);
+                        }
                     }
                 }
                 w.end_object();
@@ -311,24 +327,28 @@ impl Profile {
         self.ensure_root("Contexts");
         let i = self.contexts.len();
         self.index.insert(fold_case(&key), i);
-        self.contexts.push((key, ctx));
+        self.contexts.push(Slot::new(key, ctx));
         i
     }
     fn remove_at(&mut self, i: usize) -> (String, Context) {
-        let (k, c) = self.contexts.remove(i);
-        self.index.remove(&fold_case(&k));
-        for (j, (kj, _)) in self.contexts.iter().enumerate().skip(i) {
-            self.index.insert(fold_case(kj), j);
+        let slot = self.contexts.remove(i);
+        self.index.remove(&fold_case(&slot.key));
+        for (j, s) in self.contexts.iter().enumerate().skip(i) {
+            self.index.insert(fold_case(&s.key), j);
         }
-        (k, c)
+        (slot.key, Arc::unwrap_or_clone(slot.ctx))
+    }
+    /// The only way to change a stored context: unshares it and drops its cached text.
+    fn ctx_mut(&mut self, i: usize) -> &mut Context {
+        self.contexts[i].ctx_mut()
     }
     /// Stores `ctx` under `key` (replacing a context with that name, which keeps its position and
     /// the stored case of its name). Returns the stored key.
     fn put(&mut self, key: &str, ctx: Context) -> String {
         match self.pos(key) {
             Some(i) => {
-                self.contexts[i].1 = ctx;
-                self.contexts[i].0.clone()
+                self.contexts[i].replace(ctx);
+                self.contexts[i].key.clone()
             }
             None => {
                 self.push_context(key.to_owned(), ctx);
@@ -344,16 +364,25 @@ impl Profile {
         self.contexts.is_empty()
     }
     /// Contexts in stored order, with their keys.
+    /// The contexts with their shared handles (cheap to keep: no copy of the context).
+    pub fn contexts_shared(&self) -> impl Iterator<Item = (&str, &Arc<Context>)> {
+        self.contexts.iter().map(|s| (s.key.as_str(), &s.ctx))
+    }
+    /// [`Profile::get`] with the context's shared handle.
+    pub fn get_shared(&self, name: &str) -> Option<(&str, &Arc<Context>)> {
+        self.pos(name)
+            .map(|i| (self.contexts[i].key.as_str(), &self.contexts[i].ctx))
+    }
     pub fn contexts(&self) -> impl Iterator<Item = (&str, &Context)> {
-        self.contexts.iter().map(|(k, c)| (k.as_str(), c))
+        self.contexts.iter().map(|s| (s.key.as_str(), &*s.ctx))
     }
     /// A context by name, ignoring case; returns the stored key too.
     pub fn get(&self, name: &str) -> Option<(&str, &Context)> {
         self.pos(name)
-            .map(|i| (self.contexts[i].0.as_str(), &self.contexts[i].1))
+            .map(|i| (self.contexts[i].key.as_str(), &*self.contexts[i].ctx))
     }
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Context> {
-        self.pos(name).map(move |i| &mut self.contexts[i].1)
+        self.pos(name).map(move |i| self.ctx_mut(i))
     }
     pub fn contains(&self, name: &str) -> bool {
         self.pos(name).is_some()
@@ -373,11 +402,11 @@ impl Profile {
     /// (ordinal) and another context exists, the ordinal-first key other than `Default`.
     fn resolved_default_key(&self) -> Option<&str> {
         let key = self.default_key.as_deref()?;
-        if key == DEFAULT_KEY && self.contexts.iter().any(|(k, _)| k != DEFAULT_KEY) {
+        if key == DEFAULT_KEY && self.contexts.iter().any(|s| s.key != DEFAULT_KEY) {
             return self
                 .contexts
                 .iter()
-                .map(|(k, _)| k.as_str())
+                .map(|s| s.key.as_str())
                 .filter(|k| *k != DEFAULT_KEY)
                 .min();
         }
@@ -412,7 +441,7 @@ impl Profile {
                     if let Some(i) = self
                         .contexts
                         .iter()
-                        .position(|(ck, c)| ck == DEFAULT_KEY && c.is_empty())
+                        .position(|s| s.key == DEFAULT_KEY && s.ctx.is_empty())
                     {
                         self.remove_at(i);
                     }
@@ -440,8 +469,8 @@ impl Profile {
     pub fn find_identity(&self, ctx: &Context) -> Option<&str> {
         self.contexts
             .iter()
-            .find(|(_, c)| c.same_identity(ctx))
-            .map(|(k, _)| k.as_str())
+            .find(|s| s.ctx.same_identity(ctx))
+            .map(|s| s.key.as_str())
     }
 
     /// Az's `TryAddContext`: reuse the key of a context with the same identity (merging `ctx` into
@@ -449,7 +478,7 @@ impl Profile {
     pub fn add_context(&mut self, ctx: Context) -> String {
         if let Some(k) = self.find_identity(&ctx).map(str::to_owned) {
             let i = self.pos(&k).expect("indexed");
-            self.contexts[i].1.merge_from(&ctx);
+            self.ctx_mut(i).merge_from(&ctx);
             return k;
         }
         let key = ctx.generated_key();
@@ -526,10 +555,10 @@ impl Profile {
             return Ok(None);
         };
         if eq_ignore_case(src, tgt) {
-            return Ok(Some(self.contexts[si].0.clone()));
+            return Ok(Some(self.contexts[si].key.clone()));
         }
         validate_user_context_name(tgt)?;
-        let src_key = self.contexts[si].0.clone();
+        let src_key = self.contexts[si].key.clone();
         let mut becomes_default = self.is_default(&src_key);
         if let Some(ti) = self.pos(tgt) {
             if !force {
@@ -539,13 +568,13 @@ impl Profile {
                     message: format!("Overwrite context '{tgt}' with context '{src_key}'"),
                 });
             }
-            becomes_default |= self.is_default(&self.contexts[ti].0.clone());
+            becomes_default |= self.is_default(&self.contexts[ti].key.clone());
             self.remove_at(ti);
         }
         let si = self.pos(&src_key).expect("still there");
         self.index.remove(&fold_case(&src_key));
         self.index.insert(fold_case(tgt), si);
-        self.contexts[si].0 = tgt.to_owned();
+        self.contexts[si].key = tgt.to_owned();
         if becomes_default {
             self.set_default_key(Some(tgt.to_owned()));
         }
@@ -560,11 +589,11 @@ impl Profile {
         let Some(i) = self.pos(name) else {
             return Ok(None);
         };
-        let was_default = self.is_default(&self.contexts[i].0);
+        let was_default = self.is_default(&self.contexts[i].key);
         if was_default && !force {
             return Err(Error::InvalidArgument(format!(
                 "'{}' is the default context used for communicating with Azure.  Are you sure you want to remove the default context?",
-                self.contexts[i].0
+                self.contexts[i].key
             )));
         }
         let removed = self.remove_at(i);
@@ -572,7 +601,7 @@ impl Profile {
             let next = self
                 .contexts
                 .iter()
-                .map(|(k, _)| k.as_str())
+                .map(|s| s.key.as_str())
                 .min()
                 .unwrap_or(DEFAULT_KEY)
                 .to_owned();
@@ -587,12 +616,13 @@ impl Profile {
         let keys: Vec<String> = self
             .contexts
             .iter()
-            .filter(|(_, c)| {
-                c.account()
+            .filter(|s| {
+                s.ctx
+                    .account()
                     .and_then(|a| a.id())
                     .is_some_and(|id| eq_ignore_case(id, account_id))
             })
-            .map(|(k, _)| k.clone())
+            .map(|s| s.key.clone())
             .collect();
         for k in &keys {
             let _ = self.remove(k, true);
@@ -620,7 +650,7 @@ impl Profile {
             }
         }
         let mut keys = Vec::new();
-        for (k, c) in &other.contexts {
+        for (k, c) in other.contexts() {
             if c.is_empty() {
                 continue;
             }
@@ -666,8 +696,9 @@ impl Profile {
     /// A copy of the whole profile without secrets (see [`SECRET_PROPERTIES`]; CacheData null).
     pub fn without_secrets(&self) -> Profile {
         let mut p = self.clone();
-        for (_, c) in p.contexts.iter_mut() {
-            *c = c.without_secrets();
+        for slot in p.contexts.iter_mut() {
+            let stripped = slot.ctx.without_secrets();
+            slot.replace(stripped);
         }
         p
     }
@@ -762,8 +793,15 @@ impl Profile {
             }
         };
         let merged = self.custom_envs[i].1.clone();
-        for (_, c) in self.contexts.iter_mut() {
-            c.update_environment(&merged);
+        for slot in self.contexts.iter_mut() {
+            // Only contexts that use the environment are unshared and lose their cached text.
+            if slot
+                .ctx
+                .environment()
+                .is_some_and(|e| e.name() == merged.name())
+            {
+                slot.ctx_mut().update_environment(&merged);
+            }
         }
         Ok(&self.custom_envs[i].1)
     }
@@ -795,3 +833,56 @@ impl Profile {
 // Keep PathSeg imported for the error paths built above via `within_key`.
 #[allow(dead_code)]
 fn _uses(_: PathSeg) {}
+
+/// One stored context: its key, the context (shared copy-on-write), and its text as the last autosave
+/// wrote it, kept until the context changes.
+#[derive(Debug, Clone)]
+struct Slot {
+    key: String,
+    ctx: Arc<Context>,
+    text: TextCache,
+}
+
+impl Slot {
+    fn new(key: String, ctx: Context) -> Slot {
+        Slot {
+            key,
+            ctx: Arc::new(ctx),
+            text: TextCache::default(),
+        }
+    }
+    fn ctx_mut(&mut self) -> &mut Context {
+        self.text = TextCache::default();
+        Arc::make_mut(&mut self.ctx)
+    }
+    fn replace(&mut self, ctx: Context) {
+        self.text = TextCache::default();
+        self.ctx = Arc::new(ctx);
+    }
+}
+
+impl PartialEq for Slot {
+    fn eq(&self, other: &Slot) -> bool {
+        self.key == other.key && self.ctx == other.ctx
+    }
+}
+
+/// A context's serialized text: a cache, so it never takes part in equality.
+#[derive(Clone, Default)]
+struct TextCache(std::sync::OnceLock<Arc<str>>);
+
+impl TextCache {
+    fn get_or_init(&self, f: impl FnOnce() -> Arc<str>) -> &str {
+        self.0.get_or_init(f)
+    }
+}
+
+impl std::fmt::Debug for TextCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "TextCache(filled)"
+        } else {
+            "TextCache(empty)"
+        })
+    }
+}
