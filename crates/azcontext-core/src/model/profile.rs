@@ -336,7 +336,10 @@ impl Profile {
         for (j, s) in self.contexts.iter().enumerate().skip(i) {
             self.index.insert(fold_case(&s.key), j);
         }
-        (slot.key, Arc::unwrap_or_clone(slot.ctx))
+        (
+            slot.key,
+            Arc::try_unwrap(slot.ctx).unwrap_or_else(|shared| (*shared).clone()),
+        )
     }
     /// The only way to change a stored context: unshares it and drops its cached text.
     fn ctx_mut(&mut self, i: usize) -> &mut Context {
