@@ -629,7 +629,7 @@ fn kept_context_text_never_outlives_a_change() {
         Profile::parse(&text, "fresh").unwrap().to_az_bytes()
     }
     let mut p = Profile::parse(NO_DEFAULT, "no-default").unwrap();
-    let mut check = |p: &Profile, step: &str| {
+    let check = |p: &Profile, step: &str| {
         let cached_once = p.to_az_bytes(); // fills the kept texts
         assert_eq!(p.to_az_bytes(), cached_once, "{step}: writes differ");
         assert_eq!(
@@ -644,8 +644,7 @@ fn kept_context_text_never_outlives_a_change() {
     check(&p, "set new");
     let mut a2 = a.clone();
     a2.subscription_mut().unwrap().set_name(Some("One renamed"));
-    p.set_context(&a2, None, &[("k".into(), "v".into())])
-        .unwrap();
+    p.set_context(&a2, None, &[("k", "v")]).unwrap();
     check(&p, "set same identity with extended properties");
     p.get_mut("alpha").unwrap().set_ext("direct", "edit");
     check(&p, "get_mut");
