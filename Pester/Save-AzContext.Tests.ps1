@@ -213,6 +213,23 @@ Describe 'Save-AzContext' {
         }
     }
 
+    Context 'the documentation''s example' {
+        It 'runs verbatim: save the current context, save a context object, load it' {
+            $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory $dir
+            $profileObject = Import-AzContext -Path (Join-Path $Store 'AzureRmContext.json') -Scope Process
+            Push-Location $dir
+            try {
+                Save-AzContext -Path current-context.json # Save the current context
+                Save-AzContext -Profile $profileObject -Path other-context.json # Save a context object
+                $loaded = Import-AzContext -Path other-context.json # Load the context from a file and set it to the current context
+            } finally { Pop-Location }
+            Join-Path $dir 'current-context.json' | Should -Exist
+            $loaded.Context.Name | Should -Be (Get-AzContext).Name
+            (Get-Content (Join-Path $dir 'other-context.json') -Raw | ConvertFrom-Json -AsHashtable).Contexts.Count | Should -Be 2
+        }
+    }
+
     Context 'round trip through Import-AzContext' {
         It 'restores every property except secrets' {
             $original = Read-StoreProfile
