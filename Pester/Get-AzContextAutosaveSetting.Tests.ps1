@@ -2,10 +2,13 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
 }
 
 Describe 'Get-AzContextAutosaveSetting' {
+    AfterAll { Remove-Item Env:AzContextAutoSave -ErrorAction Ignore }
+
     BeforeEach { $Store = New-TestStore }
 
     Context 'a new store' {
@@ -38,6 +41,74 @@ Describe 'Get-AzContextAutosaveSetting' {
             $s.ContextFile | Should -Be 'None'
             $s.CacheDirectory | Should -Be 'None'
             $s.CacheFile | Should -Be 'None'
+        }
+    }
+
+    Context 'after Disable-AzContextAutosave' {
+        It 'shows Mode Process with null paths for -Scope CurrentUser after a CurrentUser disable' {
+            $null = Disable-AzContextAutosave
+            $s = Get-AzContextAutosaveSetting -Scope CurrentUser
+            $s.Mode | Should -Be 'Process'
+            $s.ContextDirectory | Should -BeNullOrEmpty
+            $s.ContextFile | Should -BeNullOrEmpty
+        }
+
+        It 'shows the Process view after a Process disable, and the file still CurrentUser' {
+            $null = Disable-AzContextAutosave -Scope Process
+            $p = Get-AzContextAutosaveSetting
+            $p.Mode | Should -Be 'Process'
+            $p.ContextDirectory | Should -Be 'None'
+            $p.KeyStoreFile | Should -Be 'None'
+            (Get-AzContextAutosaveSetting -Scope CurrentUser).Mode | Should -Be 'CurrentUser'
+        }
+
+        It 'shows CurrentUser again after Enable-AzContextAutosave' {
+            $null = Disable-AzContextAutosave
+            $null = Enable-AzContextAutosave
+            (Get-AzContextAutosaveSetting).Mode | Should -Be 'CurrentUser'
+            (Get-AzContextAutosaveSetting -Scope CurrentUser).ContextDirectory | Should -Be $Store
+        }
+    }
+
+    Context 'the settings file' {
+        It 'treats a Mode other than exactly "CurrentUser" as Process' {
+            Set-Content -Path (Join-Path $Store 'AzureRmContextSettings.json') -Value '{"Mode":"currentuser","ContextDirectory":null,"ContextFile":null,"CacheDirectory":null,"CacheFile":null,"KeyStoreFile":null,"Settings":{}}' -NoNewline
+            (Get-AzContextAutosaveSetting).Mode | Should -Be 'Process'
+            (Get-AzContextAutosaveSetting -Scope CurrentUser).Mode | Should -Be 'Process'
+        }
+
+        It 'is read by a new session: the fixture settings-after-disable.json starts it in Process mode' {
+            Copy-Item (Join-Path $Fixtures 'settings-after-disable.json') (Join-Path $Store 'AzureRmContextSettings.json')
+            Invoke-InNewPwsh -ScriptBlock { (Get-AzContextAutosaveSetting).Mode } | Should -Be 'Process'
+        }
+    }
+
+    Context 'the AzContextAutoSave environment variable, in a Process-mode session' {
+        It 'turns the Process view to CurrentUser with true' {
+            $null = Disable-AzContextAutosave -Scope Process
+            $env:AzContextAutoSave = 'TRUE'
+            $s = Get-AzContextAutosaveSetting
+            $s.Mode | Should -Be 'CurrentUser'
+            $s.ContextDirectory | Should -Be $Store
+        }
+
+        It 'ignores a value that is not a boolean' {
+            $env:AzContextAutoSave = 'maybe'
+            (Get-AzContextAutosaveSetting).Mode | Should -Be 'CurrentUser'
+        }
+
+        It 'does not change the -Scope CurrentUser view' {
+            $env:AzContextAutoSave = 'false'
+            (Get-AzContextAutosaveSetting -Scope CurrentUser).Mode | Should -Be 'CurrentUser'
+        }
+    }
+
+    Context '-DefaultProfile' {
+        It 'shows the Process view for a given context' {
+            $null = Write-TestProfile (New-TwoContextProfile)
+            $s = Get-AzContextAutosaveSetting -AzContext (Get-AzContext)
+            $s.Mode | Should -Be 'Process'
+            $s.ContextDirectory | Should -Be 'None'
         }
     }
 

@@ -22,8 +22,12 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     [Alias("AzContext", "AzureRmContext", "AzureCredential")]
     public object? DefaultProfile { get; set; }
 
-    /// <summary>True when -DefaultProfile is bound: the call is Process-scoped and touches no file.</summary>
-    protected bool UsesDefaultProfile => MyInvocation.BoundParameters.ContainsKey(nameof(DefaultProfile));
+    /// <summary>
+    /// True when -DefaultProfile is bound to a value: the call is Process-scoped and touches no file. A
+    /// bound $null is ignored, as Az falls back to the session's profile then (`-AzContext $using:c` with
+    /// an unset $c).
+    /// </summary>
+    protected bool UsesDefaultProfile => MyInvocation.BoundParameters.ContainsKey(nameof(DefaultProfile)) && DefaultProfile is not null;
 
     /// <summary>The native session to use: a detached copy of -DefaultProfile, else the process's session.</summary>
     internal SessionHandle Session
@@ -36,10 +40,16 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
             }
             if (_detached is null)
             {
-                string json = PSAzureProfile.ProfileJsonFromObject(DefaultProfile) ?? throw new PSArgumentException(
-                    "-DefaultProfile must be a context or profile, such as the output of Get-AzContext or Connect-AzAccount.", nameof(DefaultProfile));
+                string? json = PSAzureProfile.ProfileJsonFromObject(DefaultProfile);
+                if (json is null)
+                {
+                    string type = DefaultProfile is null ? "null" : PSObject.AsPSObject(DefaultProfile).BaseObject.GetType().Name;
+                    ThrowTerminatingError(ErrorMap.Create(
+                        new PSArgumentException($"-DefaultProfile must be a context or profile, such as the output of Get-AzContext or Connect-AzAccount, or a deserialized copy of one; the value given is of type {type}.", nameof(DefaultProfile)),
+                        "InvalidDefaultProfile", ErrorCategory.InvalidArgument, type));
+                }
                 WriteDebug("Turning Autosave off because an AzureRmContext was passed as a parameter.");
-                _detached = Store.Detached(json);
+                _detached = Native(() => Store.Detached(json!), "InvalidDefaultProfile");
             }
             return _detached;
         }
@@ -105,6 +115,24 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         {
             ForgetPoisonedSession(e);
             WriteError(ErrorMap.ToErrorRecord(e, errorIdOverride));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs a native call; a failure is written as a non-terminating error and null returned. The errorId
+    /// is chosen per status (null keeps the table's), for calls about files rather than contexts.
+    /// </summary>
+    internal T? NativeOrWriteError<T>(Func<T> call, Func<AzctxStatus, string?> errorIdFor) where T : class
+    {
+        try
+        {
+            return call();
+        }
+        catch (NativeException e)
+        {
+            ForgetPoisonedSession(e);
+            WriteError(ErrorMap.ToErrorRecord(e, errorIdFor(e.Status)));
             return null;
         }
     }

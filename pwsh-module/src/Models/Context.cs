@@ -86,11 +86,18 @@ public sealed class PSAzureContext
         PSObject p = PSObject.AsPSObject(value);
         if (p.BaseObject is PSAzureContext c) return c;
         if (p.Properties["Account"] is null && p.Properties["Tenant"] is null) return null;
+        // Members in Az's file order (ToJson replaces the placeholders in place), so a context saved or
+        // stored from a deserialized copy is written as Az writes it.
         var ctx = new PSAzureContext(new JsonObject
         {
             ["Name"] = Json.PropStr(p, "Name"),
-            ["ExtendedProperties"] = Json.PropMap(p, "ExtendedProperties"),
+            ["Account"] = null,
+            ["Tenant"] = null,
+            ["Subscription"] = null,
+            ["Environment"] = null,
             ["VersionProfile"] = Json.PropStr(p, "VersionProfile"),
+            ["TokenCache"] = new JsonObject { ["CacheData"] = null },
+            ["ExtendedProperties"] = Json.PropMap(p, "ExtendedProperties"),
         })
         {
             Account = PSAzureRmAccount.FromPSObject(Json.PropObj(p, "Account")),

@@ -1,0 +1,147 @@
+Set-StrictMode -Version Latest
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
+    $ContosoKey = 'Contoso Prod (5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90) - c0ffee00-1234-4abc-9def-000000000042 - jane@contoso.com'
+    $FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
+    $OtherKey = 'Other (99999999-0000-4000-8000-000000000009) - c0ffee00-1234-4abc-9def-000000000042 - eve@other.com'
+
+    function Get-StoreFile { Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json' }
+
+    <# Waits (bounded, never asserted on) until a file exists; returns whether it does. #>
+    function Wait-File([string]$Path) {
+        for ($i = 0; $i -lt 1200 -and -not (Test-Path $Path); $i++) { Start-Sleep -Milliseconds 100 }
+        Test-Path $Path
+    }
+}
+
+Describe 'Jobs and runspaces' {
+    BeforeEach {
+        $Store = New-TestStore
+        $null = Write-TestProfile (New-TwoContextProfile)   # default: Contoso Prod
+        $File = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+        $other = New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')
+        $null = Write-TestProfile $other -Path $File
+    }
+
+    Context 'Start-Job (a new process) with autosave on' {
+        It 'sees the saved default context' {
+            $name = Start-Job { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
+            $name | Should -Be $ContosoKey
+        }
+
+        It 'sees a CurrentUser change made before it started' {
+            $null = Import-AzContext -Path $File
+            $name = Start-Job { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
+            $name | Should -Be $OtherKey
+        }
+
+        It 'does not see a Process-scope change of its parent' {
+            $null = Import-AzContext -Path $File -Scope Process
+            (Get-AzContext).Name | Should -Be $OtherKey
+            $name = Start-Job { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
+            $name | Should -Be $ContosoKey
+        }
+
+        It 'writes its own CurrentUser change where its parent sees it' {
+            $null = Start-Job { param($f) $null = Import-AzContext -Path $f } -ArgumentList $File | Receive-Job -Wait -AutoRemoveJob
+            (Get-AzContext).Name | Should -Be $OtherKey
+        }
+    }
+
+    Context 'Start-Job with autosave off' {
+        BeforeEach {
+            $null = Disable-AzContextAutosave
+            $null = Import-AzContext -Path $File
+            $Ctx = Get-AzContext
+        }
+
+        It 'starts without the parent''s in-memory contexts' {
+            $name = Start-Job { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
+            $name | Should -BeNullOrEmpty
+        }
+
+        It 'works on a context passed with -AzContext $using:ctx' {
+            $c = Start-Job { Get-AzContext -AzContext $using:Ctx } | Receive-Job -Wait -AutoRemoveJob
+            $c.Name | Should -Be $OtherKey
+            $c.Account.Id | Should -Be 'eve@other.com'
+            $c.Subscription.Name | Should -Be 'Other'
+        }
+
+        It 'works on a context passed as an argument' {
+            $name = Start-Job { param($c) (Get-AzContext -AzContext $c).Name } -ArgumentList $Ctx | Receive-Job -Wait -AutoRemoveJob
+            $name | Should -Be $OtherKey
+        }
+
+        It 'changes no file when the job modifies the passed context' {
+            $hash = Get-TestHash (Get-StoreFile)
+            $two = New-TwoContextProfile
+            $two.DefaultContextKey = $FabrikamKey
+            $f = Write-TestProfile $two -Path (Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json")
+            $p = Start-Job { param($f) Import-AzContext -Path $f -Scope CurrentUser -AzContext $using:Ctx } -ArgumentList $f | Receive-Job -Wait -AutoRemoveJob
+            $p.Context.Name | Should -Be $FabrikamKey
+            Get-TestHash (Get-StoreFile) | Should -Be $hash
+        }
+    }
+
+    Context 'a second pwsh that is already running' {
+        It 'sees a CurrentUser change without re-importing the module' {
+            $ready = Join-Path $TestDrive "ready-$([guid]::NewGuid().ToString('N'))"
+            $go = Join-Path $TestDrive "go-$([guid]::NewGuid().ToString('N'))"
+            $job = Start-Job {
+                param($ready, $go)
+                $before = (Get-AzContext).Name
+                Set-Content -Path $ready -Value 'ready'
+                for ($i = 0; $i -lt 1200 -and -not (Test-Path $go); $i++) { Start-Sleep -Milliseconds 100 }
+                [pscustomobject]@{ Before = $before; After = (Get-AzContext).Name; Go = (Test-Path $go) }
+            } -ArgumentList $ready, $go
+            Wait-File $ready | Should -BeTrue
+            $null = Import-AzContext -Path $File -Scope CurrentUser
+            Set-Content -Path $go -Value 'go'
+            $r = $job | Receive-Job -Wait -AutoRemoveJob
+            $r.Go | Should -BeTrue
+            $r.Before | Should -Be $ContosoKey
+            $r.After | Should -Be $OtherKey
+        }
+
+        It 'does not see a Process-scope change' {
+            $null = Import-AzContext -Path $File -Scope Process
+            Invoke-InNewPwsh -ScriptBlock { (Get-AzContext).Name } | Should -Be $ContosoKey
+        }
+    }
+
+    Context 'runspaces in one process (ThreadJob, ForEach-Object -Parallel): one default, as in Az' {
+        It 'a thread job sees the session''s Process-scope contexts' {
+            $null = Import-AzContext -Path $File -Scope Process
+            $name = Start-ThreadJob { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
+            $name | Should -Be $OtherKey
+        }
+
+        It 'a change in a thread job changes the default of the whole process' {
+            $null = Start-ThreadJob { param($f) $null = Import-AzContext -Path $f -Scope Process } -ArgumentList $File | Receive-Job -Wait -AutoRemoveJob
+            (Get-AzContext).Name | Should -Be $OtherKey
+            Get-TestHash (Get-StoreFile) | Should -Not -BeNullOrEmpty
+            (Read-StoreProfile).DefaultContextKey | Should -Be $ContosoKey
+        }
+
+        It 'every ForEach-Object -Parallel runspace sees the same default' {
+            $null = Import-AzContext -Path $File -Scope Process
+            $names = 1..4 | ForEach-Object -Parallel { (Get-AzContext).Name } -ThrottleLimit 4
+            @($names | Sort-Object -Unique) | Should -Be @($OtherKey)
+        }
+
+        It 'a change in a -Parallel runspace is seen by the caller' {
+            $null = 1 | ForEach-Object -Parallel { $null = Import-AzContext -Path $using:File -Scope Process }
+            (Get-AzContext).Name | Should -Be $OtherKey
+        }
+
+        It 'each runspace can still work on its own context with -AzContext' {
+            $contexts = Get-AzContext -ListAvailable
+            $names = $contexts | ForEach-Object -Parallel { (Get-AzContext -AzContext $_).Name } -ThrottleLimit 4
+            @($names | Sort-Object) | Should -Be @($contexts.Name | Sort-Object)
+            (Get-AzContext).Name | Should -Be $ContosoKey
+        }
+    }
+}

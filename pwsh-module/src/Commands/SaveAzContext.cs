@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using AzContext.Native;
+using Microsoft.Azure.Commands.Profile.Models.Core;
+
+namespace AzContext.Commands;
+
+/// <summary>
+/// Save-AzContext (alias Save-AzProfile): writes the current profile, or the given profile or context, to a
+/// file that Import-AzContext reads. The file is written atomically with mode 0600; secrets (service
+/// principal secrets, certificate passwords, access tokens) are written only with -WithCredential.
+/// Writes nothing to the pipeline, as in Az.
+/// </summary>
+[Cmdlet(VerbsData.Save, "AzContext", SupportsShouldProcess = true)]
+[Alias("Save-AzProfile")]
+[OutputType(typeof(PSAzureProfile))]
+public sealed class SaveAzContextCommand : AzContextCmdlet
+{
+    /// <summary>
+    /// The profile or context to save (a PSAzureProfile, a PSAzureContext, or a deserialized copy of
+    /// either). Without it, the current profile is saved.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [AllowNull]
+    public object? Profile { get; set; }
+
+    /// <summary>The file to write, resolved against the current PowerShell location.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>Overwrites an existing file without asking.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Also writes service principal secrets, certificate passwords and access tokens (with a warning).</summary>
+    [Parameter]
+    public SwitchParameter WithCredential { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string path = GetUnresolvedProviderPathFromPSPath(Path);
+        bool given = MyInvocation.BoundParameters.ContainsKey(nameof(Profile));
+        string? profileJson = null;
+        if (given)
+        {
+            profileJson = PSAzureProfile.ProfileJsonFromObject(Profile);
+            if (profileJson is null)
+            {
+                string message = Profile is null
+                    ? "Selected profile must not be null."
+                    : $"Selected profile must not be null. The value given to -Profile (of type {PSObject.AsPSObject(Profile).BaseObject.GetType().Name}) is not a context or profile, such as the output of Get-AzContext or Connect-AzAccount.";
+                WriteError(ErrorMap.Create(new PSArgumentException(message, nameof(Profile)), "ProfileNull", ErrorCategory.InvalidArgument, Profile));
+                return;
+            }
+        }
+
+        string description = given
+            ? $"save the profile argument to the file system at '{path}'"
+            : $"save the current profile to the file system at '{path}'";
+        string warning = $"Personally identifiable information and secrets may be written to the file at '{path}'.  Please ensure that the saved file is assigned appropriate access controls";
+        if (!ShouldProcess(description, warning, string.Empty))
+        {
+            return;
+        }
+        bool exists = File.Exists(path) || Directory.Exists(path);
+        if (exists && !Force && !ShouldContinue($"Overwrite existing file at '{path}'?", "Overwrite File?"))
+        {
+            return;
+        }
+        if (WithCredential)
+        {
+            WriteWarning($"Personally identifiable information and confidential data may be written to the file located at '{path}'. Please ensure that the saved file is assigned appropriate access controls.");
+        }
+
+        SessionHandle s = Session;
+        string? dir = StoreDir, autosave = AutosaveEnv;
+        uint withCredential = WithCredential ? 1u : 0u;
+        // An existing file was confirmed above; one that appeared since is not replaced silently.
+        uint overwrite = exists || Force ? 1u : 0u;
+        string? saved = NativeOrWriteError(() =>
+        {
+            NativeCall.Check(NativeMethods.azctx_profile_save(s, dir, autosave, profileJson, NativeCall.Arg(path, nameof(Path))!, withCredential, overwrite), path);
+            return path;
+        }, status => status == AzctxStatus.AlreadyExists ? "FileAlreadyExists" : null);
+        if (saved is not null)
+        {
+            WriteVerbose($"The current profile was saved to the file system at '{path}'. This file may include personally identifiable information and secrets.  Please ensure that the saved file is assigned appropriate access controls.");
+        }
+    }
+}
