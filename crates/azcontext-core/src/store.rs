@@ -305,6 +305,9 @@ struct State {
 /// it behind a `Mutex`.
 #[derive(Debug)]
 pub struct Session {
+    /// `Azure_Profile_Autosave` as it was when the session was created (Az reads it at import); a
+    /// value in the [`StoreEnv`] of a call takes precedence.
+    profile_autosave: Option<String>,
     /// The generation of a detached profile (the state has its own).
     detached_generation: u64,
     forced_mode: Option<Scope>,
@@ -521,6 +524,7 @@ impl Session {
     /// A session whose save mode is decided at first use from the settings file.
     pub fn new() -> Session {
         Session {
+            profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: None,
             detached: None,
@@ -528,10 +532,20 @@ impl Session {
         }
     }
 
+    /// A session whose save mode, when first decided, follows `profile_autosave` (the value of
+    /// `Azure_Profile_Autosave` at the caller's start: `true`/`false` override the settings file).
+    pub fn with_profile_autosave(profile_autosave: Option<String>) -> Session {
+        Session {
+            profile_autosave,
+            ..Session::new()
+        }
+    }
+
     /// A session with a fixed save mode (the settings file is still read for the paths, and created
     /// when missing). azctx uses CurrentUser: it works on the persisted store.
     pub fn with_mode(mode: Scope) -> Session {
         Session {
+            profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(mode),
             detached: None,
@@ -542,6 +556,7 @@ impl Session {
     /// For `-DefaultProfile`: Process scope only, never touches the disk.
     pub fn detached(profile: Profile) -> Session {
         Session {
+            profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(Scope::Process),
             detached: Some(profile),
@@ -568,6 +583,7 @@ impl Session {
                     let on = env
                         .profile_autosave
                         .as_deref()
+                        .or(self.profile_autosave.as_deref())
                         .and_then(settings::parse_bool)
                         .unwrap_or_else(|| settings.autosave());
                     if on {

@@ -36,9 +36,9 @@ int main(void) {
     azctx_session_free(NULL);
 
     azctx_session *session = NULL;
-    CHECK(azctx_session_new(NULL) == AZCTX_STATUS_NULL_ARGUMENT, "session_new(NULL)");
+    CHECK(azctx_session_new(NULL, NULL) == AZCTX_STATUS_NULL_ARGUMENT, "session_new(NULL)");
     expect_message("output pointer");
-    CHECK(azctx_session_new(&session) == AZCTX_STATUS_OK && session != NULL, "session_new");
+    CHECK(azctx_session_new(NULL, &session) == AZCTX_STATUS_OK && session != NULL, "session_new");
     CHECK(azctx_last_error_message() == NULL, "success clears the last error");
 
     /* An empty store: no current context is the JSON null, not an error. */

@@ -126,8 +126,11 @@ char *azctx_last_error_message(void);
 void azctx_string_free(char *s);
 
 // Creates a session whose autosave mode is read from the store's settings on first use.
+// `profile_autosave` is the caller's value of Azure_Profile_Autosave when it started (NULL when unset):
+// `true`/`false` override the settings file's Mode for this session, as Az does at import.
 // On AZCTX_STATUS_OK, writes the new session to `*session_out`; release it with azctx_session_free().
-azctx_status azctx_session_new(struct azctx_session **session_out);
+azctx_status azctx_session_new(const char *profile_autosave,
+                               struct azctx_session **session_out);
 
 // Creates a detached session holding the profile or context in `profile_json` (an Az profile, or one
 // context record, which becomes the only and default context). A detached session never reads or

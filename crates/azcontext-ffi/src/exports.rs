@@ -123,12 +123,19 @@ pub extern "C" fn azctx_string_free(s: *mut c_char) {
 // Sessions
 
 /// Creates a session whose autosave mode is read from the store's settings on first use.
+/// `profile_autosave` is the caller's value of Azure_Profile_Autosave when it started (NULL when unset):
+/// `true`/`false` override the settings file's Mode for this session, as Az does at import.
 /// On AZCTX_STATUS_OK, writes the new session to `*session_out`; release it with azctx_session_free().
 #[no_mangle]
-pub extern "C" fn azctx_session_new(session_out: *mut *mut Session) -> AzctxStatus {
+pub extern "C" fn azctx_session_new(
+    profile_autosave: *const c_char,
+    session_out: *mut *mut Session,
+) -> AzctxStatus {
     run_out(session_out, || {
+        let profile_autosave =
+            opt_str_arg(profile_autosave, "profile_autosave")?.map(str::to_owned);
         Ok(Box::into_raw(Box::new(Session {
-            inner: Mutex::new(CoreSession::new()),
+            inner: Mutex::new(CoreSession::with_profile_autosave(profile_autosave)),
         })))
     })
 }

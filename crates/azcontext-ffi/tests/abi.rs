@@ -35,7 +35,7 @@ fn last_error() -> Option<String> {
 
 fn new_session() -> *mut Session {
     let mut s: *mut Session = ptr::null_mut();
-    assert_eq!(azctx_session_new(&mut s), AzctxStatus::Ok);
+    assert_eq!(azctx_session_new(ptr::null(), &mut s), AzctxStatus::Ok);
     assert!(!s.is_null());
     s
 }
@@ -102,7 +102,7 @@ fn destructors_accept_null() {
 #[test]
 fn null_output_pointer_is_an_error_with_a_message() {
     assert_eq!(
-        azctx_session_new(ptr::null_mut()),
+        azctx_session_new(ptr::null(), ptr::null_mut()),
         AzctxStatus::NullArgument
     );
     assert!(last_error().unwrap().contains("output pointer"));
@@ -111,7 +111,7 @@ fn null_output_pointer_is_an_error_with_a_message() {
 #[test]
 fn success_clears_the_last_error() {
     assert_eq!(
-        azctx_session_new(ptr::null_mut()),
+        azctx_session_new(ptr::null(), ptr::null_mut()),
         AzctxStatus::NullArgument
     );
     let s = new_session();
@@ -122,7 +122,7 @@ fn success_clears_the_last_error() {
 #[test]
 fn last_error_is_per_thread() {
     assert_eq!(
-        azctx_session_new(ptr::null_mut()),
+        azctx_session_new(ptr::null(), ptr::null_mut()),
         AzctxStatus::NullArgument
     );
     let other = std::thread::spawn(last_error).join().unwrap();
@@ -437,4 +437,20 @@ fn list_if_changed_hands_out_the_list_only_when_the_view_changed() {
     assert_eq!(status, AzctxStatus::NullArgument);
     azctx_session_free(s);
     azctx_session_free(other);
+}
+
+#[test]
+fn profile_autosave_at_session_start_overrides_the_settings_mode() {
+    let st = store();
+    let off = CString::new("false").unwrap();
+    let mut s: *mut Session = ptr::null_mut();
+    assert_eq!(azctx_session_new(off.as_ptr(), &mut s), AzctxStatus::Ok);
+    let mut out: *mut c_char = ptr::null_mut();
+    assert_eq!(
+        azctx_autosave_get(s, st.1.as_ptr(), ptr::null(), 0, &mut out),
+        AzctxStatus::Ok
+    );
+    let json = take(out);
+    assert!(json.contains("\"Mode\":\"Process\""), "{json}");
+    azctx_session_free(s);
 }

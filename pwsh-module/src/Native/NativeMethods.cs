@@ -19,8 +19,8 @@ internal static partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void azctx_string_free(nint s);
 
-    [LibraryImport(Library)]
-    internal static partial AzctxStatus azctx_session_new(out nint sessionOut);
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial AzctxStatus azctx_session_new(string? profileAutosave, out nint sessionOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial AzctxStatus azctx_session_from_profile(string profileJson, out nint sessionOut);

@@ -31,7 +31,7 @@ internal static class Store
             {
                 if (s_session is null || s_session.IsClosed || !string.Equals(s_sessionDir, dir, StringComparison.Ordinal))
                 {
-                    NativeCall.Check(NativeMethods.azctx_session_new(out nint raw));
+                    NativeCall.Check(NativeMethods.azctx_session_new(ProfileAutosave, out nint raw));
                     s_session?.Dispose();
                     s_session = new SessionHandle(raw);
                     s_sessionDir = dir;
