@@ -96,7 +96,7 @@ function New-TestContext {
 function New-TestProfile {
     param(
         [object[]]$Context = @(),
-        [AllowNull()][string]$Default,
+        [AllowNull()][object]$Default,
         [string]$Directory = $env:AZCONTEXT_DIR
     )
     if (-not $Directory) { throw 'New-TestProfile: no store (call New-TestStore first)' }
@@ -131,4 +131,15 @@ function Get-TestProfileHash {
     $path = Join-Path $Directory 'AzureRmContext.json'
     if (-not (Test-Path $path)) { return '' }
     (Get-FileHash -Algorithm SHA256 $path).Hash
+}
+
+<#
+.SYNOPSIS
+    Writes AzureRmContextSettings.json with autosave off (Az's file after Disable-AzContextAutosave), so
+    the session that the next call creates for this store runs in Process mode.
+#>
+function Set-TestAutosaveOff {
+    param([string]$Directory = $env:AZCONTEXT_DIR)
+    $json = '{"Mode":"Process","ContextDirectory":null,"ContextFile":null,"CacheDirectory":null,"CacheFile":null,"KeyStoreFile":null,"Settings":{}}'
+    [IO.File]::WriteAllText((Join-Path $Directory 'AzureRmContextSettings.json'), $json)
 }
