@@ -2,6 +2,7 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
 }
 
@@ -35,6 +36,183 @@ Describe 'Get-AzContext' {
             } -ArgumentList (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Environment @{ HOME = $home2; AZCONTEXT_DIR = $null }
             $out | Should -Be (Join-Path $home2 '.Azure')
             Join-Path $home2 '.Azure/AzureRmContextSettings.json' | Should -Exist
+        }
+    }
+
+    Context 'the current context' {
+        BeforeEach {
+            $sub = '5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90'
+            $null = New-TestProfile -Default 'mycontext' -Context @(
+                New-TestContext -Name 'other' -SubscriptionName 'Other Sub'
+                New-TestContext -Name 'mycontext' -SubscriptionId $sub -SubscriptionName 'Contoso Prod' -ExtendedProperties @{ 'Default Resource Group' = 'rg1' }
+            )
+        }
+
+        It 'writes the default context with its key as Name' {
+            $ctx = Get-AzContext
+            @($ctx).Count | Should -Be 1
+            $ctx.Name | Should -Be 'mycontext'
+        }
+
+        It 'has Az''s property names and values' {
+            $ctx = Get-AzContext
+            $ctx.Subscription.Name | Should -Be 'Contoso Prod'
+            $ctx.Subscription.Id | Should -Be $sub
+            $ctx.Subscription.SubscriptionId | Should -Be $sub
+            $ctx.Subscription.TenantId | Should -Be 'c0ffee00-1234-4abc-9def-000000000042'
+            $ctx.Account.Id | Should -Be 'jane@contoso.com'
+            $ctx.Account.Type | Should -Be 'User'
+            $ctx.Tenant.Id | Should -Be 'c0ffee00-1234-4abc-9def-000000000042'
+            $ctx.Environment.Name | Should -Be 'AzureCloud'
+            $ctx.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            $ctx.ExtendedProperties['Default Resource Group'] | Should -Be 'rg1'
+            $ctx.ExtendedProperties['default resource group'] | Should -Be 'rg1'
+        }
+
+        It 'carries Az''s type names' {
+            $ctx = Get-AzContext
+            $ctx.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.Core.PSAzureContext'
+            $ctx.Account.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureRmAccount'
+            $ctx.Subscription.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureSubscription'
+            $ctx.Tenant.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureTenant'
+            $ctx.Environment.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureEnvironment'
+        }
+
+        It 'shows the classic table: Name, Account, SubscriptionName, Environment, TenantId' {
+            $text = Get-AzContext | Format-Table | Out-String -Width 250
+            $lines = @($text -split "`r?`n" | Where-Object { $_.Trim() })
+            $lines[0] | Should -Match '^Name\s+Account\s+SubscriptionName\s+Environment\s+TenantId\s*$'
+            $lines[2] | Should -Match '^mycontext\s+jane@contoso\.com\s+Contoso Prod\s+AzureCloud\s+c0ffee00-1234-4abc-9def-000000000042\s*$'
+        }
+
+        It 'sees a change that another process wrote' {
+            Invoke-InNewPwsh -ScriptBlock { param($m) Import-Module $m; $null = Select-AzContext -Name 'other' } -ArgumentList (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1')
+            (Get-AzContext).Name | Should -Be 'other'
+        }
+
+        It 'writes nothing and no error when the default key is null' {
+            $null = New-TestProfile -Context (New-TestContext -Name 'a') -Default $null
+            (Read-TestProfile).DefaultContextKey | Should -Be $null
+            Get-AzContext -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 0
+        }
+
+        It 'writes nothing for the empty placeholder left by Clear-AzContext' {
+            Clear-AzContext -Scope CurrentUser -Force
+            Get-AzContext -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 0
+        }
+    }
+
+    Context '-Name' {
+        BeforeEach {
+            $null = New-TestProfile -Default 'other' -Context @(
+                New-TestContext -Name 'other'
+                New-TestContext -Name 'mycontext' -SubscriptionName 'Mine'
+                New-TestContext -Name 'My Generated (x) - y' -SubscriptionName 'Spaced'
+            )
+        }
+
+        It 'writes the named context - parameter' {
+            $ctx = Get-AzContext -Name 'mycontext'
+            $ctx.Name | Should -Be 'mycontext'
+            $ctx.Subscription.Name | Should -Be 'Mine'
+        }
+
+        It 'writes the named context - positional' {
+            (Get-AzContext 'mycontext').Subscription.Name | Should -Be 'Mine'
+        }
+
+        It 'matches names ignoring case and writes the stored spelling' {
+            (Get-AzContext -Name 'MYCONTEXT').Name | Should -Be 'mycontext'
+        }
+
+        It 'runs the documentation''s example verbatim' {
+            $context = Get-AzContext -Name "mycontext"
+            $context.Name | Should -Be 'mycontext'
+        }
+
+        It 'writes nothing and no error for an unknown name' {
+            Get-AzContext -Name 'nope' -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 0
+        }
+
+        It 'completes stored names, quoted' {
+            $m = @(Complete 'Get-AzContext -Name my')
+            $m.CompletionText | Should -Be @("'My Generated (x) - y'", "'mycontext'")
+        }
+
+        It 'completes with a quoted prefix' {
+            @(Complete "Get-AzContext -Name 'oth").CompletionText | Should -Be @("'other'")
+        }
+    }
+
+    Context '-ListAvailable' {
+        BeforeEach {
+            $null = New-TestProfile -Default 'c' -Context @(
+                New-TestContext -Name 'c' -Tenant 'bbbb' -SubscriptionName 'Alpha'
+                New-TestContext -Name 'b' -Tenant 'aaaa' -SubscriptionName 'zulu'
+                New-TestContext -Name 'a' -Tenant 'aaaa' -SubscriptionName 'Mike'
+                New-TestContext -Name 't' -Tenant 'aaaa' -NoSubscription
+            )
+        }
+
+        It 'lists every context in Az''s order: Tenant.Id, then Subscription.Name' {
+            (Get-AzContext -ListAvailable).Name | Should -Be @('t', 'a', 'b', 'c')
+        }
+
+        It 'tolerates a context without a subscription' {
+            $t = Get-AzContext -ListAvailable | Where-Object Name -EQ 't'
+            $t.Subscription | Should -BeNullOrEmpty
+            $t.Tenant.Id | Should -Be 'aaaa'
+        }
+
+        It 'runs the documentation''s example verbatim' {
+            $out = Get-AzContext -ListAvailable
+            @($out).Count | Should -Be 4
+        }
+    }
+
+    Context 'secrets' {
+        BeforeEach {
+            $secret = 'eyJ0eXAiOiJKV1Qi.SECRET-ACCESS-TOKEN.sig'
+            $null = New-TestProfile -Context @(
+                New-TestContext -Name 'token' -AccountType 'AccessToken' -AccountExtendedProperties @{ AccessToken = $secret; GraphAccessToken = $secret; ServicePrincipalSecret = $secret }
+            )
+        }
+
+        It 'shows no secret in the default view, any list or table view, ToString or JSON' {
+            $ctx = Get-AzContext
+            $texts = @(
+                ($ctx | Out-String -Width 500)
+                ($ctx | Format-List * | Out-String -Width 500)
+                ($ctx | Format-Table * | Out-String -Width 500)
+                ($ctx.Account | Out-String -Width 500)
+                ($ctx.Account | Format-List * | Out-String -Width 500)
+                ($ctx.Account.ExtendedProperties | Out-String -Width 500)
+                $ctx.ToString(); $ctx.Account.ToString()
+                ($ctx | ConvertTo-Json -Depth 10)
+                (Get-AzContext -ListAvailable | Format-Table | Out-String -Width 500)
+            )
+            foreach ($t in $texts) { $t | Should -Not -Match 'SECRET-ACCESS-TOKEN' }
+            $ctx.Account.Id | Should -Be 'jane@contoso.com'
+            $ctx.Account.ExtendedProperties.ContainsKey('AccessToken') | Should -BeFalse
+        }
+
+        It 'writes no secret to the verbose, debug or warning streams' {
+            $all = Get-AzContext -Verbose -Debug *>&1 | Out-String -Width 500
+            $all += Select-AzContext -Name 'token' -Verbose -Debug *>&1 | Out-String -Width 500
+            $all += Rename-AzContext 'token' 'token2' -Verbose -Debug -PassThru *>&1 | Out-String -Width 500
+            $all += Remove-AzContext 'token2' -Force -PassThru -Verbose -Debug *>&1 | Out-String -Width 500
+            $all | Should -Not -Match 'SECRET-ACCESS-TOKEN'
+            $all | Should -Match 'jane@contoso.com'
+        }
+
+        It 'writes no secret in error text' {
+            $ctx = Get-AzContext
+            Set-AzContext -Context $ctx -Name 'Default' -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            ($err[0] | Out-String -Width 500) + $err[0].Exception.Message | Should -Not -Match 'SECRET-ACCESS-TOKEN'
         }
     }
 }

@@ -1,0 +1,135 @@
+Set-StrictMode -Version Latest
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
+    Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
+}
+
+Describe 'Select-AzContext' {
+    BeforeEach {
+        $Store = New-TestStore
+        $null = New-TestProfile -Default 'other' -Context @(
+            New-TestContext -Name 'other' -SubscriptionName 'Other'
+            New-TestContext -Name 'mycontext' -SubscriptionName 'Mine'
+        )
+    }
+
+    Context 'by name' {
+        It 'makes the named context the default and writes it - parameter' {
+            $out = Select-AzContext -Name 'mycontext'
+            @($out).Count | Should -Be 1
+            $out.Name | Should -Be 'mycontext'
+            $out.Subscription.Name | Should -Be 'Mine'
+            (Get-AzContext).Name | Should -Be 'mycontext'
+            (Read-TestProfile).DefaultContextKey | Should -Be 'mycontext'
+        }
+
+        It 'makes the named context the default - positional' {
+            (Select-AzContext 'mycontext').Name | Should -Be 'mycontext'
+            (Read-TestProfile).DefaultContextKey | Should -Be 'mycontext'
+        }
+
+        It 'matches the name ignoring case and keeps the stored spelling' {
+            (Select-AzContext -Name 'MYCONTEXT').Name | Should -Be 'mycontext'
+            (Read-TestProfile).DefaultContextKey | Should -BeExactly 'mycontext'
+        }
+
+        It 'refuses an unknown name with the ValidateSet error listing the stored names' {
+            $hash = Get-TestProfileHash
+            Select-AzContext -Name 'nope' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $err[0].TargetObject | Should -Be 'nope'
+            $err[0].Exception.Message | Should -BeExactly 'Cannot validate argument on parameter ''Name''. The argument "nope" does not belong to the set "mycontext,other" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.'
+            Get-TestProfileHash | Should -Be $hash
+        }
+
+        It 'completes stored names' {
+            @(Complete 'Select-AzContext -Name m').CompletionText | Should -Be @("'mycontext'")
+            @(Complete 'Select-AzContext ').CompletionText | Should -Be @("'mycontext'", "'other'")
+        }
+    }
+
+    Context 'by input object' {
+        It 'selects the piped context and writes it' {
+            $out = Get-AzContext -Name 'mycontext' | Select-AzContext
+            $out.Name | Should -Be 'mycontext'
+            (Read-TestProfile).DefaultContextKey | Should -Be 'mycontext'
+        }
+
+        It 'selects the context given as -InputObject' {
+            (Select-AzContext -InputObject (Get-AzContext -Name 'mycontext')).Name | Should -Be 'mycontext'
+            (Get-AzContext).Name | Should -Be 'mycontext'
+        }
+
+        It 'runs the documentation''s example verbatim' {
+            Get-AzContext -Name "mycontext" | Select-AzContext # Set a context with a piped Azure context object
+            (Get-AzContext).Name | Should -Be 'mycontext'
+        }
+
+        It 'leaves the default unchanged for an object whose Name is not stored, writes it, and no error' {
+            $hash = Get-TestProfileHash
+            $c = Get-AzContext -Name 'mycontext'
+            $c.Name = 'not stored'
+            $out = $c | Select-AzContext -ErrorVariable err
+            $err.Count | Should -Be 0
+            $out.Name | Should -Be 'other'
+            Get-TestProfileHash | Should -Be $hash
+        }
+
+        It 'selects each piped context in turn, ending with the last' {
+            $out = Get-AzContext -ListAvailable | Sort-Object Name | Select-AzContext
+            $out.Name | Should -Be @('mycontext', 'other')
+            (Read-TestProfile).DefaultContextKey | Should -Be 'other'
+        }
+    }
+
+    Context 'scope' {
+        It 'runs the documentation''s -Scope Process example verbatim: this session only' {
+            $hash = Get-TestProfileHash
+            Get-AzContext -Name "mycontext" | Select-AzContext -Scope Process
+            (Get-AzContext).Name | Should -Be 'mycontext'
+            Get-TestProfileHash | Should -Be $hash
+            (Read-TestProfile).DefaultContextKey | Should -Be 'other'
+        }
+
+        It 'a new process sees the CurrentUser selection, not a Process one' {
+            $null = Select-AzContext -Name 'mycontext' -Scope Process
+            $m = Join-Path $RepoRoot 'out/AzContext/AzContext.psd1'
+            Invoke-InNewPwsh -ScriptBlock { param($m) Import-Module $m; (Get-AzContext).Name } -ArgumentList $m | Should -Be 'other'
+            $null = Select-AzContext -Name 'mycontext' -Scope CurrentUser
+            Invoke-InNewPwsh -ScriptBlock { param($m) Import-Module $m; (Get-AzContext).Name } -ArgumentList $m | Should -Be 'mycontext'
+        }
+
+        It 'changes only the -DefaultProfile copy' {
+            $hash = Get-TestProfileHash
+            $c = Get-AzContext -Name 'mycontext'
+            (Select-AzContext -Name 'mycontext' -AzContext $c).Name | Should -Not -BeNullOrEmpty
+            Get-TestProfileHash | Should -Be $hash
+            (Get-AzContext).Name | Should -Be 'other'
+        }
+    }
+
+    Context '-WhatIf and -Confirm' {
+        It 'changes nothing and writes nothing with -WhatIf' {
+            $hash = Get-TestProfileHash
+            $before = (Get-AzContext -ListAvailable).Name
+            Select-AzContext -Name 'mycontext' -WhatIf | Should -BeNullOrEmpty
+            Get-TestProfileHash | Should -Be $hash
+            (Get-AzContext -ListAvailable).Name | Should -Be $before
+            (Get-AzContext).Name | Should -Be 'other'
+        }
+
+        It 'proceeds with -Confirm:$false' {
+            (Select-AzContext -Name 'mycontext' -Confirm:$false).Name | Should -Be 'mycontext'
+        }
+
+        It 'asks with -Confirm (the prompt throws in a non-interactive host)' {
+            $hash = Get-TestProfileHash
+            { Select-AzContext -Name 'mycontext' -Confirm } | Should -Throw -ExpectedMessage '*NonInteractive*'
+            Get-TestProfileHash | Should -Be $hash
+        }
+    }
+}
