@@ -222,7 +222,16 @@ function Invoke-Pester {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # A build that fails is a failed suite: the run still ends with its "N passed, N failed" line.
+    try {
+        Invoke-Build
+        Add-Result 'build' 1 0
+    } catch {
+        Write-Host $_ -ForegroundColor Red
+        Add-Result 'build' 0 1
+        Write-Host "$($script:Passed) passed, $($script:Failed) failed"
+        exit 1
+    }
     Invoke-Check 'cargo fmt --check' { cargo fmt --all -- --check }
     Invoke-Check 'cargo clippy -D warnings' { cargo clippy --workspace --all-targets --quiet -- -D warnings }
     Invoke-CargoTests

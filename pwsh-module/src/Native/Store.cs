@@ -13,6 +13,13 @@ internal static class Store
     private static SessionHandle? s_session;
     private static string? s_sessionDir;
 
+    /// <summary>
+    /// Azure_Profile_Autosave as the process had it when the module was imported: Az reads it at import,
+    /// and so it decides the mode of every session this process starts.
+    /// </summary>
+    private static readonly string? ProfileAutosave =
+        Environment.GetEnvironmentVariable("Azure_Profile_Autosave") is { Length: > 0 } v ? NativeCall.Arg(v, "Azure_Profile_Autosave") : null;
+
     internal static string? Dir => Environment.GetEnvironmentVariable("AZCONTEXT_DIR") is { Length: > 0 } d ? NativeCall.Arg(d, "AZCONTEXT_DIR") : null;
 
     internal static string? Autosave => Environment.GetEnvironmentVariable("AzContextAutoSave") is { Length: > 0 } a ? NativeCall.Arg(a, "AzContextAutoSave") : null;
