@@ -7,7 +7,7 @@ if (-not $env:AZCONTEXT_DIR) { throw 'demo.ps1 runs only with AZCONTEXT_DIR set 
 
 function Show([string]$Command, [scriptblock]$Block) {
     Write-Host "`nPS> $Command" -ForegroundColor Yellow
-    & $Block | Out-Host
+    & $Block | Format-Table -AutoSize | Out-String -Width 200 | ForEach-Object TrimEnd | Out-Host
 }
 
 # A JWT-shaped access token, made up here: AzContext signs in offline with -AccessToken -SkipValidation.
@@ -48,7 +48,9 @@ Show 'Clear-AzContext -Scope CurrentUser -Force; Get-AzContext -ListAvailable' {
 }
 Show "Import-AzContext -Path $saved" { Import-AzContext -Path $saved }
 Show 'Get-AzContext -ListAvailable' { Get-AzContext -ListAvailable }
-Show 'Remove-AzContext -Name Development -PassThru' { Remove-AzContext -Name 'Development' -PassThru }
+Show 'Remove-AzContext -Name Development -Force -PassThru    # the imported default: -Force instead of the prompt' {
+    Remove-AzContext -Name 'Development' -Force -PassThru
+}
 Show 'Disconnect-AzAccount    # signs out jane@contoso.com: every context of hers goes' { Disconnect-AzAccount }
 Show 'Get-AzContext -ListAvailable' { Get-AzContext -ListAvailable }
 Write-Host "`nStore files (owner-only):"
