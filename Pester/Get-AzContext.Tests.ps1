@@ -171,6 +171,28 @@ Describe 'Get-AzContext' {
             $out = Get-AzContext -ListAvailable
             @($out).Count | Should -Be 4
         }
+
+        It 'lists again what another process added after an earlier list (the module keeps the last list only while nothing changed)' {
+            @(Get-AzContext -ListAvailable).Count | Should -Be 4
+            @(Get-AzContext -ListAvailable).Count | Should -Be 4
+            Invoke-InNewPwsh -ScriptBlock {
+                param($m) Import-Module $m
+                $c = Get-AzContext -Name 'a'
+                $null = Set-AzContext -Context $c -Name 'added-elsewhere' -Force
+            } -ArgumentList (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1')
+            (Get-AzContext -ListAvailable).Name | Should -Contain 'added-elsewhere'
+            @(Get-AzContext -ListAvailable).Count | Should -Be 5
+        }
+
+        It 'gives new objects each time: changing one listed context changes neither the store nor the next list' {
+            $first = Get-AzContext -ListAvailable | Where-Object Name -EQ 'c'
+            $first.Subscription.Name = 'changed in memory'
+            $first.ExtendedProperties['k'] = 'v'
+            $again = Get-AzContext -ListAvailable | Where-Object Name -EQ 'c'
+            $again.Subscription.Name | Should -Be 'Alpha'
+            $again.ExtendedProperties.ContainsKey('k') | Should -BeFalse
+            [object]::ReferenceEquals($first, $again) | Should -BeFalse
+        }
     }
 
     Context 'secrets' {

@@ -40,13 +40,10 @@ public sealed class GetAzContextCommand : AzContextCmdlet
             {
                 WriteWarning("-RefreshContextFromTokenCache needs to sign in to Azure, which AzContext does not do yet; listing the stored contexts.");
             }
-            string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_list(s, dir, autosave, out j)));
-            if (Json.Parse(json) is JsonArray list)
+            JsonObject[] items = Native(() => ContextListCache.Get(s, dir, autosave));
+            foreach (JsonObject o in items)
             {
-                foreach (JsonNode? item in list)
-                {
-                    if (item is JsonObject o) WriteObject(new PSAzureContext(o));
-                }
+                WriteObject(new PSAzureContext(o));
             }
             return;
         }

@@ -28,15 +28,10 @@ public sealed class PSAzureContext
 
     internal PSAzureContext(JsonObject raw)
     {
+        // Members are built on first use: -ListAvailable over 10,000 contexts makes 10,000 of these, and
+        // most are never looked into. The raw JSON is only read, never changed (ToJson copies it).
         _raw = raw;
         Name = Json.Str(raw, "Name");
-        Account = Json.Obj(raw, "Account") is JsonObject a ? new PSAzureRmAccount(a) : null;
-        Tenant = Json.Obj(raw, "Tenant") is JsonObject t ? new PSAzureTenant(t) : null;
-        Subscription = Json.Obj(raw, "Subscription") is JsonObject s ? new PSAzureSubscription(s) : null;
-        Environment = Json.Obj(raw, "Environment") is JsonObject e ? new PSAzureEnvironment(e) : null;
-        VersionProfile = Json.Str(raw, "VersionProfile");
-        TokenCache = new AzureTokenCache(Json.Str(Json.Obj(raw, "TokenCache"), "CacheData"));
-        ExtendedProperties = Json.Map(raw, "ExtendedProperties");
     }
 
     internal static PSAzureContext? FromJson(string json) => Json.Parse(json) is JsonObject o ? new PSAzureContext(o) : null;
@@ -44,19 +39,75 @@ public sealed class PSAzureContext
     /// <summary>The context's key in the profile (null on objects built by hand).</summary>
     public string? Name { get; set; }
 
-    public PSAzureRmAccount? Account { get; set; }
+    public PSAzureRmAccount? Account
+    {
+        get => _account.Get(_raw, "Account", o => new PSAzureRmAccount(o));
+        set => _account.Set(value);
+    }
 
-    public PSAzureEnvironment? Environment { get; set; }
+    public PSAzureEnvironment? Environment
+    {
+        get => _environment.Get(_raw, "Environment", o => new PSAzureEnvironment(o));
+        set => _environment.Set(value);
+    }
 
-    public PSAzureSubscription? Subscription { get; set; }
+    public PSAzureSubscription? Subscription
+    {
+        get => _subscription.Get(_raw, "Subscription", o => new PSAzureSubscription(o));
+        set => _subscription.Set(value);
+    }
 
-    public PSAzureTenant? Tenant { get; set; }
+    public PSAzureTenant? Tenant
+    {
+        get => _tenant.Get(_raw, "Tenant", o => new PSAzureTenant(o));
+        set => _tenant.Set(value);
+    }
 
-    public AzureTokenCache TokenCache { get; }
+    public AzureTokenCache TokenCache => _tokenCache ??= new AzureTokenCache(Json.Str(Json.Obj(_raw, "TokenCache"), "CacheData"));
 
-    public string? VersionProfile { get; set; }
+    public string? VersionProfile
+    {
+        get => _versionProfileSet ? _versionProfile : Json.Str(_raw, "VersionProfile");
+        set
+        {
+            _versionProfile = value;
+            _versionProfileSet = true;
+        }
+    }
 
-    public IDictionary<string, string> ExtendedProperties { get; }
+    public IDictionary<string, string> ExtendedProperties => _extendedProperties ??= Json.Map(_raw, "ExtendedProperties");
+
+    private Lazy<PSAzureRmAccount> _account;
+    private Lazy<PSAzureEnvironment> _environment;
+    private Lazy<PSAzureSubscription> _subscription;
+    private Lazy<PSAzureTenant> _tenant;
+    private AzureTokenCache? _tokenCache;
+    private string? _versionProfile;
+    private bool _versionProfileSet;
+    private IDictionary<string, string>? _extendedProperties;
+
+    /// <summary>A member built from the raw JSON on first read, unless it was assigned first.</summary>
+    private struct Lazy<T> where T : class
+    {
+        private T? _value;
+        private bool _known;
+
+        internal T? Get(JsonObject raw, string member, Func<JsonObject, T> make)
+        {
+            if (!_known)
+            {
+                _value = Json.Obj(raw, member) is JsonObject o ? make(o) : null;
+                _known = true;
+            }
+            return _value;
+        }
+
+        internal void Set(T? value)
+        {
+            _value = value;
+            _known = true;
+        }
+    }
 
     public override string ToString() => Name ?? string.Empty;
 

@@ -47,6 +47,9 @@ internal static class NativeCall
         throw new NativeException(status, message, target);
     }
 
+    /// <summary>Copies and frees a string the library returned (NULL gives null).</summary>
+    internal static string? Take(nint ptr) => ptr == 0 ? null : TakeString(ptr);
+
     private static string TakeString(nint ptr)
     {
         if (ptr == 0)
