@@ -261,9 +261,9 @@ function Invoke-Demo {
     }
 }
 
-function Invoke-Bench {
+function Invoke-Bench([object[]]$Arguments) {
     Invoke-Build
-    & (Join-Path $Root 'bench/run.ps1')
+    & (Join-Path $Root 'bench/run.ps1') @Arguments
 }
 
 function Invoke-Pwsh([object[]]$Arguments) {
@@ -279,7 +279,7 @@ switch ($task) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
     'demo' { Invoke-Demo }
-    'bench' { Invoke-Bench }
+    'bench' { Invoke-Bench $rest }
     'pwsh' { $PSNativeCommandUseErrorActionPreference = $false; Invoke-Pwsh $rest }
     default { Write-Error "unknown task '$task': use build, test, demo, bench or pwsh"; exit 2 }
 }

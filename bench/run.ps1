@@ -162,13 +162,11 @@ $res.import = Time {
 Remove-Item $save, $importStore -Recurse -Force -ErrorAction Ignore
 $res | ConvertTo-Json -Compress
 '@
-$scale = [ordered]@{}
 foreach ($n in $Sizes) {
     $dir = New-BenchStore $n "scale-$n"
     $r = Invoke-Child ($scaleScript.Replace('__R__', $ScaleRuns)) @{ AZCONTEXT_DIR = $dir }
     $true_ = Measure-Process '/bin/true' @() $ScaleRuns
     $cur = Measure-Process $Azctx @('current') $ScaleRuns @{ AZCONTEXT_DIR = $dir }
-    $scale[$n] = $r
     $target = if ($n -eq 10000) { '<= 50 ms' } else { '' }
     Add-Row "Get-AzContext -ListAvailable, $n contexts" $r.list 'ms' $null '' $target $(if ($n -eq 10000) { { param($s, $f) $s.Median -le 50 } })
     $target = if ($n -eq 10000) { '<= 100 ms' } else { '' }
