@@ -273,7 +273,8 @@ function Invoke-Pwsh([object[]]$Arguments) {
 }
 
 $task = if ($args.Count -gt 0) { [string]$args[0] } else { 'build' }
-$rest = if ($args.Count -gt 1) { $args[1..($args.Count - 1)] } else { @() }
+# (An `if` that yields @() yields $null: build the array explicitly.)
+$rest = [object[]]@($args | Select-Object -Skip 1)
 $PSNativeCommandUseErrorActionPreference = $true
 switch ($task) {
     'build' { Invoke-Build }
