@@ -62,6 +62,15 @@ pub struct Context {
     environment: Option<Environment>,
 }
 
+/// Account Id, tenant Id and subscription Id, case-folded; `None` for a missing member and
+/// `Some(None)` for a member without an Id (see [`Context::same_identity`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdentityKey(
+    Option<Option<String>>,
+    Option<Option<String>>,
+    Option<Option<String>>,
+);
+
 /// A context handed in or out as a standalone JSON record (the C ABI's shape): its Az object plus the
 /// optional `Name` member of the PowerShell model.
 #[derive(Debug, Clone, PartialEq)]
@@ -407,6 +416,18 @@ impl Context {
     /// Same identity (§1.4): account Ids equal ignoring case (or both accounts null), tenant Ids equal
     /// (or both null), subscription Ids equal (or both null). AzContext compares the tenant and
     /// subscription Ids ignoring case as well: they are GUIDs, whose case carries no meaning.
+    /// A value equal for two contexts exactly when [`Context::same_identity`] holds, for hashing.
+    pub fn identity_key(&self) -> IdentityKey {
+        fn part(v: Option<Option<&str>>) -> Option<Option<String>> {
+            v.map(|x| x.map(crate::json::fold_case))
+        }
+        IdentityKey(
+            part(self.account.as_ref().map(Account::id)),
+            part(self.tenant.as_ref().map(Tenant::id)),
+            part(self.subscription.as_ref().map(Subscription::id)),
+        )
+    }
+
     pub fn same_identity(&self, other: &Context) -> bool {
         fn eq(a: Option<Option<&str>>, b: Option<Option<&str>>) -> bool {
             match (a, b) {

@@ -15,7 +15,7 @@ mod entities;
 mod legacy;
 mod profile;
 
-pub use context::{Context, ContextRecord};
+pub use context::{Context, ContextRecord, IdentityKey};
 pub use entities::{
     public_environments, Account, Environment, Subscription, Tenant, ENVIRONMENT_STRING_FIELDS,
     PUBLIC_ENVIRONMENT_NAMES,

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::context::IdentityKey;
 use super::entities::is_public_name;
 use super::{
     check_members, insert_ordered, public_environments, validate_stored_name,
@@ -652,20 +653,55 @@ impl Profile {
                 let _ = self.upsert_environment(env.clone(), false);
             }
         }
+        // Identity → the first stored key with it (what find_identity would scan for), kept up to date
+        // as contexts are stored: importing 10,000 contexts is then linear, not quadratic.
+        let mut by_identity: HashMap<IdentityKey, String> =
+            HashMap::with_capacity(self.len() + other.len());
+        for (k, c) in self.contexts() {
+            by_identity
+                .entry(c.identity_key())
+                .or_insert_with(|| k.to_owned());
+        }
         let mut keys = Vec::new();
         for (k, c) in other.contexts() {
             if c.is_empty() {
                 continue;
             }
-            let merged = match self.find_identity(c) {
+            let identity = c.identity_key();
+            let merged = match by_identity.get(&identity) {
                 Some(existing) => {
-                    let mut copy = self.get(existing).expect("found").1.clone();
+                    let mut copy = self.get(existing).expect("indexed").1.clone();
                     copy.merge_from(c);
                     copy
                 }
                 None => c.clone(),
             };
-            keys.push(self.put(k, merged));
+            // Storing under `k` may replace a context of another identity: that identity then maps to
+            // its next holder in stored order, if any.
+            if let Some((_, old)) = self.get(k) {
+                let old_identity = old.identity_key();
+                if old_identity != identity
+                    && by_identity
+                        .get(&old_identity)
+                        .is_some_and(|held| eq_ignore_case(held, k))
+                {
+                    by_identity.remove(&old_identity);
+                    if let Some(next) = self
+                        .contexts()
+                        .find(|(ok, oc)| {
+                            !eq_ignore_case(ok, k) && oc.identity_key() == old_identity
+                        })
+                        .map(|(ok, _)| ok.to_owned())
+                    {
+                        by_identity.insert(old_identity, next);
+                    }
+                }
+            }
+            let stored = self.put(k, merged);
+            by_identity
+                .entry(identity)
+                .or_insert_with(|| stored.clone());
+            keys.push(stored);
         }
         if let Some(dk) = other.resolved_default_key() {
             if let Some(key) = self
