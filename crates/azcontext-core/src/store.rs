@@ -274,7 +274,7 @@ struct DiskCache {
 enum Base {
     /// CurrentUser mode: the file, plus Process-scoped operations replayed over it.
     Disk {
-        overlay: Vec<Op>,
+        overlay: Vec<Shadow>,
         cache: Option<DiskCache>,
         /// The overlay replayed over `cache` (valid while the disk stamp and overlay length match).
         view: Option<(Option<FileStamp>, usize, Profile)>,
@@ -509,9 +509,20 @@ fn read_index(context_file: &Path, stamp: &FileStamp) -> Option<Option<String>> 
     }
 }
 
+/// An operation in the overlay of a CurrentUser-mode session: what this session's view shows on top of
+/// the file.
+#[derive(Debug, Clone)]
+struct Shadow {
+    op: Op,
+    /// Applied to the file too (a CurrentUser operation made while Process-scope changes shadowed the
+    /// view). It is replayed in the view only, to keep the view what this session did, and never
+    /// applied to the file again: by then the file may hold newer changes of other processes.
+    on_disk: bool,
+}
+
 /// Replays overlay operations; an operation that no longer applies (its context vanished from the
 /// disk, say) is skipped.
-fn replay(profile: &mut Profile, overlay: &[Op]) {
+fn replay<'a>(profile: &mut Profile, overlay: impl IntoIterator<Item = &'a Op>) {
     for op in overlay {
         let mut trial = profile.clone();
         if apply_op(&mut trial, op).is_ok() {
@@ -675,7 +686,7 @@ impl Session {
                 let valid = matches!(view, Some((s, n, _)) if *s == c.stamp && *n == overlay.len());
                 if !valid {
                     let mut p = c.profile.clone();
-                    replay(&mut p, overlay);
+                    replay(&mut p, overlay.iter().map(|s| &s.op));
                     *view = Some((c.stamp, overlay.len(), p));
                 }
                 Ok(f(&mut view.as_mut().expect("view filled above").2))
@@ -767,7 +778,7 @@ impl Session {
                         view,
                         cache,
                     } => {
-                        overlay.push(op);
+                        overlay.push(Shadow { op, on_disk: false });
                         let stamp = cache.as_ref().and_then(|c| c.stamp);
                         *view = Some((stamp, overlay.len(), value.1));
                     }
@@ -813,13 +824,13 @@ impl Session {
                         *view = None;
                         let mut value = w.value;
                         if !overlay.is_empty() {
-                            overlay.push(op);
+                            overlay.push(Shadow { op, on_disk: true });
                             // What the caller sees is the view, which the overlay may shadow.
                             if let OpValue::Context(Some(nc)) = &value {
                                 let name = nc.name.clone();
                                 let c = cache.as_ref().expect("set above");
                                 let mut p = c.profile.clone();
-                                replay(&mut p, overlay);
+                                replay(&mut p, overlay.iter().map(|s| &s.op));
                                 if let Some(v) = get_named(&p, &name) {
                                     value = OpValue::Context(Some(v));
                                 }
@@ -902,10 +913,15 @@ impl Session {
                     Ok(OpValue::None)
                 })?;
             }
-            Base::Disk { overlay, .. } if !overlay.is_empty() => {
-                let ops = std::mem::take(overlay);
+            Base::Disk { overlay, .. } if overlay.iter().any(|s| !s.on_disk) => {
+                // Only what never reached the file; the overlay is dropped only once this succeeded.
+                let ops: Vec<&Op> = overlay
+                    .iter()
+                    .filter(|s| !s.on_disk)
+                    .map(|s| &s.op)
+                    .collect();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
-                    replay(disk, &ops);
+                    replay(disk, ops);
                     Ok(OpValue::None)
                 })?;
             }

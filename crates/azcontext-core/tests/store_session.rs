@@ -343,3 +343,62 @@ fn current_name_comes_from_the_index_and_falls_back_when_another_tool_writes() {
     fs::remove_file(&index).unwrap();
     assert_eq!(peek_current_name(&e).unwrap().as_deref(), Some("alpha"));
 }
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+// The two tests below come from a review that found both losses; each failed before its fix.
+#[test]
+fn enable_never_replays_a_current_user_operation_over_newer_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut a = Session::new();
+    let mut b = Session::new();
+    a.apply(&e, set("x", "s1"), None).unwrap();
+    // a: a Process-scope change makes the overlay non-empty
+    a.apply(&e, Op::Select { name: "x".into() }, Some(Scope::Process))
+        .unwrap();
+    // a: Clear in CurrentUser scope (applied to disk, and pushed onto the overlay)
+    a.apply(&e, Op::Clear, Some(Scope::CurrentUser)).unwrap();
+    // b (another process) adds a context afterwards
+    b.apply(&e, set("later", "s2"), None).unwrap();
+    // a enables autosave: the overlay (with the Clear) is replayed on the disk
+    a.enable_autosave(&e, None).unwrap();
+    assert_eq!(
+        sorted(names(&mut b, &e)),
+        vec!["later".to_string()],
+        "another process's context was wiped"
+    );
+}
+
+#[test]
+fn a_failed_enable_keeps_the_process_scope_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut a = Session::new();
+    a.apply(&e, set("x", "s1"), None).unwrap();
+    a.apply(&e, set("p", "s9"), Some(Scope::Process)).unwrap();
+    assert_eq!(
+        sorted(names(&mut a, &e)),
+        vec!["p".to_string(), "x".to_string()]
+    );
+    // hold the lock so Enable times out
+    let file = tmp.path().join("AzureRmContext.json");
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&file)
+        .unwrap();
+    fs2::FileExt::lock_exclusive(&f).unwrap();
+    let mut e2 = e.clone();
+    e2.lock_timeout = Some(std::time::Duration::from_millis(100));
+    assert!(a.enable_autosave(&e2, None).is_err());
+    drop(f);
+    assert_eq!(
+        sorted(names(&mut a, &e)),
+        vec!["p".to_string(), "x".to_string()],
+        "Process-scope context lost"
+    );
+}
