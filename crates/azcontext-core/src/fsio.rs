@@ -73,6 +73,23 @@ impl FileStamp {
     }
 }
 
+/// A fast 64-bit hash of file content, to tell whether bytes read under the lock are exactly the bytes a
+/// cached parse came from (file times alone can miss an in-place rewrite within one clock tick).
+/// Not cryptographic: it guards against accidents, not adversaries.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h ^ v).wrapping_mul(K).rotate_left(29);
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    h ^ (h >> 32)
+}
+
 /// Creates `dir` and any missing parents; every directory created here gets mode 0700.
 /// Existing directories are left as they are.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
@@ -426,6 +443,16 @@ pub fn utc_timestamp(t: SystemTime) -> String {
 /// from the old one, so it is never lost and no existing file is overwritten. The quarantined file keeps
 /// its content; its mode is tightened to 0600.
 pub fn quarantine(path: &Path) -> Result<PathBuf> {
+    let kept = keep_aside(path)?;
+    fs::remove_file(path).map_err(|e| Error::io("moving aside", path, e))?;
+    sync_parent(path)?;
+    Ok(kept)
+}
+
+/// Links the file at `path` to a new `<name>.corrupt-<utc-timestamp>` beside it and leaves `path` in
+/// place, for a caller holding the lock that replaces `path` next (by rename): the path never goes
+/// missing, so no other writer can slip a new file in between.
+pub fn keep_aside(path: &Path) -> Result<PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -440,7 +467,6 @@ pub fn quarantine(path: &Path) -> Result<PathBuf> {
         };
         match fs::hard_link(path, &candidate) {
             Ok(()) => {
-                fs::remove_file(path).map_err(|e| Error::io("moving aside", path, e))?;
                 let _ = fs::set_permissions(&candidate, fs::Permissions::from_mode(FILE_MODE));
                 sync_parent(path)?;
                 return Ok(candidate);

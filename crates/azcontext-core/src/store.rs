@@ -265,6 +265,8 @@ impl AutosaveSettings {
 #[derive(Debug, Clone)]
 struct DiskCache {
     stamp: Option<FileStamp>,
+    /// [`fsio::content_hash`] of the bytes `profile` was parsed from (or written as).
+    hash: u64,
     profile: Profile,
 }
 
@@ -343,11 +345,13 @@ fn read_disk(path: &Path, timeout: Duration) -> Result<DiskCache> {
     match fsio::read_file(path)? {
         None => Ok(DiskCache {
             stamp: None,
+            hash: 0,
             profile: empty_disk_profile(),
         }),
         Some((stamp, bytes)) => match parse_disk(&bytes, path) {
             Ok(profile) => Ok(DiskCache {
                 stamp: Some(stamp),
+                hash: fsio::content_hash(&bytes),
                 profile,
             }),
             Err(_) => {
@@ -356,6 +360,7 @@ fn read_disk(path: &Path, timeout: Duration) -> Result<DiskCache> {
                 match parse_disk(&bytes, path) {
                     Ok(profile) => Ok(DiskCache {
                         stamp: Some(lock.stamp()),
+                        hash: fsio::content_hash(&bytes),
                         profile,
                     }),
                     Err(source) => {
@@ -413,7 +418,12 @@ where
     fsio::sweep_temp_files(&index);
     let current = lock.read_all()?;
     let mut quarantined = None;
-    let reusable = cached.filter(|c| c.stamp == Some(lock.stamp()) && !current.is_empty());
+    // Reused only when the locked file is the very file and the very bytes it was parsed from.
+    let reusable = cached.filter(|c| {
+        c.stamp == Some(lock.stamp())
+            && !current.is_empty()
+            && c.hash == fsio::content_hash(&current)
+    });
     let parsed = match reusable {
         Some(c) => Ok(c.profile),
         None => parse_disk(&current, path),
@@ -421,8 +431,13 @@ where
     let mut profile = match parsed {
         Ok(p) => p,
         Err(source) => {
-            let q = fsio::quarantine(path)?;
+            // Kept aside under a new name while the path stays, locked, until the rename below
+            // replaces it: no other writer can put a file there in between.
+            let q = fsio::keep_aside(path)?;
             if !tolerate_corrupt {
+                let empty = empty_disk_profile();
+                let stamp = lock.write(&empty.to_az_bytes())?;
+                write_index(&index, stamp, &empty);
                 return Err(Error::CorruptFile {
                     path: path.clone(),
                     quarantined: q,
@@ -436,7 +451,7 @@ where
     let value = f(&mut profile)?;
     let text = profile.to_az_bytes();
     let (written, stamp) = if quarantined.is_some() {
-        // The path is gone (moved aside): always write the new file.
+        // The corrupt file is kept aside: always write the new one over the path.
         (true, lock.write(&text)?)
     } else if current == text {
         (false, lock.stamp())
@@ -452,6 +467,7 @@ where
         quarantined,
         cache: DiskCache {
             stamp: Some(stamp),
+            hash: fsio::content_hash(&text),
             profile,
         },
     })
