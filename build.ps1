@@ -136,20 +136,27 @@ function Invoke-CargoTests {
     Invoke-CargoTestSuite 'cargo test (azctx, cross-process)' @('-p', 'azcontext-cli', '--all-targets', '--', '--nocapture', '--test-threads=1')
 }
 
-function Test-Header {
+# Runs before the build (which regenerates the header): compares the header as committed in this tree
+# with a fresh cbindgen run, so a stale header fails the test task instead of being fixed silently.
+function Test-HeaderFresh {
     Invoke-Check 'header is up to date (cbindgen)' {
         $fresh = Join-Path ([IO.Path]::GetTempPath()) "azcontext-$PID.h"
         try {
             Invoke-Cbindgen $fresh
+            $PSNativeCommandUseErrorActionPreference = $false
             $diff = & git --no-pager diff --no-index -- $Header $fresh
             if ($LASTEXITCODE -ne 0) {
                 $diff | Out-Host
                 throw 'crates/azcontext-ffi/include/azcontext.h is stale: run ./build.sh build and commit it'
             }
+            $global:LASTEXITCODE = 0
         } finally {
             Remove-Item $fresh -ErrorAction Ignore
         }
     }
+}
+
+function Test-Header {
     $tmp = Join-Path ([IO.Path]::GetTempPath()) "azctx-hdr-$PID"
     $null = New-Item -ItemType Directory $tmp -Force
     Set-Content (Join-Path $tmp 'c.c') "#include `"azcontext.h`"`nint main(void) { return (int)azctx_abi_version() == AZCTX_ABI_VERSION ? 0 : 1; }`n"
@@ -222,6 +229,7 @@ function Invoke-Pester {
 }
 
 function Invoke-Test {
+    Test-HeaderFresh
     # A build that fails is a failed suite: the run still ends with its "N passed, N failed" line.
     try {
         Invoke-Build

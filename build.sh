@@ -48,10 +48,27 @@ command -v cargo >/dev/null 2>&1 || die "cargo is required (https://rustup.rs)"
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (8.0 or later) is required"
 mkdir -p "$tools"
 
+# rustfmt and clippy run in the test task; a minimal rustup profile lacks them.
+if command -v rustup >/dev/null 2>&1; then
+    for c in rustfmt clippy; do
+        rustup component list --installed 2>/dev/null | grep -q "^$c" || { say "adding rustup component $c"; rustup component add "$c" >/dev/null; }
+    done
+fi
+
+# Is crates.io reachable? A real request with a timeout (a DNS answer alone can hide a blocked
+# HTTPS); without curl, the name lookup decides.
+crates_io_reachable() {
+    if command -v curl >/dev/null 2>&1; then
+        curl -fsS --max-time 5 -o /dev/null https://index.crates.io/config.json 2>/dev/null
+    else
+        timeout 5 getent hosts index.crates.io >/dev/null 2>&1
+    fi
+}
+
 # --- Rust crates: crates.io, or Debian's copies when crates.io cannot be reached -------------------
 if [ -f "$root/.cargo/config.toml" ]; then
     : # set up by an earlier run: this machine has no crates.io
-elif timeout 5 getent hosts index.crates.io >/dev/null 2>&1; then
+elif crates_io_reachable; then
     : # crates.io is reachable: cargo fetches as usual
 else
     say "crates.io is not reachable: using Debian's librust-*-dev crates"
@@ -97,6 +114,8 @@ fi
 if [ -z "$pwsh" ]; then
     pwsh="$tools/pwsh/pwsh"
     if [ ! -x "$pwsh" ]; then
+        dotnet --list-runtimes 2>/dev/null | grep -q '^Microsoft.NETCore.App 10\.' ||
+            die "pwsh $PWSH_VERSION runs on .NET 10: install the .NET 10 SDK, or put a pwsh 7.4+ on PATH"
         say "installing pwsh $PWSH_VERSION into .tools/pwsh"
         dotnet tool install --tool-path "$tools/pwsh" PowerShell --version "$PWSH_VERSION" >/dev/null
     fi

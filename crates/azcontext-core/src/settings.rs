@@ -251,15 +251,23 @@ pub fn peek(store_dir: &Path) -> Result<Option<ContextSettings>> {
 
 /// Reads the settings file, creating the store directory (0700) and, when missing, a fresh file with
 /// Mode CurrentUser (0600, created atomically: concurrent first uses agree on one file). A file that
-/// does not parse is quarantined and reported as [`Error::CorruptFile`].
+/// does not parse is read again a few times over ~100 ms (Az.Accounts rewrites it with
+/// `File.WriteAllText`, which truncates first, so a reader can catch it empty or half written); if it
+/// still does not parse, it is quarantined and reported as [`Error::CorruptFile`].
 pub fn load_or_create(store_dir: &Path) -> Result<ContextSettings> {
     fsio::ensure_dir(store_dir)?;
     let path = store_dir.join(SETTINGS_FILE);
+    let mut retries_left = 5;
     loop {
         match fsio::read_file(&path)? {
             Some((_, bytes)) => {
                 return match ContextSettings::parse(&bytes, &path.to_string_lossy()) {
                     Ok(s) => Ok(s),
+                    Err(_) if retries_left > 0 => {
+                        retries_left -= 1;
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        continue;
+                    }
                     Err(source) => {
                         let quarantined = fsio::quarantine(&path)?;
                         Err(Error::CorruptFile {
@@ -299,8 +307,11 @@ mod tests {
         "/../../../shared/fixtures/az-accounts"
     );
 
+    /// The shared fixtures sit beside the repository (CI clones it with them): a missing one fails
+    /// the test rather than skipping it.
     fn fixture(name: &str) -> Option<Vec<u8>> {
-        std::fs::read(Path::new(FIXTURES).join(name)).ok()
+        let path = Path::new(FIXTURES).join(name);
+        Some(std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display())))
     }
 
     #[test]

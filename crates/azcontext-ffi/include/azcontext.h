@@ -8,7 +8,7 @@
  *  - Out-parameters are written only on AZCTX_STATUS_OK, exactly once; on any other status they are
  *    left untouched.
  *  - After a failure, azctx_last_error_message() returns this thread's message (with its cause chain);
- *    every other azctx_ call clears it on entry.
+ *    every call that returns an azctx_status clears it on entry.
  *  - Strings are NUL-terminated UTF-8. Every char* the library returns is owned by the caller and must be
  *    released with azctx_string_free(); never with free().
  *  - Records (contexts, profiles, environments, settings) cross as UTF-8 JSON in Az.Accounts' property
@@ -118,7 +118,8 @@ uint32_t azctx_abi_version(void);
 
 // Returns an owned copy of the message describing this thread's last failed azctx_ call (with its
 // cause chain), or NULL when the last call succeeded or none was made. Release it with
-// azctx_string_free(). This is the only function that does not clear the message.
+// azctx_string_free(). It does not clear the message (nor do azctx_abi_version, azctx_string_free and
+// azctx_session_free); every function returning an azctx_status does, on entry.
 char *azctx_last_error_message(void);
 
 // Releases a string returned by this library. NULL is a no-op. Never pass a string twice, nor one

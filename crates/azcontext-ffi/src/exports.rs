@@ -95,7 +95,8 @@ pub extern "C" fn azctx_abi_version() -> u32 {
 
 /// Returns an owned copy of the message describing this thread's last failed azctx_ call (with its
 /// cause chain), or NULL when the last call succeeded or none was made. Release it with
-/// azctx_string_free(). This is the only function that does not clear the message.
+/// azctx_string_free(). It does not clear the message (nor do azctx_abi_version, azctx_string_free and
+/// azctx_session_free); every function returning an azctx_status does, on entry.
 #[no_mangle]
 pub extern "C" fn azctx_last_error_message() -> *mut c_char {
     std::panic::catch_unwind(|| {
@@ -542,6 +543,8 @@ pub extern "C" fn azctx_profile_import(
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
+        // Every argument is checked before the file is read.
+        session_arg(session)?;
         let path = opt_str_arg(path, "path")?;
         let text = opt_str_arg(profile_json, "profile_json")?;
         let profile = match (path, text) {

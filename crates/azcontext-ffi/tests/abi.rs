@@ -169,74 +169,273 @@ fn every_pointer_argument_is_checked_for_null() {
     let sentinel = 0x1 as *mut c_char;
     let mut out = sentinel;
     let name = CString::new("x").unwrap();
-    let dir = st.1.as_ptr();
-    let cases: Vec<(&str, AzctxStatus)> = vec![
+    let ctx = CString::new(
+        r#"{"Account":{"Id":"a@b.c","Type":"User"},"Tenant":{"Id":"t"},"Subscription":{"Id":"s"}}"#,
+    )
+    .unwrap();
+    let env = CString::new(r#"{"Name":"Lab"}"#).unwrap();
+    let login = CString::new(r#"{"AccessToken":"t","AccountId":"a"}"#).unwrap();
+    let (dir, n, nul, nulm) = (
+        st.1.as_ptr(),
+        name.as_ptr(),
+        ptr::null::<c_char>(),
+        ptr::null_mut::<*mut c_char>(),
+    );
+    let nos: *const Session = ptr::null();
+    // Each case is checked on its own: status, a message, and nothing written.
+    let cases: Vec<(&str, Box<dyn Fn(*mut *mut c_char) -> AzctxStatus>)> = vec![
+        (
+            "session_new/out",
+            Box::new(|_| azctx_session_new(nul, ptr::null_mut())),
+        ),
+        (
+            "session_from_profile/json",
+            Box::new(|_| azctx_session_from_profile(nul, &mut ptr::null_mut())),
+        ),
+        (
+            "session_from_profile/out",
+            Box::new(|_| azctx_session_from_profile(ctx.as_ptr(), ptr::null_mut())),
+        ),
         (
             "current/session",
-            azctx_context_current(ptr::null(), dir, ptr::null(), &mut out),
+            Box::new(|o| azctx_context_current(nos, dir, nul, o)),
         ),
         (
             "current/out",
-            azctx_context_current(s, dir, ptr::null(), ptr::null_mut()),
+            Box::new(|_| azctx_context_current(s, dir, nul, nulm)),
         ),
         (
             "get/session",
-            azctx_context_get(ptr::null(), dir, ptr::null(), name.as_ptr(), &mut out),
+            Box::new(|o| azctx_context_get(nos, dir, nul, n, o)),
         ),
         (
             "get/name",
-            azctx_context_get(s, dir, ptr::null(), ptr::null(), &mut out),
+            Box::new(|o| azctx_context_get(s, dir, nul, nul, o)),
         ),
         (
             "get/out",
-            azctx_context_get(s, dir, ptr::null(), name.as_ptr(), ptr::null_mut()),
+            Box::new(|_| azctx_context_get(s, dir, nul, n, nulm)),
         ),
         (
             "list/session",
-            azctx_context_list(ptr::null(), dir, ptr::null(), &mut out),
+            Box::new(|o| azctx_context_list(nos, dir, nul, o)),
         ),
         (
             "list/out",
-            azctx_context_list(s, dir, ptr::null(), ptr::null_mut()),
+            Box::new(|_| azctx_context_list(s, dir, nul, nulm)),
+        ),
+        (
+            "list_if_changed/session",
+            Box::new(|o| azctx_context_list_if_changed(nos, dir, nul, 0, &mut 0, o)),
+        ),
+        (
+            "list_if_changed/version",
+            Box::new(|o| azctx_context_list_if_changed(s, dir, nul, 0, ptr::null_mut(), o)),
+        ),
+        (
+            "list_if_changed/out",
+            Box::new(|_| azctx_context_list_if_changed(s, dir, nul, 0, &mut 0, nulm)),
         ),
         (
             "names/session",
-            azctx_context_names(ptr::null(), dir, ptr::null(), &mut out),
+            Box::new(|o| azctx_context_names(nos, dir, nul, o)),
         ),
         (
-            "autosave/session",
-            azctx_autosave_get(ptr::null(), dir, ptr::null(), 0, &mut out),
+            "names/out",
+            Box::new(|_| azctx_context_names(s, dir, nul, nulm)),
         ),
         (
-            "autosave/out",
-            azctx_autosave_get(s, dir, ptr::null(), 0, ptr::null_mut()),
+            "set/session",
+            Box::new(|o| azctx_context_set(nos, dir, nul, ctx.as_ptr(), nul, nul, 0, 0, o)),
         ),
         (
-            "from_profile/json",
-            azctx_session_from_profile(ptr::null(), &mut ptr::null_mut()),
+            "set/context",
+            Box::new(|o| azctx_context_set(s, dir, nul, nul, nul, nul, 0, 0, o)),
+        ),
+        (
+            "set/out",
+            Box::new(|_| azctx_context_set(s, dir, nul, ctx.as_ptr(), nul, nul, 0, 0, nulm)),
+        ),
+        (
+            "set_subscription/session",
+            Box::new(|o| azctx_context_set_subscription(nos, dir, nul, n, nul, nul, nul, 0, 0, o)),
+        ),
+        (
+            "set_subscription/both",
+            Box::new(|o| azctx_context_set_subscription(s, dir, nul, nul, nul, nul, nul, 0, 0, o)),
+        ),
+        (
+            "set_subscription/out",
+            Box::new(|_| azctx_context_set_subscription(s, dir, nul, n, nul, nul, nul, 0, 0, nulm)),
+        ),
+        (
+            "select/session",
+            Box::new(|o| azctx_context_select(nos, dir, nul, n, 0, o)),
+        ),
+        (
+            "select/name",
+            Box::new(|o| azctx_context_select(s, dir, nul, nul, 0, o)),
+        ),
+        (
+            "select/out",
+            Box::new(|_| azctx_context_select(s, dir, nul, n, 0, nulm)),
+        ),
+        (
+            "rename/session",
+            Box::new(|o| azctx_context_rename(nos, dir, nul, n, n, 0, 0, o)),
+        ),
+        (
+            "rename/source",
+            Box::new(|o| azctx_context_rename(s, dir, nul, nul, n, 0, 0, o)),
+        ),
+        (
+            "rename/target",
+            Box::new(|o| azctx_context_rename(s, dir, nul, n, nul, 0, 0, o)),
+        ),
+        (
+            "rename/out",
+            Box::new(|_| azctx_context_rename(s, dir, nul, n, n, 0, 0, nulm)),
+        ),
+        (
+            "remove/session",
+            Box::new(|o| azctx_context_remove(nos, dir, nul, n, 0, 0, o)),
+        ),
+        (
+            "remove/name",
+            Box::new(|o| azctx_context_remove(s, dir, nul, nul, 0, 0, o)),
+        ),
+        (
+            "remove/out",
+            Box::new(|_| azctx_context_remove(s, dir, nul, n, 0, 0, nulm)),
+        ),
+        (
+            "clear/session",
+            Box::new(|o| azctx_context_clear(nos, dir, nul, 0, o)),
+        ),
+        (
+            "clear/out",
+            Box::new(|_| azctx_context_clear(s, dir, nul, 0, nulm)),
+        ),
+        (
+            "profile_get/session",
+            Box::new(|o| azctx_profile_get(nos, dir, nul, o)),
+        ),
+        (
+            "profile_get/out",
+            Box::new(|_| azctx_profile_get(s, dir, nul, nulm)),
+        ),
+        (
+            "import/session",
+            Box::new(|o| azctx_profile_import(nos, dir, nul, n, nul, 0, o)),
+        ),
+        (
+            "import/both",
+            Box::new(|o| azctx_profile_import(s, dir, nul, nul, nul, 0, o)),
+        ),
+        (
+            "import/out",
+            Box::new(|_| azctx_profile_import(s, dir, nul, n, nul, 0, nulm)),
         ),
         (
             "save/session",
-            azctx_profile_save(
-                ptr::null(),
-                dir,
-                ptr::null(),
-                ptr::null(),
-                name.as_ptr(),
-                0,
-                0,
-            ),
+            Box::new(|_| azctx_profile_save(nos, dir, nul, nul, n, 0, 0)),
         ),
         (
             "save/path",
-            azctx_profile_save(s, dir, ptr::null(), ptr::null(), ptr::null(), 0, 0),
+            Box::new(|_| azctx_profile_save(s, dir, nul, nul, nul, 0, 0)),
+        ),
+        (
+            "autosave_get/session",
+            Box::new(|o| azctx_autosave_get(nos, dir, nul, 0, o)),
+        ),
+        (
+            "autosave_get/out",
+            Box::new(|_| azctx_autosave_get(s, dir, nul, 0, nulm)),
+        ),
+        (
+            "autosave_enable/session",
+            Box::new(|o| azctx_autosave_enable(nos, dir, nul, 0, o)),
+        ),
+        (
+            "autosave_enable/out",
+            Box::new(|_| azctx_autosave_enable(s, dir, nul, 0, nulm)),
+        ),
+        (
+            "autosave_disable/session",
+            Box::new(|o| azctx_autosave_disable(nos, dir, nul, 0, o)),
+        ),
+        (
+            "autosave_disable/out",
+            Box::new(|_| azctx_autosave_disable(s, dir, nul, 0, nulm)),
+        ),
+        (
+            "environment_list/session",
+            Box::new(|o| azctx_environment_list(nos, dir, nul, o)),
+        ),
+        (
+            "environment_list/out",
+            Box::new(|_| azctx_environment_list(s, dir, nul, nulm)),
+        ),
+        (
+            "environment_set/session",
+            Box::new(|o| azctx_environment_set(nos, dir, nul, env.as_ptr(), 0, o)),
+        ),
+        (
+            "environment_set/json",
+            Box::new(|o| azctx_environment_set(s, dir, nul, nul, 0, o)),
+        ),
+        (
+            "environment_set/out",
+            Box::new(|_| azctx_environment_set(s, dir, nul, env.as_ptr(), 0, nulm)),
+        ),
+        (
+            "environment_remove/session",
+            Box::new(|o| azctx_environment_remove(nos, dir, nul, n, 0, o)),
+        ),
+        (
+            "environment_remove/name",
+            Box::new(|o| azctx_environment_remove(s, dir, nul, nul, 0, o)),
+        ),
+        (
+            "environment_remove/out",
+            Box::new(|_| azctx_environment_remove(s, dir, nul, n, 0, nulm)),
+        ),
+        (
+            "connect/session",
+            Box::new(|o| azctx_account_connect_token(nos, dir, nul, login.as_ptr(), 0, 0, o)),
+        ),
+        (
+            "connect/request",
+            Box::new(|o| azctx_account_connect_token(s, dir, nul, nul, 0, 0, o)),
+        ),
+        (
+            "connect/out",
+            Box::new(|_| azctx_account_connect_token(s, dir, nul, login.as_ptr(), 0, 0, nulm)),
+        ),
+        (
+            "disconnect/session",
+            Box::new(|o| azctx_account_disconnect(nos, dir, nul, login.as_ptr(), 0, o)),
+        ),
+        (
+            "disconnect/request",
+            Box::new(|o| azctx_account_disconnect(s, dir, nul, nul, 0, o)),
+        ),
+        (
+            "disconnect/out",
+            Box::new(|_| azctx_account_disconnect(s, dir, nul, login.as_ptr(), 0, nulm)),
         ),
     ];
-    for (what, status) in cases {
+    for (what, call) in &cases {
+        let status = call(&mut out);
         assert_eq!(status, AzctxStatus::NullArgument, "{what}");
         assert!(last_error().is_some(), "{what}: no message");
+        assert_eq!(
+            out, sentinel,
+            "{what}: an out-parameter was written on failure"
+        );
     }
-    assert_eq!(out, sentinel, "no out-parameter may be written on failure");
+    // Nothing was created in the store by any of the refused calls.
+    assert!(!st.0.path().join("AzureRmContext.json").exists());
     azctx_session_free(s);
 }
 
@@ -252,7 +451,11 @@ fn invalid_utf8_is_rejected_before_any_work() {
     assert!(last_error().unwrap().contains("UTF-8"));
     let status = azctx_context_current(s, bad.as_ptr().cast(), ptr::null(), &mut out);
     assert_eq!(status, AzctxStatus::InvalidUtf8);
-    assert!(!st.0.path().join("AzureRmContextSettings.json").exists() || out.is_null());
+    assert!(out.is_null());
+    assert!(
+        !st.0.path().join("AzureRmContextSettings.json").exists(),
+        "a refused call must not touch the store"
+    );
     azctx_session_free(s);
 }
 

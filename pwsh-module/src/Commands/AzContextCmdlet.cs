@@ -14,6 +14,9 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
 {
     private SessionHandle? _detached;
 
+    /// <summary>The process session this command last used: the one to drop if it turns out poisoned.</summary>
+    private SessionHandle? _processSession;
+
     /// <summary>
     /// The context or profile to act on instead of the session's (a PSAzureContext, a PSAzureProfile, or
     /// their deserialized copies). A cmdlet given one changes only that copy and never writes to disk.
@@ -36,7 +39,8 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         {
             if (!UsesDefaultProfile)
             {
-                return Store.Session;
+                _processSession = Store.Session;
+                return _processSession;
             }
             if (_detached is null)
             {
@@ -143,9 +147,12 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     /// </summary>
     private void ForgetPoisonedSession(NativeException e)
     {
-        if (e.Status is AzctxStatus.SessionPoisoned or AzctxStatus.Panic && !UsesDefaultProfile)
+        // Only the session the failed call used, and only when the library says it is poisoned: a
+        // panic outside the session's lock leaves it intact, and another runspace may already hold a
+        // fresh replacement.
+        if (e.Status == AzctxStatus.SessionPoisoned && _processSession is not null)
         {
-            Store.Discard(Store.Session);
+            Store.Discard(_processSession);
         }
     }
 
