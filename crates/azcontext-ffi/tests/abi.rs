@@ -183,7 +183,8 @@ fn every_pointer_argument_is_checked_for_null() {
     );
     let nos: *const Session = ptr::null();
     // Each case is checked on its own: status, a message, and nothing written.
-    let cases: Vec<(&str, Box<dyn Fn(*mut *mut c_char) -> AzctxStatus>)> = vec![
+    type Call<'a> = Box<dyn Fn(*mut *mut c_char) -> AzctxStatus + 'a>;
+    let cases: Vec<(&str, Call)> = vec![
         (
             "session_new/out",
             Box::new(|_| azctx_session_new(nul, ptr::null_mut())),
