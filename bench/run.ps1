@@ -36,7 +36,7 @@ $null = New-Item -ItemType Directory $Work -Force
 $Rows = [System.Collections.Generic.List[object]]::new()
 
 function Get-Stats([double[]]$Values) {
-    $sorted = $Values | Sort-Object
+    $sorted = @($Values | Sort-Object)
     $n = $sorted.Count
     $median = if ($n % 2) { $sorted[[int][math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
     [pscustomobject]@{ Median = $median; Min = $sorted[0]; Max = $sorted[-1] }
@@ -184,6 +184,7 @@ $childScript = @'
 $ErrorActionPreference = 'Stop'
 Import-Module AzContext
 $names = @((Get-AzContext -ListAvailable).Name)
+$null = Select-AzContext -Name $names[0]   # warm up (JIT) before the race: contention is measured, not start-up
 while (-not (Test-Path '__GO__')) { Start-Sleep -Milliseconds 5 }
 $lat = foreach ($i in 1..__K__) { $sw = [Diagnostics.Stopwatch]::StartNew(); $null = Select-AzContext -Name $names[($i + $PID) % $names.Count]; $sw.Elapsed.TotalMilliseconds }
 @{ lat = $lat; end = [DateTime]::UtcNow.Ticks } | ConvertTo-Json -Compress
