@@ -395,6 +395,15 @@ struct Written {
     cache: DiskCache,
 }
 
+/// Az's rule for Enable-/Disable-AzContextAutosave: Process only when `-Scope Process` was given.
+fn autosave_scope(scope: Option<Scope>) -> Scope {
+    if scope == Some(Scope::Process) {
+        Scope::Process
+    } else {
+        Scope::CurrentUser
+    }
+}
+
 /// One locked read-modify-write of the context file: lock, read, apply `f`, write if changed.
 ///
 /// `cached` is the session's last parse of the file: when the locked file is still exactly that file
@@ -913,11 +922,7 @@ impl Session {
         if self.detached.is_some() {
             return Ok(AutosaveSettings::process_view());
         }
-        let asked = if scope == Some(Scope::Process) {
-            Scope::Process
-        } else {
-            Scope::CurrentUser
-        };
+        let asked = autosave_scope(scope);
         let timeout = env.timeout();
         let st = self.state(env)?;
         // Persist what this session holds in memory, merged into the file.
@@ -971,11 +976,7 @@ impl Session {
         if self.detached.is_some() {
             return Ok(AutosaveSettings::disabled());
         }
-        let asked = if scope == Some(Scope::Process) {
-            Scope::Process
-        } else {
-            Scope::CurrentUser
-        };
+        let asked = autosave_scope(scope);
         let current = self.profile(env)?;
         let st = self.state(env)?;
         st.mode = Scope::Process;
