@@ -105,6 +105,21 @@ Describe 'The AzContext module' {
             $out | Should -Be 'AzContext'
         }
 
+        It 'fails with a clear message naming both versions when the native library has another ABI version' {
+            $copy = Join-Path $TestDrive 'mismatch/AzContext'
+            $null = New-Item -ItemType Directory $copy -Force
+            Copy-Item (Join-Path $ModuleDir '*') $copy -Recurse
+            # A stand-in library whose only export reports another ABI version.
+            $src = Join-Path $TestDrive 'fake.c'
+            Set-Content $src 'unsigned int azctx_abi_version(void) { return 999u; }'
+            & cc -shared -fPIC -o (Join-Path $copy 'libazcontext.so') $src
+            $LASTEXITCODE | Should -Be 0
+            $out = Invoke-InNewPwsh -ScriptBlock {
+                param($m) try { Import-Module $m -ErrorAction Stop; 'imported' } catch { $_.Exception.Message }
+            } -ArgumentList (Join-Path $copy 'AzContext.psd1')
+            "$out" | Should -BeLike '*libazcontext.so*ABI version 999*needs version 1*'
+        }
+
         It 'fails with a clear message when the native library is missing' {
             $copy = Join-Path $TestDrive 'broken/AzContext'
             $null = New-Item -ItemType Directory $copy -Force
