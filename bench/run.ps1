@@ -212,6 +212,33 @@ $Rows.Add([pscustomobject]@{ Benchmark = "Contention: $Processes processes, auto
 Add-Row "  per-select latency under contention ($total selects; p99 $('{0:n1}' -f $p99) ms)" $lat 'ms' $null '' '' $null
 Write-Host ("  {0:n0} ops/s in total over {1:n2} s; p99 wait {2:n1} ms" -f $opsPerSec, $seconds, $p99)
 
+# The same race with azctx processes (each select is a process of its own): the locking path without pwsh.
+$env:AZCONTEXT_DIR = $cStore
+$cNames = @(& $Azctx list | ForEach-Object { $_.Substring(2) })
+$env:AZCONTEXT_DIR = $null
+$azctxRuns = foreach ($r in 1..3) {
+    $lists = foreach ($p in 1..$Processes) {
+        $f = Join-Path $Work "names-$p.txt"
+        Set-Content $f (1..$OpsPerProcess | ForEach-Object { $cNames[($_ + $p) % $cNames.Count] })
+        $f
+    }
+    $env:AZCONTEXT_DIR = $cStore
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $procs = foreach ($f in $lists) {
+        $si = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
+        $si.ArgumentList.Add('-c')
+        $si.ArgumentList.Add('while IFS= read -r name; do "$0" select "$name" >/dev/null || exit 1; done < "$1"')
+        $si.ArgumentList.Add($Azctx)
+        $si.ArgumentList.Add($f)
+        $si.UseShellExecute = $false
+        [Diagnostics.Process]::Start($si)
+    }
+    foreach ($pr in $procs) { $pr.WaitForExit(); if ($pr.ExitCode -ne 0) { throw 'an azctx select failed under contention' } }
+    $env:AZCONTEXT_DIR = $null
+    ($Processes * $OpsPerProcess) / $sw.Elapsed.TotalSeconds
+}
+Add-Row "  the same race with azctx processes ($Processes x $OpsPerProcess selects), ops/s in total" $azctxRuns 'ops/s' $null '' '' $null
+
 # ---- Memory -------------------------------------------------------------------------------------------
 Write-Host "`nMemory (peak RSS)"
 $memScript = @'
