@@ -68,7 +68,8 @@ Describe 'Disable-AzContextAutosave' {
         }
 
         It 'ignores AzContextAutoSave (Az''s rule for this cmdlet)' {
-            $env:AzContextAutoSave = 'true'
+            # 'false' would make a change Process-scoped elsewhere; here the settings file is still written.
+            $env:AzContextAutoSave = 'false'
             $null = Disable-AzContextAutosave
             (Get-Content (Get-SettingsFile) -Raw | ConvertFrom-Json).Mode | Should -Be 'Process'
         }

@@ -127,7 +127,9 @@ Describe 'Get-AzContext' {
             (Get-AzContext -Name 'MYCONTEXT').Name | Should -Be 'mycontext'
         }
 
-        It 'runs the documentation''s example verbatim' {
+        It 'runs the documentation''s example verbatim (its Get-Context spelling included)' {
+            $context = Get-Context -Name "mycontext"
+            $context.Name | Should -Be 'mycontext'
             $context = Get-AzContext -Name "mycontext"
             $context.Name | Should -Be 'mycontext'
         }
@@ -195,12 +197,66 @@ Describe 'Get-AzContext' {
         }
     }
 
+    Context 'bad input' {
+        It 'refuses a name holding NUL with a stable error id, never passing a cut-short name on' {
+            $e = try { Get-AzContext -Name "my`0context"; $null } catch { $_ }
+            $e | Should -Not -BeNullOrEmpty
+            $e.FullyQualifiedErrorId | Should -Be 'InvalidArgument,AzContext.Commands.GetAzContextCommand'
+            $e.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $e.Exception | Should -BeOfType [System.ArgumentException]
+        }
+    }
+
+    Context 'a corrupt store' {
+        It 'warns, naming the file kept aside, writes no error, and works on the store as it is then' {
+            $file = Join-Path $Store 'AzureRmContext.json'
+            Set-Content $file '{ "Contexts": [ this is not JSON'
+            $out = Get-AzContext -ListAvailable -WarningVariable warn -WarningAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 0
+            @($out).Count | Should -Be 0
+            $warn.Count | Should -Be 1
+            $kept = @(Get-ChildItem $Store -Filter 'AzureRmContext.json.corrupt-*')
+            $kept.Count | Should -Be 1
+            "$($warn[0])" | Should -BeLike "*$($kept[0].Name)*"
+            Get-Content $kept[0].FullName -Raw | Should -BeLike '*this is not JSON*'
+        }
+    }
+
     Context 'secrets' {
         BeforeEach {
             $secret = 'eyJ0eXAiOiJKV1Qi.SECRET-ACCESS-TOKEN.sig'
             $null = New-TestProfile -Context @(
                 New-TestContext -Name 'token' -AccountType 'AccessToken' -AccountExtendedProperties @{ AccessToken = $secret; GraphAccessToken = $secret; ServicePrincipalSecret = $secret }
             )
+        }
+
+        It 'has Az''s AccessToken property, which never holds the token (also under strict mode)' {
+            Set-StrictMode -Version Latest
+            $ctx = Get-AzContext
+            $ctx.Account.AccessToken | Should -BeNullOrEmpty
+            $ctx.Account.Tenants.GetType().Name | Should -Be 'List`1'
+        }
+
+        It 'shows a storage connection string without its account key, and keeps the key in the store' {
+            $key = 'c2VjcmV0LWtleS1ieXRlcw=='
+            $null = New-TestProfile -Context @(
+                New-TestContext -Name 'storage' -SubscriptionName 'S'
+            )
+            $p = Get-Content (Join-Path $Store 'AzureRmContext.json') -Raw | ConvertFrom-Json -AsHashtable
+            $p.Contexts['storage'].Subscription.ExtendedProperties['StorageAccount'] = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=$key"
+            Set-Content (Join-Path $Store 'AzureRmContext.json') ($p | ConvertTo-Json -Depth 20)
+            $ctx = Get-AzContext -Name 'storage'
+            $texts = @(
+                ($ctx.Subscription | Format-List * | Out-String -Width 500)
+                ($ctx | ConvertTo-Json -Depth 10)
+                [System.Management.Automation.PSSerializer]::Serialize($ctx, 10)
+                $ctx.Subscription.CurrentStorageAccount
+            )
+            foreach ($t in $texts) { $t | Should -Not -BeLike "*$key*" }
+            $ctx.Subscription.CurrentStorageAccountName | Should -Be 'acct'
+            # Handing the context back keeps the stored key.
+            $null = Set-AzContext -Context $ctx -Name 'storage2'
+            Get-Content (Join-Path $Store 'AzureRmContext.json') -Raw | Should -BeLike "*AccountKey=$key*"
         }
 
         It 'shows no secret in the default view, any list or table view, ToString or JSON' {

@@ -93,8 +93,10 @@ Describe 'Get-AzContextAutosaveSetting' {
         }
 
         It 'ignores a value that is not a boolean' {
+            # In a Process-mode session, so that reading 'maybe' as true would show CurrentUser.
+            $null = Disable-AzContextAutosave -Scope Process
             $env:AzContextAutoSave = 'maybe'
-            (Get-AzContextAutosaveSetting).Mode | Should -Be 'CurrentUser'
+            (Get-AzContextAutosaveSetting).Mode | Should -Be 'Process'
         }
 
         It 'does not change the -Scope CurrentUser view' {

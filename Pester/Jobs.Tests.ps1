@@ -59,8 +59,10 @@ Describe 'Jobs and runspaces' {
         }
 
         It 'starts without the parent''s in-memory contexts' {
-            $name = Start-Job { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
-            $name | Should -BeNullOrEmpty
+            $name = Start-Job { Import-Module AzContext -ErrorAction Stop; 'imported'; Get-AzContext | ForEach-Object Name } |
+                Receive-Job -Wait -AutoRemoveJob -ErrorVariable jobErr
+            $jobErr.Count | Should -Be 0
+            $name | Should -Be @('imported')
         }
 
         It 'works on a context passed with -AzContext $using:ctx' {

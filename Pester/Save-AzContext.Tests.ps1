@@ -102,12 +102,12 @@ Describe 'Save-AzContext' {
         }
 
         It 'asks before overwriting (the non-interactive host cannot, so nothing is written)' {
-            { Save-AzContext -Path $Out } | Should -Throw
+            { Save-AzContext -Path $Out } | Should -Throw -ExpectedMessage '*NonInteractive*'
             Get-TestHash $Out | Should -Be $Before
         }
 
         It 'asks even with -Confirm:$false (that answers only ShouldProcess)' {
-            { Save-AzContext -Path $Out -Confirm:$false } | Should -Throw
+            { Save-AzContext -Path $Out -Confirm:$false } | Should -Throw -ExpectedMessage '*NonInteractive*'
             Get-TestHash $Out | Should -Be $Before
         }
 

@@ -37,8 +37,10 @@ Describe 'Select-AzContext' {
 
         It 'refuses an unknown name with the ValidateSet error listing the stored names' {
             $hash = Get-TestProfileHash
-            Select-AzContext -Name 'nope' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            # Terminating, as Az's parameter binding error: try/catch sees it.
+            $err = @(try { Select-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
             $err.Count | Should -Be 1
+            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $err[0].TargetObject | Should -Be 'nope'

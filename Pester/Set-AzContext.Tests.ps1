@@ -183,6 +183,11 @@ Describe 'Set-AzContext' {
             Get-TestProfileHash | Should -Be $hash
         }
 
+        It 'throws the exception type Az throws (ArgumentException), so typed catch blocks work' {
+            $caught = try { Set-AzContext -Subscription 'no such sub' -ErrorAction Stop; 'not thrown' } catch [System.ArgumentException] { 'ArgumentException' } catch { $_.Exception.GetType().FullName }
+            $caught | Should -Be 'ArgumentException'
+        }
+
         It 'fails with Az''s message when the tenant does not hold the subscription' {
             Set-AzContext -Subscription 'Contoso Dev' -Tenant $Tenant -ErrorAction SilentlyContinue -ErrorVariable err
             $err.Count | Should -Be 1

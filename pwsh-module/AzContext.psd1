@@ -33,6 +33,7 @@
     VariablesToExport    = @()
     AliasesToExport      = @(
         'Add-AzAccount'
+        'Get-Context'
         'Login-AzAccount'
         'Logout-AzAccount'
         'Remove-AzAccount'

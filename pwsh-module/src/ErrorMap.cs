@@ -40,11 +40,27 @@ internal static class ErrorMap
     internal static ErrorRecord ToErrorRecord(NativeException e, string? errorIdOverride = null)
     {
         Entry entry = Lookup(e.Status);
-        var record = new ErrorRecord(e, errorIdOverride ?? entry.ErrorId, entry.Category, e.Target);
-        return record;
+        return new ErrorRecord(PublicException(e), errorIdOverride ?? entry.ErrorId, entry.Category, e.Target);
     }
+
+    /// <summary>
+    /// The exception scripts see: of the public type Az throws for the same condition (§5 of the
+    /// compatibility reference), with the library's message, and the native failure as InnerException.
+    /// </summary>
+    internal static Exception PublicException(NativeException e) => e.Status switch
+    {
+        AzctxStatus.InvalidArgument or AzctxStatus.InvalidName or AzctxStatus.NullArgument or AzctxStatus.InvalidUtf8
+            => new PSArgumentException(e.Message, e),
+        AzctxStatus.NotFound or AzctxStatus.AlreadyExists or AzctxStatus.ReadOnly or AzctxStatus.LoginRequired
+            => new PSInvalidOperationException(e.Message, e),
+        AzctxStatus.NotSupported => new PSNotSupportedException(e.Message, e),
+        AzctxStatus.InvalidProfile or AzctxStatus.CorruptFile => new System.IO.InvalidDataException(e.Message, e),
+        AzctxStatus.Io => new System.IO.IOException(e.Message, e),
+        AzctxStatus.PermissionDenied or AzctxStatus.LockTimeout => new UnauthorizedAccessException(e.Message, e),
+        _ => new InvalidOperationException(e.Message, e),
+    };
 
     /// <summary>An ErrorRecord for a condition the module detects itself (no native call involved).</summary>
     internal static ErrorRecord Create(Exception e, string errorId, ErrorCategory category, object? target) =>
-        new(e, errorId, category, target);
+        new(e is NativeException native ? PublicException(native) : e, errorId, category, target);
 }

@@ -98,7 +98,7 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            return call();
+            return WithCorruptFileRecovery(call);
         }
         catch (NativeException e)
         {
@@ -113,7 +113,7 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            return call();
+            return WithCorruptFileRecovery(call);
         }
         catch (NativeException e)
         {
@@ -131,13 +131,31 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            return call();
+            return WithCorruptFileRecovery(call);
         }
         catch (NativeException e)
         {
             ForgetPoisonedSession(e);
             WriteError(ErrorMap.ToErrorRecord(e, errorIdFor(e.Status)));
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A context file that does not parse is moved aside by the library (kept, never lost) and reported
+    /// once: that is a warning naming both paths, not a failure of the command (Az §6 item 60), and the
+    /// call is made again on the store as it now is.
+    /// </summary>
+    private T WithCorruptFileRecovery<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (NativeException e) when (e.Status == AzctxStatus.CorruptFile)
+        {
+            WriteWarning(e.Message);
+            return call();
         }
     }
 

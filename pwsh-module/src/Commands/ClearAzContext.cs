@@ -39,7 +39,7 @@ public sealed class ClearAzContextCommand : ContextCmdlet
                 return;
             }
             if (!Force && File.Exists(ContextFilePath()) &&
-                !ShouldContinue("Remove all accounts and subscriptions in all sessions for the current user?", "Clear all contexts"))
+                !ShouldContinue("Remove all accounts and subscriptions in all sessions for the current user?", string.Empty))
             {
                 return;
             }

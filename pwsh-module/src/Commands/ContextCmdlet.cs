@@ -42,8 +42,10 @@ public abstract class ContextCmdlet : AzContextCmdlet
     /// <summary>Every non-empty stored context (Get-AzContext -ListAvailable).</summary>
     internal IReadOnlyList<PSAzureContext> StoredContexts()
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_context_list(s, dir, autosave, out j));
-        return (Json.Parse(json) as JsonArray ?? new JsonArray()).OfType<JsonObject>().Select(o => new PSAzureContext(o)).ToList();
+        SessionHandle s = Session;
+        string? dir = StoreDir, autosave = AutosaveEnv;
+        // The parsed list is kept while the store is unchanged (see ContextListCache).
+        return Native(() => ContextListCache.Get(s, dir, autosave)).Select(o => new PSAzureContext(o)).ToList();
     }
 
     /// <summary>True when <paramref name="name"/> is the current context's name, ignoring case (Az's test).</summary>

@@ -11,6 +11,7 @@ namespace AzContext.Commands;
 /// Get-AzContext: the current context, one by name, or every stored context (-ListAvailable).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "AzContext", DefaultParameterSetName = GetSingleContext)]
+[Alias("Get-Context")] // the public docs page spells it so in its -Name example
 [OutputType(typeof(PSAzureContext))]
 public sealed class GetAzContextCommand : AzContextCmdlet
 {

@@ -61,7 +61,7 @@ public sealed class RemoveAzContextCommand : ContextCmdlet
         }
         bool isDefault = IsCurrent(name);
         if (isDefault && !Force &&
-            !ShouldContinue($"'{name}' is the default context used for communicating with Azure.  Are you sure you want to remove the default context?", "Remove default context"))
+            !ShouldContinue($"'{name}' is the default context used for communicating with Azure.  Are you sure you want to remove the default context?", string.Empty))
         {
             return;
         }

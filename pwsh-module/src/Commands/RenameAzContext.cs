@@ -71,7 +71,7 @@ public sealed class RenameAzContextCommand : ContextCmdlet
         bool force = Force;
         if (!force && GetStored(target) is not null)
         {
-            if (!ShouldContinue($"Overwrite context '{target}' with context '{src}'", "Overwrite existing context"))
+            if (!ShouldContinue($"Overwrite context '{target}' with context '{src}'", string.Empty))
             {
                 return;
             }

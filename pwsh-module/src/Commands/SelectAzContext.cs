@@ -47,7 +47,8 @@ public sealed class SelectAzContextCommand : ContextCmdlet
             string set = string.Join(",", StoredNames());
             var e = new ValidationMetadataException(
                 $"Cannot validate argument on parameter 'Name'. The argument \"{name}\" does not belong to the set \"{set}\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.");
-            WriteError(ErrorMap.Create(e, "ParameterArgumentValidationError", ErrorCategory.InvalidData, name));
+            // Az fails parameter binding here, which stops the command: terminating, so try/catch sees it.
+            ThrowTerminatingError(ErrorMap.Create(e, "ParameterArgumentValidationError", ErrorCategory.InvalidData, name));
             return;
         }
 

@@ -35,10 +35,16 @@ public sealed class PSAzureRmAccount
 
     public string? Type { get; set; }
 
-    /// <summary>The account's tenants (ExtendedProperties 'Tenants', a comma list).</summary>
-    public string[] Tenants => ExtendedProperties.TryGetValue("Tenants", out string? t) && t.Length > 0
-        ? t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        : Array.Empty<string>();
+    /// <summary>The account's tenants (ExtendedProperties 'Tenants', a comma list), as Az's List&lt;string&gt;.</summary>
+    public List<string> Tenants => ExtendedProperties.TryGetValue("Tenants", out string? t) && t.Length > 0
+        ? new List<string>(t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        : new List<string>();
+
+    /// <summary>
+    /// Az's AccessToken property, kept so that scripts reading it (also under Set-StrictMode) run; it is
+    /// always null: AzContext never hands a token to PowerShell.
+    /// </summary>
+    public string? AccessToken => null;
 
     public string? Credential { get; set; }
 

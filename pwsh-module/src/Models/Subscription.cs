@@ -31,6 +31,31 @@ public sealed class PSAzureSubscription
         Name = Json.Str(raw, "Name");
         State = Json.Str(raw, "State");
         ExtendedProperties = Json.Map(raw, "ExtendedProperties");
+        // A storage connection string may carry the account key: shown redacted, kept for the round trip.
+        if (ExtendedProperties.TryGetValue(StorageAccountKey, out string? cs))
+        {
+            _storageAccountRaw = cs;
+            ExtendedProperties[StorageAccountKey] = RedactConnectionString(cs);
+        }
+    }
+
+    private const string StorageAccountKey = "StorageAccount";
+    private readonly string? _storageAccountRaw;
+
+    /// <summary>A connection string with the values of its secret parts (AccountKey, SharedAccessSignature) replaced.</summary>
+    internal static string RedactConnectionString(string connectionString)
+    {
+        string[] parts = connectionString.Split(';');
+        for (int i = 0; i < parts.Length; i++)
+        {
+            int eq = parts[i].IndexOf('=');
+            string key = eq > 0 ? parts[i].Substring(0, eq).Trim() : "";
+            if (key.Equals("AccountKey", StringComparison.OrdinalIgnoreCase) || key.Equals("SharedAccessSignature", StringComparison.OrdinalIgnoreCase))
+            {
+                parts[i] = parts[i].Substring(0, eq + 1) + "***";
+            }
+        }
+        return string.Join(";", parts);
     }
 
     public string? Id { get; set; }
@@ -107,7 +132,14 @@ public sealed class PSAzureSubscription
         Json.Set(o, "Id", Id);
         Json.Set(o, "Name", Name);
         Json.Set(o, "State", State);
-        Json.Set(o, "ExtendedProperties", Json.MapToJson(ExtendedProperties));
+        JsonObject ext = Json.MapToJson(ExtendedProperties);
+        // The redacted connection string stands for the stored one unless the user changed it.
+        if (_storageAccountRaw is not null && ExtendedProperties.TryGetValue(StorageAccountKey, out string? shown)
+            && shown == RedactConnectionString(_storageAccountRaw))
+        {
+            Json.Set(ext, StorageAccountKey, _storageAccountRaw);
+        }
+        Json.Set(o, "ExtendedProperties", ext);
         return o;
     }
 

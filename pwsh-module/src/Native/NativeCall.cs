@@ -7,8 +7,14 @@ namespace AzContext.Native;
 internal delegate AzctxStatus JsonCall(out nint json);
 
 /// <summary>A failed native call: its status and the library's message.</summary>
-internal sealed class NativeException : Exception
+internal sealed class NativeException : Exception, System.Management.Automation.IContainsErrorRecord
 {
+    /// <summary>
+    /// The mapped ErrorRecord: pwsh uses it when this exception leaves a cmdlet unhandled (e.g. a NUL
+    /// in an argument), so the error id and category stay the table's.
+    /// </summary>
+    public System.Management.Automation.ErrorRecord ErrorRecord => ErrorMap.ToErrorRecord(this);
+
     internal NativeException(AzctxStatus status, string message, object? target) : base(message)
     {
         Status = status;
