@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod error;
 pub mod fsio;
 pub mod json;
+pub mod keystore;
 pub mod model;
 pub mod settings;
 pub mod store;

@@ -770,10 +770,19 @@ impl Session {
 
     /// Applies `op` in the effective scope (`scope: None` → Az's rule, §4.1).
     pub fn apply(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
+        let clearing = matches!(op, Op::Clear);
         let out = self.apply_inner(env, op, scope);
         // Even a failed operation may have refreshed or invalidated what the session holds.
         self.bump();
-        out
+        let out = out?;
+        if clearing && out.scope == Scope::CurrentUser && !self.is_detached() {
+            // Az's Clear-AzContext also clears the key store (service-principal secrets).
+            let keystore = self.paths(env)?.keystore_file;
+            if keystore.exists() {
+                fsio::write_atomic(&keystore, b"[]")?;
+            }
+        }
+        Ok(out)
     }
 
     fn apply_inner(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {

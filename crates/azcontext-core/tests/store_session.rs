@@ -402,3 +402,36 @@ fn a_failed_enable_keeps_the_process_scope_changes() {
         "Process-scope context lost"
     );
 }
+
+#[test]
+fn clear_in_current_user_scope_empties_the_key_store_too() {
+    use azcontext_core::keystore::KeyStore;
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut s = Session::new();
+    s.apply(&e, set("one", "s1"), None).unwrap();
+    let ks = tmp.path().join("keystore.cache");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures/az-accounts/keystore.cache.json"
+    );
+    fs::copy(fixture, &ks).unwrap();
+    assert_eq!(
+        KeyStore::parse(&fs::read(&ks).unwrap(), "k").unwrap().len(),
+        2
+    );
+    // Process scope leaves the files alone.
+    s.apply(&e, Op::Clear, Some(Scope::Process)).unwrap();
+    assert_eq!(
+        KeyStore::parse(&fs::read(&ks).unwrap(), "k").unwrap().len(),
+        2
+    );
+    s.apply(&e, Op::Clear, Some(Scope::CurrentUser)).unwrap();
+    assert!(KeyStore::parse(&fs::read(&ks).unwrap(), "k")
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        fs::metadata(&ks).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
