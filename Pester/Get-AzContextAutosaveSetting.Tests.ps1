@@ -114,6 +114,21 @@ Describe 'Get-AzContextAutosaveSetting' {
         }
     }
 
+    Context 'a relative AZCONTEXT_DIR' {
+        It 'is taken relative to PowerShell''s current location, not the process''s working directory' {
+            $base = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory $base
+            Push-Location $base
+            try {
+                $env:AZCONTEXT_DIR = 'relative-store'
+                (Get-AzContextAutosaveSetting -Scope CurrentUser).ContextDirectory | Should -Be (Join-Path $base 'relative-store')
+                Join-Path $base 'relative-store/AzureRmContextSettings.json' | Should -Exist
+            } finally {
+                Pop-Location
+            }
+        }
+    }
+
     Context 'output' {
         It 'has Az''s type name' {
             (Get-AzContextAutosaveSetting).PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Common.Authentication.ContextAutosaveSettings'

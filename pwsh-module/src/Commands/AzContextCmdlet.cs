@@ -81,8 +81,13 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         return MyInvocation.BoundParameters.ContainsKey("Scope") ? (uint)ToNative(scope) : (uint)AzctxScope.Default;
     }
 
-    /// <summary>AZCONTEXT_DIR as this pwsh sees it now.</summary>
-    internal static string? StoreDir => Store.Dir;
+    /// <summary>
+    /// AZCONTEXT_DIR as this pwsh sees it now; a relative value is taken relative to PowerShell's current
+    /// location (the process's working directory, which the library would use, does not follow Set-Location).
+    /// </summary>
+    internal string? StoreDir => Store.Dir is string d && !System.IO.Path.IsPathRooted(d)
+        ? System.IO.Path.GetFullPath(d, SessionState.Path.CurrentFileSystemLocation.ProviderPath)
+        : Store.Dir;
 
     /// <summary>AzContextAutoSave as this pwsh sees it now.</summary>
     internal static string? AutosaveEnv => Store.Autosave;

@@ -34,7 +34,7 @@ public sealed class GetAzContextCommand : AzContextCmdlet
     protected override void ProcessRecord()
     {
         SessionHandle s = Session;
-        string? dir = Store.Dir, autosave = Store.Autosave;
+        string? dir = StoreDir, autosave = AutosaveEnv;
         if (ListAvailable)
         {
             if (RefreshContextFromTokenCache)

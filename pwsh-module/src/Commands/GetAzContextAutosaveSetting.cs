@@ -19,7 +19,7 @@ public sealed class GetAzContextAutosaveSettingCommand : AzContextCmdlet
     protected override void ProcessRecord()
     {
         SessionHandle s = Session;
-        string? dir = Store.Dir, autosave = Store.Autosave;
+        string? dir = StoreDir, autosave = AutosaveEnv;
         uint scope = (uint)ToNative(MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope : null);
         string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(s, dir, autosave, scope, out j)));
         WriteObject(ContextAutosaveSettings.FromJson(json));
