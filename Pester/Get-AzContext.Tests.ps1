@@ -220,6 +220,21 @@ Describe 'Get-AzContext' {
             "$($warn[0])" | Should -BeLike "*$($kept[0].Name)*"
             Get-Content $kept[0].FullName -Raw | Should -BeLike '*this is not JSON*'
         }
+
+        It 'is left exactly where it is by a command run with -WhatIf, which reports it instead' {
+            $file = Join-Path $Store 'AzureRmContext.json'
+            Set-Content $file '{ "Contexts": [ this is not JSON'
+            $before = (Get-FileHash $file).Hash
+            $e = try { Remove-AzContext -Name 'x' -WhatIf; $null } catch { $_ }
+            $e | Should -Not -BeNullOrEmpty
+            $e.FullyQualifiedErrorId | Should -BeLike 'InvalidProfile,*'
+            "$($e.Exception.Message)" | Should -BeLike '*left as it is*'
+            (Get-FileHash $file).Hash | Should -Be $before
+            @(Get-ChildItem $Store -Filter 'AzureRmContext.json.corrupt-*').Count | Should -Be 0
+            # The next command without -WhatIf recovers as usual.
+            $null = Get-AzContext -WarningVariable warn -WarningAction SilentlyContinue
+            $warn.Count | Should -Be 1
+        }
     }
 
     Context 'secrets' {

@@ -313,6 +313,8 @@ pub struct Session {
     /// The generation of a detached profile (the state has its own).
     detached_generation: u64,
     forced_mode: Option<Scope>,
+    /// Set while the caller only looks (-WhatIf): reads leave a corrupt file where it is.
+    what_if: bool,
     detached: Option<Profile>,
     state: Option<State>,
 }
@@ -341,7 +343,7 @@ fn parse_disk(bytes: &[u8], path: &Path) -> std::result::Result<Profile, crate::
 
 /// Reads the context file without a lock. A file that does not parse is re-read under the lock (an Az
 /// writer may have been rewriting it in place) and, if still bad, quarantined.
-fn read_disk(path: &Path, timeout: Duration) -> Result<DiskCache> {
+fn read_disk(path: &Path, timeout: Duration, leave_corrupt: bool) -> Result<DiskCache> {
     match fsio::read_file(path)? {
         None => Ok(DiskCache {
             stamp: None,
@@ -363,6 +365,17 @@ fn read_disk(path: &Path, timeout: Duration) -> Result<DiskCache> {
                         hash: fsio::content_hash(&bytes),
                         profile,
                     }),
+                    Err(source) if leave_corrupt => {
+                        // Asked to change nothing (-WhatIf): report the file, leave it where it is.
+                        drop(lock);
+                        Err(Error::InvalidProfile(crate::FormatError {
+                            message: format!(
+                                "{} (the file was left as it is; without -WhatIf it would be moved aside)",
+                                source.message
+                            ),
+                            ..source
+                        }))
+                    }
                     Err(source) => {
                         let quarantined = fsio::quarantine(path)?;
                         drop(lock);
@@ -563,6 +576,7 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: None,
+            what_if: false,
             detached: None,
             state: None,
         }
@@ -584,6 +598,7 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(mode),
+            what_if: false,
             detached: None,
             state: None,
         }
@@ -595,6 +610,7 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(Scope::Process),
+            what_if: false,
             detached: Some(profile),
             state: None,
         }
@@ -602,6 +618,12 @@ impl Session {
 
     pub fn is_detached(&self) -> bool {
         self.detached.is_some()
+    }
+
+    /// While set, the caller only looks (-WhatIf): a read that meets a corrupt context file reports it
+    /// as [`Error::InvalidProfile`] and leaves it in place, instead of moving it aside.
+    pub fn set_what_if(&mut self, on: bool) {
+        self.what_if = on;
     }
 
     /// The detached profile, or the session state for the store directory of `env` (initialized, or
@@ -687,6 +709,7 @@ impl Session {
             return Ok(f(p));
         }
         let timeout = env.timeout();
+        let leave_corrupt = self.what_if;
         let st = self.state(env)?;
         match &mut st.base {
             Base::Memory(p) => Ok(f(p)),
@@ -700,7 +723,7 @@ impl Session {
                 let fresh = matches!(cache, Some(c) if c.stamp == now && now.is_some())
                     || matches!(cache, Some(c) if now.is_none() && c.stamp.is_none());
                 if !fresh {
-                    *cache = Some(read_disk(path, timeout)?);
+                    *cache = Some(read_disk(path, timeout, leave_corrupt)?);
                     *view = None;
                     st.generation = next_generation();
                 }

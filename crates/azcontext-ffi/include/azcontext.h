@@ -143,6 +143,13 @@ azctx_status azctx_session_from_profile(const char *profile_json,
 // call on the same session.
 void azctx_session_free(struct azctx_session *session);
 
+// Marks the session as only looking (`what_if` non-zero, for a -WhatIf command) or not (zero): while
+// set, a read that meets a corrupt context file reports AZCTX_STATUS_INVALID_PROFILE and leaves the
+// file where it is, instead of moving it aside. The mark stays until changed; the module sets it on
+// every command.
+azctx_status azctx_session_set_what_if(const struct azctx_session *session,
+                                       uint32_t what_if);
+
 // The current (default) context as a JSON object with its "Name", or the JSON text `null` when there is
 // none (Get-AzContext prints nothing then). On AZCTX_STATUS_OK writes an owned string to `*json_out`.
 azctx_status azctx_context_current(const struct azctx_session *session,

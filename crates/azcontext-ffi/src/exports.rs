@@ -173,6 +173,19 @@ pub extern "C" fn azctx_session_free(session: *mut Session) {
     }));
 }
 
+/// Marks the session as only looking (`what_if` non-zero, for a -WhatIf command) or not (zero): while
+/// set, a read that meets a corrupt context file reports AZCTX_STATUS_INVALID_PROFILE and leaves the
+/// file where it is, instead of moving it aside. The mark stays until changed; the module sets it on
+/// every command.
+#[no_mangle]
+pub extern "C" fn azctx_session_set_what_if(session: *const Session, what_if: u32) -> AzctxStatus {
+    run(|| {
+        let session = session_arg(session)?;
+        session.lock()?.set_what_if(what_if != 0);
+        Ok(())
+    })
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Contexts
 

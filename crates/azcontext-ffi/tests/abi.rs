@@ -658,3 +658,36 @@ fn profile_autosave_at_session_start_overrides_the_settings_mode() {
     assert!(json.contains("\"Mode\":\"Process\""), "{json}");
     azctx_session_free(s);
 }
+
+#[test]
+fn what_if_reads_leave_a_corrupt_file_in_place() {
+    let st = store();
+    let s = new_session();
+    let file = st.0.path().join("AzureRmContext.json");
+    std::fs::write(&file, b"{ not json").unwrap();
+    let mut out: *mut c_char = ptr::null_mut();
+    assert_eq!(azctx_session_set_what_if(s, 1), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::InvalidProfile
+    );
+    assert!(last_error().unwrap().contains("left as it is"));
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"{ not json",
+        "the file must stay where it was"
+    );
+    // Without -WhatIf the same read moves it aside and reports both paths.
+    assert_eq!(azctx_session_set_what_if(s, 0), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out),
+        AzctxStatus::CorruptFile
+    );
+    assert!(last_error().unwrap().contains("corrupt-"));
+    assert!(!file.exists() || std::fs::read(&file).unwrap() != b"{ not json");
+    assert_eq!(
+        azctx_session_set_what_if(ptr::null(), 1),
+        AzctxStatus::NullArgument
+    );
+    azctx_session_free(s);
+}

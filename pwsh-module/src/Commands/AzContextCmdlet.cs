@@ -32,6 +32,12 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected bool UsesDefaultProfile => MyInvocation.BoundParameters.ContainsKey(nameof(DefaultProfile)) && DefaultProfile is not null;
 
+    /// <summary>True when the command runs with -WhatIf (or $WhatIfPreference).</summary>
+    private bool IsWhatIf =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)
+            ? w is SwitchParameter { IsPresent: true }
+            : GetVariableValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true;
+
     /// <summary>The native session to use: a detached copy of -DefaultProfile, else the process's session.</summary>
     internal SessionHandle Session
     {
@@ -40,6 +46,8 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
             if (!UsesDefaultProfile)
             {
                 _processSession = Store.Session;
+                // -WhatIf changes nothing, not even by moving a corrupt file aside while reading.
+                NativeCall.Check(NativeMethods.azctx_session_set_what_if(_processSession, IsWhatIf ? 1u : 0u));
                 return _processSession;
             }
             if (_detached is null)

@@ -28,6 +28,9 @@ internal static partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void azctx_session_free(nint session);
 
+    [LibraryImport(Library)]
+    internal static partial AzctxStatus azctx_session_set_what_if(SessionHandle session, uint whatIf);
+
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial AzctxStatus azctx_context_current(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
 
