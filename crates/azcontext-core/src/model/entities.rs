@@ -64,33 +64,6 @@ pub(crate) const ENVIRONMENT_ORDER: &[&str] = &[
     "ExtendedProperties",
 ];
 
-/// The string (or null) members of an environment, in Az order (everything but `OnPremise`,
-/// `VersionProfiles` and `ExtendedProperties`).
-pub const ENVIRONMENT_STRING_FIELDS: &[&str] = &[
-    "Name",
-    "Type",
-    "ServiceManagementUrl",
-    "ResourceManagerUrl",
-    "ManagementPortalUrl",
-    "PublishSettingsFileUrl",
-    "ActiveDirectoryAuthority",
-    "GalleryUrl",
-    "GraphUrl",
-    "ActiveDirectoryServiceEndpointResourceId",
-    "StorageEndpointSuffix",
-    "SqlDatabaseDnsSuffix",
-    "TrafficManagerDnsSuffix",
-    "AzureKeyVaultDnsSuffix",
-    "AzureKeyVaultServiceEndpointResourceId",
-    "GraphEndpointResourceId",
-    "DataLakeEndpointResourceId",
-    "BatchEndpointResourceId",
-    "AzureDataLakeAnalyticsCatalogAndJobEndpointSuffix",
-    "AzureDataLakeStoreFileSystemEndpointSuffix",
-    "AdTenant",
-    "ContainerRegistryEndpointSuffix",
-];
-
 fn environment_spec() -> Vec<(&'static str, Ty)> {
     ENVIRONMENT_ORDER
         .iter()

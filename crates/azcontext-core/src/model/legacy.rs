@@ -3,7 +3,7 @@
 //! built-ins are current); the converted context is stored under its generated key (§1.3), which
 //! becomes the default.
 
-use super::entities::{is_public_name, ENVIRONMENT_ORDER};
+use super::entities::is_public_name;
 use super::{Invalid, DEFAULT_KEY};
 use crate::json::{eq_ignore_case, Object, Value};
 
@@ -111,7 +111,6 @@ fn convert_env(o: &Object) -> Result<Value, Invalid> {
         }
     }
     env.insert("ExtendedProperties", Value::Object(ext));
-    let _ = ENVIRONMENT_ORDER;
     Ok(Value::Object(env))
 }
 

@@ -17,8 +17,7 @@ mod profile;
 
 pub use context::{Context, ContextRecord, IdentityKey};
 pub use entities::{
-    public_environments, Account, Environment, Subscription, Tenant, ENVIRONMENT_STRING_FIELDS,
-    PUBLIC_ENVIRONMENT_NAMES,
+    public_environments, Account, Environment, Subscription, Tenant, PUBLIC_ENVIRONMENT_NAMES,
 };
 pub use profile::{
     Profile, WriteOptions, DEFAULT_CONTEXT_LOST, SECRET_PROPERTIES, TOKEN_PROPERTIES,
