@@ -240,6 +240,14 @@ function Invoke-Test {
         Write-Host "$($script:Passed) passed, $($script:Failed) failed"
         exit 1
     }
+    Invoke-Check 'self-contained: no tracked file reads test data from beside the checkout' {
+        # The pattern is built from parts so this line does not match itself.
+        $outside = '\.\./' + 'shared|' + 'shared/' + 'fixtures'
+        $PSNativeCommandUseErrorActionPreference = $false
+        $hits = & git -C $Root grep -n -E $outside -- ':!*.md' ':!.ci/run'
+        if ($hits) { $hits | Out-Host; throw 'these lines name files outside the repository: commit the data under tests/ instead' }
+        $global:LASTEXITCODE = 0
+    }
     Invoke-Check 'cargo fmt --check' { cargo fmt --all -- --check }
     Invoke-Check 'cargo clippy -D warnings' { cargo clippy --workspace --all-targets --quiet -- -D warnings }
     Invoke-CargoTests

@@ -2,7 +2,7 @@
 Set-StrictMode -Version Latest
 
 $script:RepoRoot = Split-Path $PSScriptRoot
-$script:Fixtures = Join-Path (Split-Path $script:RepoRoot) 'shared/fixtures/az-accounts'
+$script:Fixtures = Join-Path $script:RepoRoot 'tests/fixtures/az-accounts'
 
 <#
 .SYNOPSIS

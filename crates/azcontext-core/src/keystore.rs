@@ -172,7 +172,7 @@ mod tests {
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/az-accounts/keystore.cache.json"
+        "/../../tests/fixtures/az-accounts/keystore.cache.json"
     );
 
     fn fixture() -> Vec<u8> {

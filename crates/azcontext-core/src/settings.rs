@@ -304,10 +304,10 @@ mod tests {
 
     const FIXTURES: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/az-accounts"
+        "/../../tests/fixtures/az-accounts"
     );
 
-    /// The shared fixtures sit beside the repository (CI clones it with them): a missing one fails
+    /// The fixtures are part of the repository (tests/fixtures): a missing one fails
     /// the test rather than skipping it.
     fn fixture(name: &str) -> Option<Vec<u8>> {
         let path = Path::new(FIXTURES).join(name);

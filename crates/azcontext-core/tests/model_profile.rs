@@ -9,7 +9,7 @@ macro_rules! fixture {
     ($name:literal) => {
         include_bytes!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/fixtures/az-accounts/",
+            "/../../tests/fixtures/az-accounts/",
             $name
         ))
     };

@@ -413,7 +413,7 @@ fn clear_in_current_user_scope_empties_the_key_store_too() {
     let ks = tmp.path().join("keystore.cache");
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/az-accounts/keystore.cache.json"
+        "/../../tests/fixtures/az-accounts/keystore.cache.json"
     );
     fs::copy(fixture, &ks).unwrap();
     assert_eq!(
