@@ -82,7 +82,7 @@ Describe 'Import-AzContext' {
     }
 
     Context 'Az''s fixtures' {
-        It 'imports a file without DefaultContextKey and makes its Default context current (checklist 19)' {
+        It 'imports a file without DefaultContextKey and makes its Default context current' {
             $null = New-TestStore
             $null = Import-AzContext -Path (Join-Path $Fixtures 'import-context-no-default-key.json')
             $ctx = Get-AzContext

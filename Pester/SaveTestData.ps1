@@ -59,7 +59,7 @@ function New-TestEnvironment {
     }
 }
 
-<# Az's generated key for a context (§1.3: subscription, tenant and account present). #>
+<# Az's generated key for a context (subscription, tenant and account present). #>
 function Get-TestContextKey([System.Collections.IDictionary]$Context) {
     '{0} ({1}) - {2} - {3}' -f $Context.Subscription.Name, $Context.Subscription.Id, $Context.Tenant.Id, $Context.Account.Id
 }

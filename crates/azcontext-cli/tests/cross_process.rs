@@ -1,5 +1,7 @@
-//! Cross-process tests of the store with real `azctx` processes and real files (§6 items 45, 47–50,
-//! 53, 60). Each test prints its figures (run with `--nocapture` to see them):
+//! Cross-process tests of the store with real `azctx` processes and real files: concurrent writers lose
+//! no update, a reader never sees a partial file, `kill -9` during a write leaves the old or the new
+//! file, files are 0600 under any umask, a corrupt file is moved aside, and a held lock times out
+//! naming its holder. Each test prints its figures (run with `--nocapture` to see them):
 //!
 //! ```text
 //! cargo test -p azcontext-cli --test cross_process -- --nocapture
@@ -477,7 +479,7 @@ fn lock_timeout_is_clear_and_loses_nothing() {
     );
 }
 
-/// Unchanged text is not rewritten (checklist 13): size, mtime and inode stay.
+/// An operation that leaves the text unchanged does not rewrite the file: size, mtime and inode stay.
 #[test]
 fn unchanged_operation_does_not_rewrite() {
     let tmp = tempfile::tempdir().unwrap();
