@@ -36,9 +36,9 @@ Describe 'Clear-AzContext' {
         }
 
         It 'asks first when the context file exists (the prompt throws in a non-interactive host)' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Clear-AzContext -Scope CurrentUser } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
         }
 
@@ -60,9 +60,9 @@ Describe 'Clear-AzContext' {
         }
 
         It 'still asks with -Confirm, even with -Force' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Clear-AzContext -Scope CurrentUser -Force -Confirm } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'proceeds with -Force -Confirm:$false' {
@@ -73,11 +73,11 @@ Describe 'Clear-AzContext' {
 
     Context 'Process scope' {
         It 'clears this session only, writes $true, leaves the file alone' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Clear-AzContext -Scope Process -PassThru | Should -BeTrue
             Get-AzContext | Should -BeNullOrEmpty
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'needs no confirmation' {
@@ -86,27 +86,27 @@ Describe 'Clear-AzContext' {
         }
 
         It 'is the default scope when AzContextAutoSave is false' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $env:AzContextAutoSave = 'false'
             try { Clear-AzContext -PassThru | Should -BeTrue } finally { Remove-Item Env:AzContextAutoSave }
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }
 
         It 'changes only the -DefaultProfile copy' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Clear-AzContext -AzContext (Get-AzContext) -PassThru | Should -BeTrue
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext).Name | Should -Be 'mycontext'
         }
     }
 
     Context '-WhatIf' {
         It 'changes nothing in either scope' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Clear-AzContext -Scope CurrentUser -Force -PassThru -WhatIf | Should -BeNullOrEmpty
             Clear-AzContext -Scope Process -PassThru -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
         }
     }

@@ -2,10 +2,8 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
-    $ContosoKey = 'Contoso Prod (5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90) - c0ffee00-1234-4abc-9def-000000000042 - jane@contoso.com'
-    $FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
     $Token = 'DEFAULTPROFILE-TEST-TOKEN-91c2'
 
     function Copy-ViaClixml($Value) {
@@ -17,9 +15,9 @@ BeforeAll {
 Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
     BeforeEach {
         $Store = New-TestStore
-        $null = Write-TestProfile (New-TwoContextProfile -Token $Token)   # default: Contoso Prod
+        $null = New-TwoContextProfile -Token $Token   # default: Contoso Prod
         $Fabrikam = Get-AzContext -Name $FabrikamKey
-        $Hash = Get-TestHash (Get-StoreFile)
+        $Hash = Get-TestFileHash (Get-StoreFile)
     }
 
     Context 'Get-AzContext given a context' {
@@ -87,15 +85,15 @@ Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
     Context 'modifying cmdlets given a context' {
         It 'never write to disk, even with -Scope CurrentUser' {
             $file = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-            $null = Write-TestProfile (New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')) -Path $file
+            $null = New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $file
             $p = Import-AzContext -Path $file -Scope CurrentUser -AzContext $Fabrikam
             @($p.Context.Account.Id) | Should -Be @('eve@other.com')
-            Get-TestHash (Get-StoreFile) | Should -Be $Hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $Hash
         }
 
         It 'change only the given copy, not the session' {
             $file = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-            $null = Write-TestProfile (New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')) -Path $file
+            $null = New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $file
             $null = Import-AzContext -Path $file -AzContext $Fabrikam
             (Get-AzContext).Name | Should -Be $ContosoKey
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
