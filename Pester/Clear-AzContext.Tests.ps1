@@ -56,7 +56,14 @@ Describe 'Clear-AzContext' {
         It 'is seen by a new process' {
             Clear-AzContext -Scope CurrentUser -Force
             $m = Join-Path $RepoRoot 'out/AzContext/AzContext.psd1'
-            @(Invoke-InNewPwsh -ScriptBlock { param($m) Import-Module $m; Get-AzContext -ListAvailable } -ArgumentList $m).Count | Should -Be 0
+            $seen = Invoke-InNewPwsh -ScriptBlock {
+                param($m) Import-Module $m
+                [pscustomobject]@{ Module = (Get-Module AzContext).Name; Store = $env:AZCONTEXT_DIR; Count = @(Get-AzContext -ListAvailable).Count }
+            } -ArgumentList $m
+            # The child did import the module and read this store: a failed import also lists nothing.
+            $seen.Module | Should -Be 'AzContext'
+            $seen.Store | Should -Be $env:AZCONTEXT_DIR
+            $seen.Count | Should -Be 0
         }
 
         It 'still asks with -Confirm, even with -Force' {

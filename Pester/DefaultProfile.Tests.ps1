@@ -77,8 +77,15 @@ Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
         }
 
         It 'carries no secret in a deserialized copy' {
-            $xml = [System.Management.Automation.PSSerializer]::Serialize((Get-AzContext), 10)
+            $ctx = Get-AzContext
+            $ctx.Account.Type | Should -Be 'AccessToken'
+            $xml = [System.Management.Automation.PSSerializer]::Serialize($ctx, 10)
             $xml | Should -Not -Match ([regex]::Escape($Token))
+            $xml | Should -Match 'jane@contoso.com'
+            # The session does hold the token: an export with credentials has it.
+            $with = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+            $null = $ctx | Save-AzContext -Path $with -WithCredential 3>$null
+            Get-Content $with -Raw | Should -Match ([regex]::Escape($Token))
         }
     }
 
@@ -101,7 +108,10 @@ Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
 
         It 'write no debug text with a secret, and say why autosave is off' {
             $DebugPreference = 'Continue'
-            $debug = Get-AzContext -AzContext $Fabrikam 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
+            # The context given is the one whose account holds the token.
+            $contoso = Get-AzContext -Name $ContosoKey
+            $contoso.Account.Type | Should -Be 'AccessToken'
+            $debug = Get-AzContext -AzContext $contoso 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
             $debug | Should -Contain 'Turning Autosave off because an AzureRmContext was passed as a parameter.'
             ($debug -join "`n") | Should -Not -Match ([regex]::Escape($Token))
         }

@@ -71,6 +71,8 @@ Describe 'Save-AzContext' {
 
     Context 'secrets' {
         It 'writes no access token without -WithCredential' {
+            # The token is in the store, so leaving it out is the cmdlet's doing.
+            Get-Content (Join-Path $Store 'AzureRmContext.json') -Raw | Should -Match ([regex]::Escape($Token))
             Save-AzContext -Path $Out
             Get-Content $Out -Raw | Should -Not -Match ([regex]::Escape($Token))
             (Get-Content $Out -Raw | ConvertFrom-Json -AsHashtable).Contexts.Values.Account.Type | Should -Contain 'AccessToken'
@@ -80,6 +82,11 @@ Describe 'Save-AzContext' {
             $null = New-TestProfile -Context (New-TestContext -Account 'app-1' -Secret $SpSecret)
             Save-AzContext -Path $Out
             Get-Content $Out -Raw | Should -Not -Match ([regex]::Escape($SpSecret))
+            (Get-Content $Out -Raw | ConvertFrom-Json -AsHashtable).Contexts.Values.Account.Id | Should -Contain 'app-1'
+            # The session does hold the secret: -WithCredential writes it.
+            $with = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+            $null = Save-AzContext -Path $with -WithCredential 3>$null
+            Get-Content $with -Raw | Should -Match ([regex]::Escape($SpSecret))
         }
 
         It 'writes the token with -WithCredential, and warns' {
@@ -92,6 +99,10 @@ Describe 'Save-AzContext' {
             $DebugPreference = 'Continue'
             $all = Save-AzContext -Path $Out -WithCredential -Verbose *>&1 | Out-String
             $all | Should -Not -Match ([regex]::Escape($Token))
+            # The text was captured, and the token was at hand: the file written has it.
+            $all | Should -Match 'save the current profile'
+            $all | Should -Match 'Personally identifiable information'
+            Get-Content $Out -Raw | Should -Match ([regex]::Escape($Token))
         }
     }
 
