@@ -1,6 +1,5 @@
 //! `AzureContext`: account, tenant, subscription, environment, version profile, token cache, extensions.
 
-use super::entities::{ACCOUNT_ORDER, ENVIRONMENT_ORDER, SUBSCRIPTION_ORDER, TENANT_ORDER};
 use super::profile::{WriteOptions, SECRET_PROPERTIES, TOKEN_PROPERTIES};
 use super::{
     check_members, map_get, map_iter, map_remove, map_set, merge_objects, set_member, Invalid, Ty,
@@ -560,11 +559,3 @@ fn write_tenant(w: &mut Writer, t: &Tenant) {
     }
     w.end_object();
 }
-
-// Silence "unused" for orders only used through macros in some builds.
-const _: [&[&str]; 4] = [
-    ACCOUNT_ORDER,
-    TENANT_ORDER,
-    SUBSCRIPTION_ORDER,
-    ENVIRONMENT_ORDER,
-];
