@@ -350,7 +350,9 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                 None => pick(&list, before.as_deref())?,
             };
             let o = session.apply(env, Op::Select { name: target }, None)?;
-            if let (Some(before), OpValue::Context(Some(now))) = (&before, &o.value) {
+            // Remembered only when the change was saved (not with AzContextAutoSave=false).
+            let saved = session.effective_scope(env, None)? == Scope::CurrentUser;
+            if let (true, Some(before), OpValue::Context(Some(now))) = (saved, &before, &o.value) {
                 if *before != now.name {
                     azcontext_core::fsio::write_atomic(&previous, before.as_bytes())?;
                 }
