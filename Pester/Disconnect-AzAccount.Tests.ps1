@@ -84,7 +84,7 @@ Describe 'Disconnect-AzAccount' {
 
         It 'completes -ContextName with the stored names' {
             $m = Complete 'Disconnect-AzAccount -ContextName subscr'
-            @($m.CompletionText) | Should -Be @("'subscription1'", "'subscription2'")
+            @($m.CompletionText) | Should -Be @('subscription1', 'subscription2')
         }
 
         It 'is reachable through the aliases Logout-AzAccount and Remove-AzAccount' {
@@ -114,12 +114,15 @@ Describe 'Disconnect-AzAccount' {
             @(Get-AzContext -ListAvailable).Count | Should -Be 3
         }
 
-        It 'writes a ContextNotFound error for an unknown -ContextName and removes nothing' {
-            Disconnect-AzAccount -ContextName 'nope' -ErrorAction SilentlyContinue -ErrorVariable err
+        It 'refuses an unknown -ContextName with the ValidateSet error, as the other cmdlets do, and removes nothing' {
+            $err = @(try { Disconnect-AzAccount -ContextName 'nope'; 'not thrown' } catch { $_ })
             $err.Count | Should -Be 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ContextNotFound,*'
-            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $err[0].TargetObject | Should -Be 'nope'
+            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
+            $err[0].Exception.Message | Should -BeLike "Cannot validate argument on parameter 'ContextName'.*"
             @(Get-AzContext -ListAvailable).Count | Should -Be 3
         }
 

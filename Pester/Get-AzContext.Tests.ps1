@@ -21,9 +21,11 @@ Describe 'Get-AzContext' {
             $err.Count | Should -Be 0
         }
 
-        It 'writes nothing for an unknown -Name, without error' {
-            Get-AzContext -Name 'nope' -ErrorVariable err | Should -BeNullOrEmpty
-            $err.Count | Should -Be 0
+        It 'refuses an unknown -Name with the ValidateSet error, even with nothing stored' {
+            $err = @(try { Get-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "" specified by the ValidateSet attribute.*'
         }
     }
 
@@ -134,18 +136,41 @@ Describe 'Get-AzContext' {
             $context.Name | Should -Be 'mycontext'
         }
 
-        It 'writes nothing and no error for an unknown name' {
-            Get-AzContext -Name 'nope' -ErrorVariable err | Should -BeNullOrEmpty
-            $err.Count | Should -Be 0
+        It 'refuses an unknown name as Az''s ValidateSet does, listing the stored names' {
+            $err = @(try { Get-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
+            $err.Count | Should -Be 1
+            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $err[0].TargetObject | Should -Be 'nope'
+            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
+            $err[0].Exception.Message | Should -BeLike '*"other,mycontext,My Generated (x) - y"*'
         }
 
-        It 'completes stored names, quoted' {
+        It 'suggests the stored names that start with what was typed' {
+            $err = @(try { Get-AzContext -Name 'my'; 'not thrown' } catch { $_ })
+            $err[0].Exception.Message | Should -BeLike "* Did you mean 'My Generated (x) - y' or 'mycontext'?"
+        }
+
+        It 'completes stored names, quoted only where PowerShell needs quotes' {
             $m = @(Complete 'Get-AzContext -Name my')
-            $m.CompletionText | Should -Be @("'My Generated (x) - y'", "'mycontext'")
+            $m.CompletionText | Should -Be @("'My Generated (x) - y'", 'mycontext')
+            # What is inserted reads back as the name itself.
+            foreach ($c in $m) {
+                $tokens = $null
+                $ast = [System.Management.Automation.Language.Parser]::ParseInput("Get-AzContext -Name $($c.CompletionText)", [ref]$tokens, [ref]$null)
+                $ast.EndBlock.Statements[0].PipelineElements[0].CommandElements[2].SafeGetValue() | Should -Be $c.ListItemText
+            }
         }
 
         It 'completes with a quoted prefix' {
-            @(Complete "Get-AzContext -Name 'oth").CompletionText | Should -Be @("'other'")
+            @(Complete "Get-AzContext -Name 'oth").CompletionText | Should -Be @('other')
+        }
+
+        It 'shows the subscription and the account in the tooltip' {
+            $m = @(Complete 'Get-AzContext -Name myc')
+            $sub = (Get-AzContext -Name 'mycontext').Subscription.Id
+            $m[0].ToolTip | Should -Be "Mine ($sub) · jane@contoso.com"
         }
     }
 

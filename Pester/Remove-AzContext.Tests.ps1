@@ -27,7 +27,7 @@ Describe 'Remove-AzContext' {
 
         It 'removes it - positional, ignoring case' {
             Remove-AzContext 'MyContext'
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
         }
 
         It 'removes it - piped' {
@@ -37,16 +37,16 @@ Describe 'Remove-AzContext' {
 
         It 'removes the context given as -InputObject' {
             Remove-AzContext -InputObject (Get-AzContext -Name 'mycontext')
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
         }
 
         It 'runs the documentation''s examples verbatim' {
             Remove-AzContext -Name "mycontext" # Remove by name
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
             $null = Set-AzContext -Context (Get-AzContext -Name 'alpha') -Name 'mycontext'
             Select-AzContext -Name 'zeta' | Out-Null
             Get-AzContext -Name "mycontext" | Remove-AzContext # Remove by piping Azure context object
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
         }
 
         It 'writes the removed context with -PassThru' {
@@ -56,10 +56,15 @@ Describe 'Remove-AzContext' {
             $out.Subscription.Name | Should -Be 'Mine'
         }
 
-        It 'does nothing, without output or error, for a name that is not stored' {
+        It 'refuses a name that is not stored with the ValidateSet error and removes nothing' {
             $hash = Get-TestFileHash
-            Remove-AzContext 'nope' -PassThru -ErrorVariable err | Should -BeNullOrEmpty
-            $err.Count | Should -Be 0
+            $err = @(try { Remove-AzContext 'nope' -PassThru; 'not thrown' } catch { $_ })
+            $err.Count | Should -Be 1
+            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $err[0].TargetObject | Should -Be 'nope'
+            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
             Get-TestFileHash | Should -Be $hash
         }
 
@@ -84,7 +89,7 @@ Describe 'Remove-AzContext' {
         }
 
         It 'completes stored names' {
-            @(Complete 'Remove-AzContext -Name my').CompletionText | Should -Be @("'mycontext'")
+            @(Complete 'Remove-AzContext -Name my').CompletionText | Should -Be @('mycontext')
         }
     }
 
@@ -136,13 +141,13 @@ Describe 'Remove-AzContext' {
 
         It 'proceeds with -Confirm:$false' {
             (Remove-AzContext 'mycontext' -PassThru -Confirm:$false).Name | Should -Be 'mycontext'
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
         }
 
         It 'removes only in this session with -Scope Process' {
             $hash = Get-TestFileHash
             Remove-AzContext 'mycontext' -Scope Process
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
             Get-TestFileHash | Should -Be $hash
             (Read-TestProfile).Contexts.Keys | Should -Contain 'mycontext'
         }

@@ -29,7 +29,7 @@ Describe 'Rename-AzContext' {
         It 'renames the context - positional' {
             Rename-AzContext 'mycontext' 'renamed'
             (Get-AzContext -ListAvailable).Name | Should -Contain 'renamed'
-            Get-AzContext -Name 'mycontext' | Should -BeNullOrEmpty
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain 'mycontext'
         }
 
         It 'writes the renamed context with -PassThru' {
@@ -52,10 +52,16 @@ Describe 'Rename-AzContext' {
             (Get-AzContext -Name 'mycontext').Name | Should -BeExactly 'mycontext'
         }
 
-        It 'does nothing, without output or error, for a missing source' {
+        It 'refuses a missing source with the ValidateSet error and changes nothing' {
             $hash = Get-TestFileHash
-            Rename-AzContext 'nope' 'renamed' -PassThru -ErrorVariable err | Should -BeNullOrEmpty
-            $err.Count | Should -Be 0
+            $err = @(try { Rename-AzContext 'nope' 'renamed' -PassThru; 'not thrown' } catch { $_ })
+            $err.Count | Should -Be 1
+            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $err[0].TargetObject | Should -Be 'nope'
+            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
+            $err[0].Exception.Message | Should -BeLike "Cannot validate argument on parameter 'SourceName'.*"
             Get-TestFileHash | Should -Be $hash
         }
 
@@ -70,7 +76,7 @@ Describe 'Rename-AzContext' {
         }
 
         It 'completes stored names for -SourceName' {
-            @(Complete 'Rename-AzContext -SourceName my').CompletionText | Should -Be @("'mycontext'")
+            @(Complete 'Rename-AzContext -SourceName my').CompletionText | Should -Be @('mycontext')
         }
     }
 

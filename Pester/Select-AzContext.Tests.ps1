@@ -48,9 +48,14 @@ Describe 'Select-AzContext' {
             Get-TestFileHash | Should -Be $hash
         }
 
+        It 'suggests a close stored name' {
+            $err = @(try { Select-AzContext -Name 'myc'; 'not thrown' } catch { $_ })
+            $err[0].Exception.Message | Should -BeLike "*Supply an argument that is in the set and then try the command again. Did you mean 'mycontext'?"
+        }
+
         It 'completes stored names' {
-            @(Complete 'Select-AzContext -Name m').CompletionText | Should -Be @("'mycontext'")
-            @(Complete 'Select-AzContext ').CompletionText | Should -Be @("'mycontext'", "'other'")
+            @(Complete 'Select-AzContext -Name m').CompletionText | Should -Be @('mycontext')
+            @(Complete 'Select-AzContext ').CompletionText | Should -Be @('mycontext', 'other')
         }
     }
 

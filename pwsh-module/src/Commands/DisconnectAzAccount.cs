@@ -146,7 +146,7 @@ public sealed class DisconnectAzAccountCommand : AzContextCmdlet
         }
         if (PSAzureContext.FromJson(found) is not PSAzureContext ctx)
         {
-            WriteError(ErrorMap.Create(new PSArgumentException($"Unable to find context with name '{name}'"), "ContextNotFound", ErrorCategory.ObjectNotFound, name));
+            UnknownContextName.Throw(this, nameof(ContextName), name);
             return false;
         }
         accountId = ctx.Account?.Id;

@@ -18,7 +18,7 @@ public sealed class GetAzContextCommand : AzContextCmdlet
     private const string GetSingleContext = "GetSingleContext";
     private const string ListAllContexts = "ListAllContexts";
 
-    /// <summary>The name of a stored context. An unknown name gives no output and no error, as in Az.</summary>
+    /// <summary>The name of a stored context; any other name is an error listing the stored ones.</summary>
     [Parameter(Position = 0, ParameterSetName = GetSingleContext)]
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     public string? Name { get; set; }
@@ -56,6 +56,10 @@ public sealed class GetAzContextCommand : AzContextCmdlet
         if (PSAzureContext.FromJson(text) is PSAzureContext ctx)
         {
             WriteObject(ctx);
+        }
+        else if (name is not null)
+        {
+            UnknownContextName.Throw(this, nameof(Name), name);
         }
     }
 }

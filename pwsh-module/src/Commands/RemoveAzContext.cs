@@ -51,7 +51,11 @@ public sealed class RemoveAzContextCommand : ContextCmdlet
         }
         if (GetStored(requested) is not PSAzureContext stored)
         {
-            return; // Az: a name that does not exist gives no output and no error.
+            if (ParameterSetName == NameSet)
+            {
+                UnknownContextName.Throw(this, nameof(Name), requested);
+            }
+            return; // A piped context that is no longer stored: nothing to remove, as in Az.
         }
         string name = stored.Name ?? requested;
 

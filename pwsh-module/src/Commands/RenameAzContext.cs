@@ -60,7 +60,11 @@ public sealed class RenameAzContextCommand : ContextCmdlet
         }
         if (GetStored(requested) is not PSAzureContext source)
         {
-            return; // Az: a missing source gives no output and no error.
+            if (ParameterSetName == NameSet)
+            {
+                UnknownContextName.Throw(this, nameof(SourceName), requested);
+            }
+            return; // A piped context that is no longer stored: nothing to rename, as in Az.
         }
         string src = source.Name ?? requested;
 

@@ -43,12 +43,7 @@ public sealed class SelectAzContextCommand : ContextCmdlet
         bool known = !string.IsNullOrEmpty(name) && GetStored(name!) is not null;
         if (ParameterSetName == NameSet && !known)
         {
-            // Az's -Name is a ValidateSet of the stored names: the same check, and the same message.
-            string set = string.Join(",", StoredNames());
-            var e = new ValidationMetadataException(
-                $"Cannot validate argument on parameter 'Name'. The argument \"{name}\" does not belong to the set \"{set}\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.");
-            // Az fails parameter binding here, which stops the command: terminating, so try/catch sees it.
-            ThrowTerminatingError(ErrorMap.Create(e, "ParameterArgumentValidationError", ErrorCategory.InvalidData, name));
+            UnknownContextName.Throw(this, nameof(Name), name ?? "");
             return;
         }
 

@@ -7,18 +7,29 @@ using AzContext.Native;
 namespace AzContext.Completers;
 
 /// <summary>
-/// Completes context names. Az's generated names hold spaces and parentheses, so every result is quoted
-/// in single quotes, with any ' doubled.
+/// Completes context names; the tooltip of each shows the subscription (its name and id, or the id) and
+/// the account, so two contexts with similar names can be told apart.
 /// </summary>
 public sealed class ContextNameCompleter : StoreNameCompleter
 {
-    private protected override IEnumerable<string> Names(SessionHandle session, string? dir, string? autosave)
+    private protected override IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, string? dir, string? autosave) =>
+        ContextListCache.Get(session, dir, autosave).Select(o => (Json.Str(o, "Name") ?? "", ToolTip(o)));
+
+    /// <summary>"Contoso Prod (5f3e…) · jane@contoso.com"; the parts that are missing are left out.</summary>
+    private static string ToolTip(JsonObject context)
     {
-        string json = NativeCall.Json((out nint j) => NativeMethods.azctx_context_names(session, dir, autosave, out j));
-        return (Json.Parse(json) as JsonArray ?? new JsonArray()).Select(n => n?.ToString() ?? "");
+        string? subName = null, subId = null, account = null;
+        if (context["Subscription"] is JsonObject s)
+        {
+            subName = Json.Str(s, "Name");
+            subId = Json.Str(s, "Id");
+        }
+        if (context["Account"] is JsonObject a)
+        {
+            account = Json.Str(a, "Id");
+        }
+        string? subscription = string.IsNullOrEmpty(subName) ? subId : subId is null ? subName : $"{subName} ({subId})";
+        string text = string.Join(" · ", new[] { subscription, account }.Where(p => !string.IsNullOrEmpty(p)));
+        return text.Length > 0 ? text : Json.Str(context, "Name") ?? "";
     }
-
-    private protected override string Quote(string name) => QuoteAlways(name);
-
-    internal static string QuoteAlways(string name) => "'" + name.Replace("'", "''") + "'";
 }

@@ -7,22 +7,17 @@ using AzContext.Native;
 
 namespace AzContext.Completers;
 
-/// <summary>
-/// Completes environment names: the public clouds and the custom ones in the store. Results are quoted
-/// in single quotes (with any ' doubled) when they hold anything but letters, digits, '-', '_' and '.'.
-/// </summary>
+/// <summary>Completes environment names: the public clouds and the custom ones in the store.</summary>
 public sealed class EnvironmentNameCompleter : StoreNameCompleter
 {
-    private protected override IEnumerable<string> Names(SessionHandle session, string? dir, string? autosave)
+    private protected override IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, string? dir, string? autosave)
     {
         string json = NativeCall.Json((out nint j) => NativeMethods.azctx_environment_list(session, dir, autosave, out j));
         return (Json.Parse(json) as JsonArray ?? new JsonArray())
             .OfType<JsonObject>()
             .Select(o => Json.Str(o, "Name") ?? "")
             .Where(n => n.Length > 0)
-            .Distinct(StringComparer.OrdinalIgnoreCase);
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(n => (n, n));
     }
-
-    private protected override string Quote(string name) =>
-        name.All(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.') ? name : ContextNameCompleter.QuoteAlways(name);
 }
