@@ -33,16 +33,17 @@ Describe 'Disable-AzContextAutosave' {
             Get-Content (Get-SettingsFile) -Raw | Should -BeExactly (Get-Content (Join-Path $Fixtures 'settings-after-disable.json') -Raw)
         }
 
-        It 'outputs Mode Process with every other field null' {
+        It 'outputs what Get-AzContextAutosaveSetting then reports: Mode Process, the paths "None"' {
             $s = Disable-AzContextAutosave
             $s.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Common.Authentication.ContextAutosaveSettings'
             $s.Mode | Should -Be 'Process'
-            $s.ContextDirectory | Should -BeNullOrEmpty
-            $s.ContextFile | Should -BeNullOrEmpty
-            $s.CacheDirectory | Should -BeNullOrEmpty
-            $s.CacheFile | Should -BeNullOrEmpty
-            $s.KeyStoreFile | Should -BeNullOrEmpty
-            $s.Settings.Count | Should -Be 0
+            $s.ContextDirectory | Should -Be 'None'
+            $s.ContextFile | Should -Be 'None'
+            $g = Get-AzContextAutosaveSetting
+            foreach ($p in 'Mode', 'ContextDirectory', 'ContextFile', 'CacheDirectory', 'CacheFile', 'KeyStoreFile') {
+                $s.$p | Should -Be $g.$p -Because $p
+            }
+            $s.Settings.Count | Should -Be $g.Settings.Count
         }
 
         It 'keeps the contexts in memory and deletes no file' {
