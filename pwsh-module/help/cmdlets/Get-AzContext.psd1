@@ -1,7 +1,7 @@
 # Help text for Get-AzContext (New-MamlHelp.ps1 adds the parameter metadata).
 @{
     Synopsis = 'Gets the current Azure context, a stored context by name, or every stored context.'
-    Description = 'Get-AzContext writes the current (default) context: the account, subscription, tenant and environment that Azure cmdlets use. With -Name it writes the stored context of that name (names match ignoring case; an unknown name writes nothing). With -ListAvailable it writes every stored context, sorted by tenant and then subscription name. Contexts are read from the store in ~/.Azure (or $env:AZCONTEXT_DIR); a change made by another process is seen at once.'
+    Description = 'Get-AzContext writes the current (default) context: the account, subscription, tenant and environment that Azure cmdlets use. With -Name it writes the stored context of that name (names match ignoring case; a name that is not stored stops with the ValidateSet error ParameterArgumentValidationError, which lists the stored names and suggests close ones). With -ListAvailable it writes every stored context, sorted by tenant and then subscription name. Contexts are read from the store in ~/.Azure (or $env:AZCONTEXT_DIR); a change made by another process is seen at once.'
     Parameters = @{
         Name = 'The name of a stored context. Press Tab to complete stored names.'
         ListAvailable = 'Writes every stored context instead of the current one.'

@@ -2,7 +2,7 @@
 @{
     Synopsis = 'Removes a stored Azure context.'
     Description = @'
-Remove-AzContext removes the context stored under -Name (ignoring case), or under the Name of a piped context. A name that is not stored does nothing (no output, no error).
+Remove-AzContext removes the context stored under -Name (ignoring case), or under the Name of a piped context. A -Name that is not stored stops with the ValidateSet error ParameterArgumentValidationError, which lists the stored names and suggests close ones; a piped context that is no longer stored does nothing.
 
 Removing the current (default) context asks first: "'<name>' is the default context used for communicating with Azure.  Are you sure you want to remove the default context?"; -Force removes it without asking. The new default is then the remaining context whose name sorts first in ordinal (byte) order, so the choice is always the same; when no context remains, there is no default until you sign in or select one. (Az.Accounts picks an arbitrary remaining context.)
 

@@ -4,7 +4,7 @@
     Description = @'
 Rename-AzContext stores the context -SourceName (or a piped context) under -TargetName. If it was the default, the default follows it to the new name.
 
-When a context named -TargetName exists, you are asked "Overwrite context '<target>' with context '<source>'" first; -Force replaces it without asking. A -TargetName equal to the source ignoring case does nothing, and so does a source that is not stored (no output, no error). The name Default is reserved.
+When a context named -TargetName exists, you are asked "Overwrite context '<target>' with context '<source>'" first; -Force replaces it without asking. A -TargetName equal to the source ignoring case does nothing, and so does a piped context that is no longer stored; a -SourceName that is not stored stops with the ValidateSet error ParameterArgumentValidationError, which lists the stored names. The name Default is reserved.
 '@
     Parameters = @{
         InputObject = 'The context to rename, such as the output of Get-AzContext. Accepts pipeline input by value.'
