@@ -55,6 +55,11 @@ function Invoke-Build {
     Write-Step 'cbindgen: crates/azcontext-ffi/include/azcontext.h'
     Invoke-Cbindgen $Header
 
+    Write-Step 'dotnet build pwsh-module/engine (sign-in, MSAL.NET)'
+    $engineBin = Join-Path $Root 'pwsh-module/engine/bin/Release'
+    dotnet build (Join-Path $Root 'pwsh-module/engine/AzContext.Engine.csproj') --nologo --verbosity quiet -c Release `
+        "-p:Version=$version" -o $engineBin | Out-Host
+
     Write-Step 'dotnet build pwsh-module'
     $csBin = Join-Path $Root 'pwsh-module/bin/Release'
     dotnet build (Join-Path $Root 'pwsh-module/AzContext.csproj') --nologo --verbosity quiet -c Release `
@@ -64,6 +69,10 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleOut, (Join-Path $ModuleOut 'en-US'), (Join-Path $Out 'bin') -Force
     Copy-Item (Join-Path $csBin 'AzContext.dll') $ModuleOut
+    # The engine and MSAL only in dependencies/, never beside AzContext.dll: the module loads them into
+    # its own AssemblyLoadContext on first sign-in, so another module's MSAL never clashes with them.
+    $deps = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
+    Get-ChildItem $engineBin -Filter '*.dll' | Copy-Item -Destination $deps
     Copy-Item (Join-Path $TargetDir 'release/libazcontext.so') $ModuleOut
     foreach ($f in 'AzContext.format.ps1xml', 'AzContext.types.ps1xml') {
         Copy-Item (Join-Path $Root "pwsh-module/$f") $ModuleOut

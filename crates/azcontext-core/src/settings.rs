@@ -168,9 +168,48 @@ impl ContextSettings {
             settings_file: store_dir.join(SETTINGS_FILE),
             context_file: context_dir.join(context_file),
             keystore_file: context_dir.join(keystore_file),
+            cache_dir: self.cache_dir(store_dir, &context_dir),
+            cache_file: self.cache_file(),
             context_dir,
-            cache_dir: default_cache_dir(),
-            cache_file: DEFAULT_CACHE_FILE.to_owned(),
+        }
+    }
+
+    /// The MSAL token cache folder. `CacheDirectory` when it names one MSAL can use; else, for the
+    /// default store (`~/.Azure`), Az's own folder ([`default_cache_dir`]); for a relocated store,
+    /// `.IdentityService` inside it, so that a store relocated per test or per CI job never reads or
+    /// writes the user's real tokens (then a `CacheDirectory` naming Az's default folder is ignored too).
+    /// Values Az maps back to its default are ignored as Az does: the context folder (older files) and
+    /// `~/.IdentityService` (recorded by older releases on Linux, never used by MSAL).
+    fn cache_dir(&self, store_dir: &Path, context_dir: &Path) -> PathBuf {
+        let home = dirs::home_dir();
+        let relocated = home.as_ref().map(|h| h.join(".Azure")).as_deref() != Some(store_dir);
+        let fallback = if relocated {
+            store_dir.join(".IdentityService")
+        } else {
+            default_cache_dir()
+        };
+        let Some(named) = non_empty_str(self.doc.get("CacheDirectory")).map(PathBuf::from) else {
+            return fallback;
+        };
+        let legacy_home = home.map(|h| h.join(".IdentityService"));
+        let ignored = !named.is_absolute()
+            || named == context_dir
+            || Some(&named) == legacy_home.as_ref()
+            || (relocated && named == default_cache_dir());
+        if ignored {
+            fallback
+        } else {
+            named
+        }
+    }
+
+    /// The MSAL token cache file: `CacheFile` when it is a suffixed MSAL cache name
+    /// (`msal.cache.cae`, `msal.cache.nocae`); older values (`msal.cache`, `TokenCache.dat`) map to
+    /// the default, as in Az.
+    fn cache_file(&self) -> String {
+        match non_empty_str(self.doc.get("CacheFile")) {
+            Some(f) if f.starts_with("msal.cache.") && !f.contains(['/', '\\']) => f.to_owned(),
+            _ => DEFAULT_CACHE_FILE.to_owned(),
         }
     }
 
@@ -355,6 +394,48 @@ mod tests {
         let u = uuid::Uuid::parse_str(id).unwrap();
         assert_eq!(u.get_version_num(), 4);
         assert!(text.starts_with("{\"Mode\":\"CurrentUser\",\"ContextDirectory\":\"/home/alice/.Azure\",\"ContextFile\":\"AzureRmContext.json\",\"CacheDirectory\":"));
+    }
+
+    #[test]
+    fn token_cache_follows_a_relocated_store_unless_the_settings_name_another() {
+        let parse = |t: &str| ContextSettings::parse(t.as_bytes(), "s").unwrap();
+        let store = Path::new("/tmp/ci-job/store");
+        // A relocated store keeps its tokens inside it, even when the file names Az's default folder.
+        for text in [
+            "{}".to_owned(),
+            format!(
+                r#"{{"CacheDirectory":{}}}"#,
+                json::to_compact(&Value::from(
+                    default_cache_dir().to_string_lossy().into_owned()
+                ))
+            ),
+            r#"{"CacheDirectory":"relative/dir","CacheFile":"TokenCache.dat"}"#.to_owned(),
+            r#"{"CacheDirectory":"/tmp/ci-job/store","CacheFile":"msal.cache"}"#.to_owned(),
+        ] {
+            let p = parse(&text).paths(store);
+            assert_eq!(p.cache_dir, store.join(".IdentityService"), "{text}");
+            assert_eq!(p.cache_file, DEFAULT_CACHE_FILE, "{text}");
+        }
+        // Another folder and a suffixed name are honoured.
+        let p = parse(r#"{"CacheDirectory":"/srv/tokens","CacheFile":"msal.cache.nocae"}"#)
+            .paths(store);
+        assert_eq!(p.cache_dir, Path::new("/srv/tokens"));
+        assert_eq!(p.cache_file, "msal.cache.nocae");
+        // The default store uses Az's folder.
+        if let Some(home) = dirs::home_dir() {
+            let p = parse("{}").paths(&home.join(".Azure"));
+            assert_eq!(p.cache_dir, default_cache_dir());
+            let legacy = format!(
+                r#"{{"CacheDirectory":{}}}"#,
+                json::to_compact(&Value::from(
+                    home.join(".IdentityService").to_string_lossy().into_owned()
+                ))
+            );
+            assert_eq!(
+                parse(&legacy).paths(&home.join(".Azure")).cache_dir,
+                default_cache_dir()
+            );
+        }
     }
 
     #[test]

@@ -339,9 +339,12 @@ azctx_status azctx_environment_remove(const struct azctx_session *session,
                                       uint32_t scope,
                                       char **json_out);
 
-// Connect-AzAccount -AccessToken, offline. `request_json` is an object with AccessToken, AccountId and
-// optionally Tenant, Subscription, Environment, SkipValidation (bool), ContextName, GraphAccessToken,
-// MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing ContextName is replaced only with `force`
+// Connect-AzAccount: stores the account and context of a login. `request_json` is an object with
+// AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation (bool),
+// ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken (the access-token
+// form); or, for a sign-in the caller made, `SignedIn` {AccountId, AccountType, TenantId,
+// HomeAccountId?, ExtendedProperties?} with Environment, Subscription (an id) and ContextName beside
+// it (secret-named extended properties are dropped). An existing ContextName is replaced only with `force`
 // non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
 // resulting profile record (see azctx_profile_get).
 azctx_status azctx_account_connect_token(const struct azctx_session *session,

@@ -698,9 +698,12 @@ pub extern "C" fn azctx_environment_remove(
 // ---------------------------------------------------------------------------------------------------
 // Accounts
 
-/// Connect-AzAccount -AccessToken, offline. `request_json` is an object with AccessToken, AccountId and
-/// optionally Tenant, Subscription, Environment, SkipValidation (bool), ContextName, GraphAccessToken,
-/// MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing ContextName is replaced only with `force`
+/// Connect-AzAccount: stores the account and context of a login. `request_json` is an object with
+/// AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation (bool),
+/// ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken (the access-token
+/// form); or, for a sign-in the caller made, `SignedIn` {AccountId, AccountType, TenantId,
+/// HomeAccountId?, ExtendedProperties?} with Environment, Subscription (an id) and ContextName beside
+/// it (secret-named extended properties are dropped). An existing ContextName is replaced only with `force`
 /// non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
 /// resulting profile record (see azctx_profile_get).
 #[no_mangle]
@@ -714,11 +717,14 @@ pub extern "C" fn azctx_account_connect_token(
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        let (login, name) = records::access_token_login(str_arg(request_json, "request_json")?)?;
+        let (login, name) = records::login(str_arg(request_json, "request_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, azcontext_dir, autosave, |s, env| {
             let profile = s.profile(env)?;
-            let context = accounts::access_token_context(&profile, &login)?;
+            let context = match &login {
+                records::Login::AccessToken(l) => accounts::access_token_context(&profile, l)?,
+                records::Login::SignedIn(l) => accounts::signed_in_context(&profile, l)?,
+            };
             s.apply(
                 env,
                 Op::SetContext {

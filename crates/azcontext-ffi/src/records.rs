@@ -232,28 +232,74 @@ fn opt_string(o: &json::Object, key: &str) -> FfiResult<Option<String>> {
     }
 }
 
-/// The access-token login request, and the context name it asks for.
-pub fn access_token_login(
-    text: &str,
-) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
+/// A login request: an access-token login, or (with a `SignedIn` member) what a real sign-in produced.
+pub enum Login {
+    AccessToken(azcontext_core::accounts::AccessTokenLogin),
+    SignedIn(azcontext_core::accounts::SignedInLogin),
+}
+
+/// The login request, and the context name it asks for. `SignedIn` is an object with AccountId,
+/// AccountType, TenantId, and optionally HomeAccountId and ExtendedProperties (strings); Environment
+/// and Subscription sit beside it as in the access-token form.
+pub fn login(text: &str) -> FfiResult<(Login, Option<String>)> {
     let o = request(text, "<login request>")?;
+    if let Some(v) = o.get_ci("SignedIn") {
+        let Value::Object(si) = v else {
+            return Err(FfiError::new(
+                AzctxStatus::InvalidArgument,
+                "'SignedIn' must be a JSON object",
+            ));
+        };
+        let required = |key: &str| -> FfiResult<String> {
+            opt_string(si, key)?.ok_or_else(|| {
+                FfiError::new(
+                    AzctxStatus::InvalidArgument,
+                    format!("'SignedIn.{key}' is required"),
+                )
+            })
+        };
+        let extended = match si.get_ci("ExtendedProperties") {
+            Some(Value::Object(e)) => {
+                string_map(Some(&json::to_compact(&Value::Object(e.clone()))))?
+            }
+            _ => Vec::new(),
+        };
+        let login = azcontext_core::accounts::SignedInLogin {
+            account_id: required("AccountId")?,
+            account_type: required("AccountType")?,
+            tenant: required("TenantId")?,
+            home_account_id: opt_string(si, "HomeAccountId")?,
+            environment: opt_string(&o, "Environment")?,
+            subscription: opt_string(&o, "Subscription")?,
+            extended_properties: extended,
+        };
+        return Ok((Login::SignedIn(login), opt_string(&o, "ContextName")?));
+    }
+    let (login, name) = access_token_login_from(&o)?;
+    Ok((Login::AccessToken(login), name))
+}
+
+/// The access-token login request, and the context name it asks for.
+fn access_token_login_from(
+    o: &json::Object,
+) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
     let required = |key: &str| -> FfiResult<String> {
-        opt_string(&o, key)?.ok_or_else(|| {
+        opt_string(o, key)?.ok_or_else(|| {
             FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' is required"))
         })
     };
     let login = azcontext_core::accounts::AccessTokenLogin {
         access_token: required("AccessToken")?,
         account_id: required("AccountId")?,
-        tenant: opt_string(&o, "Tenant")?,
-        subscription: opt_string(&o, "Subscription")?,
-        environment: opt_string(&o, "Environment")?,
+        tenant: opt_string(o, "Tenant")?,
+        subscription: opt_string(o, "Subscription")?,
+        environment: opt_string(o, "Environment")?,
         skip_validation: matches!(o.get_ci("SkipValidation"), Some(Value::Bool(true))),
-        graph_access_token: opt_string(&o, "GraphAccessToken")?,
-        microsoft_graph_access_token: opt_string(&o, "MicrosoftGraphAccessToken")?,
-        key_vault_access_token: opt_string(&o, "KeyVaultAccessToken")?,
+        graph_access_token: opt_string(o, "GraphAccessToken")?,
+        microsoft_graph_access_token: opt_string(o, "MicrosoftGraphAccessToken")?,
+        key_vault_access_token: opt_string(o, "KeyVaultAccessToken")?,
     };
-    Ok((login, opt_string(&o, "ContextName")?))
+    Ok((login, opt_string(o, "ContextName")?))
 }
 
 pub fn disconnect_target(text: &str) -> FfiResult<azcontext_core::accounts::DisconnectTarget> {

@@ -3,18 +3,23 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Text.Json.Nodes;
+using System.Threading;
+using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
 
 /// <summary>
-/// Connect-AzAccount (aliases Login-AzAccount, Add-AzAccount). AzContext makes no network calls, so only
-/// the access-token form with -SkipValidation signs in: it stores an AccessToken account and its context,
-/// as Az does, and writes a PSAzureProfile whose Context is the new default. Every other form (interactive,
-/// device code, service principal, managed identity, an access token to validate) ends with the error
-/// 'NotSupportedOffline' and changes nothing.
+/// Connect-AzAccount (aliases Login-AzAccount, Add-AzAccount), with Az's parameter sets. Sign-in goes
+/// through the module's MSAL engine (loaded on first use into its own AssemblyLoadContext) with Azure
+/// PowerShell's public client id and the environment's authority; the account it produces goes to the
+/// core as JSON, which stores it and its context (the tenant-level context Az creates when no
+/// subscription is found, or the -Subscription given by id). The access-token form with -SkipValidation
+/// stays offline. Secrets (passwords, client secrets, certificate passwords, federated tokens) are
+/// handed to MSAL only: never stored, never written out.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "AzAccount", DefaultParameterSetName = UserWithSubscriptionId, SupportsShouldProcess = true)]
 [Alias("Login-AzAccount", "Add-AzAccount")]
@@ -22,46 +27,100 @@ namespace AzContext.Commands;
 public sealed class ConnectAzAccountCommand : AzContextCmdlet
 {
     private const string UserWithSubscriptionId = "UserWithSubscriptionId";
+    private const string UserWithCredential = "UserWithCredential";
     private const string ServicePrincipalWithSubscriptionId = "ServicePrincipalWithSubscriptionId";
+    private const string ServicePrincipalCertificateWithSubscriptionId = "ServicePrincipalCertificateWithSubscriptionId";
+    private const string ServicePrincipalCertificateFileWithSubscriptionId = "ServicePrincipalCertificateFileWithSubscriptionId";
+    private const string ClientAssertionParameterSet = "ClientAssertionParameterSet";
     private const string ManagedServiceLogin = "ManagedServiceLogin";
     private const string AccessTokenWithSubscriptionId = "AccessTokenWithSubscriptionId";
+
+    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>The cloud to sign in to (default AzureCloud); a custom one from Add-AzEnvironment works too.</summary>
     [Parameter]
     [Alias("EnvironmentName")]
     public string? Environment { get; set; }
 
-    /// <summary>The tenant (directory) id or domain; taken from the token's tid claim when omitted.</summary>
-    [Parameter(ParameterSetName = UserWithSubscriptionId)]
+    /// <summary>The user name and password (UserWithCredential), or the application id and secret (-ServicePrincipal).</summary>
     [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
-    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    [Parameter(ParameterSetName = UserWithCredential, Mandatory = true)]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>The thumbprint of the service principal's certificate, in the CurrentUser or LocalMachine My store.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId, Mandatory = true)]
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>The service principal's application (client) id.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId, Mandatory = true)]
+    public string? ApplicationId { get; set; }
+
+    /// <summary>Signs in as a service principal.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId)]
+    public SwitchParameter ServicePrincipal { get; set; }
+
+    /// <summary>The tenant (directory) id or domain.</summary>
+    [Parameter(ParameterSetName = UserWithSubscriptionId)]
+    [Parameter(ParameterSetName = UserWithCredential)]
+    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ManagedServiceLogin)]
     [Alias("Domain", "TenantId")]
+    [ValidateNotNullOrEmpty]
     public string? Tenant { get; set; }
 
-    /// <summary>The account id: the user name, or the id the access token was issued to.</summary>
-    [Parameter(ParameterSetName = UserWithSubscriptionId)]
-    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    /// <summary>The account id: the id the access token was issued to, or a user-assigned managed identity's client id.</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    [Parameter(ParameterSetName = UserWithSubscriptionId)]
     public string? AccountId { get; set; }
 
-    /// <summary>Signs in with a device code (needs the network: not available yet).</summary>
+    /// <summary>Signs in with the managed identity of this machine or service (system-assigned, or -AccountId).</summary>
+    [Parameter(ParameterSetName = ManagedServiceLogin, Mandatory = true)]
+    [Alias("MSI", "ManagedService")]
+    public SwitchParameter Identity { get; set; }
+
+    /// <summary>Signs in with a device code: prints a code to enter in a browser on any device.</summary>
     [Parameter(ParameterSetName = UserWithSubscriptionId)]
     [Alias("DeviceCode", "DeviceAuth", "Device")]
     public SwitchParameter UseDeviceAuthentication { get; set; }
 
-    /// <summary>Signs in as a service principal (needs the network: not available yet).</summary>
-    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
-    public SwitchParameter ServicePrincipal { get; set; }
+    /// <summary>The OAuth scope of the sign-in: a resource id, or AadGraph, AnalysisServices, Attestation, Batch, DataLake, KeyVault, ManagedHsm, OperationalInsights, Storage, Synapse.</summary>
+    [Parameter(ParameterSetName = UserWithSubscriptionId)]
+    [Parameter(ParameterSetName = UserWithCredential)]
+    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId)]
+    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    [Alias("AuthScopeTypeName")]
+    [ArgumentCompleter(typeof(AuthScopeCompleter))]
+    public string? AuthScope { get; set; }
 
-    /// <summary>The service principal's application id and secret.</summary>
-    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
-    public PSCredential? Credential { get; set; }
+    /// <summary>Sends the certificate's public chain (x5c) with the assertion, for certificate rollover.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId)]
+    public SwitchParameter SendCertificateChain { get; set; }
 
-    /// <summary>Signs in with the managed identity of the machine (needs the network: not available yet).</summary>
-    [Parameter(ParameterSetName = ManagedServiceLogin, Mandatory = true)]
-    [Alias("ManagedService")]
-    public SwitchParameter Identity { get; set; }
+    /// <summary>The path of the service principal's certificate file (PKCS#12).</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId, Mandatory = true)]
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The password of the certificate file.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId)]
+    public SecureString? CertificatePassword { get; set; }
+
+    /// <summary>A federated token (OIDC, e.g. from a CI system) the service principal trusts.</summary>
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Alias("ClientAssertion")]
+    [ValidateNotNullOrEmpty]
+    public string? FederatedToken { get; set; }
 
     /// <summary>The Azure Resource Manager access token, as a string or a SecureString.</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId, Mandatory = true)]
@@ -83,7 +142,7 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
     public SwitchParameter SkipValidation { get; set; }
 
-    /// <summary>The subscription id of the context.</summary>
+    /// <summary>The subscription of the context (an id; names need Azure Resource Manager).</summary>
     [Parameter(ValueFromPipeline = true)]
     [Alias("SubscriptionName", "SubscriptionId")]
     public string? Subscription { get; set; }
@@ -109,17 +168,13 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [Parameter]
     public ContextModificationScope Scope { get; set; }
 
+    protected override void StopProcessing() => _cancel.Cancel();
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName != AccessTokenWithSubscriptionId)
         {
-            ThrowTerminatingError(NotSupported(ParameterSetName switch
-            {
-                ServicePrincipalWithSubscriptionId => "Connect-AzAccount -ServicePrincipal signs in to Azure over the network, which AzContext cannot do yet.",
-                ManagedServiceLogin => "Connect-AzAccount -Identity signs in with a managed identity over the network, which AzContext cannot do yet.",
-                _ when UseDeviceAuthentication => "Connect-AzAccount -UseDeviceAuthentication signs in to Azure over the network, which AzContext cannot do yet.",
-                _ => "Interactive sign-in to Azure needs the network, which AzContext cannot do yet.",
-            } + " Use Connect-AzAccount -AccessToken <token> -AccountId <id> -Tenant <tenant> -Subscription <subscription> -SkipValidation. Nothing was changed."));
+            SignInAndStore();
             return;
         }
 
@@ -210,6 +265,133 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
         return text;
     }
 
-    private ErrorRecord NotSupported(string message) =>
-        ErrorMap.Create(new PSNotSupportedException(message), "NotSupportedOffline", ErrorCategory.NotImplemented, ParameterSetName);
+    /// <summary>
+    /// Every form but the access token: signs in through the engine, then hands the account to the core,
+    /// which stores it and its context in the effective scope. A failed sign-in changes nothing stored.
+    /// </summary>
+    private void SignInAndStore()
+    {
+        string environment = string.IsNullOrEmpty(Environment) ? "AzureCloud" : Environment;
+        string accountType = ParameterSetName switch
+        {
+            UserWithSubscriptionId or UserWithCredential => "User",
+            ManagedServiceLogin => "ManagedService",
+            ClientAssertionParameterSet => "ClientAssertion",
+            _ => "ServicePrincipal",
+        };
+        JsonObject? env = SignInRequest.FindEnvironment(this, NativeCall.Arg(environment, nameof(Environment))!);
+        if (env is null)
+        {
+            ThrowTerminatingError(ErrorMap.Create(new PSInvalidOperationException($"Unable to find environment with name '{environment}'"),
+                "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
+            return;
+        }
+        if (!ShouldProcess($"{accountType} account in environment '{environment}'", "log in"))
+        {
+            return;
+        }
+        bool replace = Force;
+        string? contextName = NativeCall.Arg(ContextName, nameof(ContextName));
+        if (contextName is not null && !Force && ContextExists(contextName))
+        {
+            if (!ShouldContinue($"Are you sure you want to replace existing context '{contextName}'?", $"Overwrite existing context '{contextName}'"))
+            {
+                return;
+            }
+            replace = true;
+        }
+
+        uint scope = EffectiveScope(Scope);
+        var request = new JsonObject { ["Tenant"] = Tenant };
+        var extended = new JsonObject();
+        string? resource = AuthScope is null ? null : AuthScopeCompleter.Resource(AuthScope, env);
+        if (resource is not null)
+        {
+            request["Resource"] = resource;
+        }
+        switch (ParameterSetName)
+        {
+            case UserWithSubscriptionId:
+                request["Flow"] = UseDeviceAuthentication ? "DeviceCode" : "Interactive";
+                request["LoginHint"] = AccountId;
+                if (UseDeviceAuthentication)
+                {
+                    extended["UseDeviceAuth"] = "true";
+                }
+                break;
+            case UserWithCredential:
+                request["Flow"] = "UsernamePassword";
+                request["UserName"] = Credential!.UserName;
+                request["Password"] = Credential.GetNetworkCredential().Password;
+                extended["UsePasswordAuth"] = "true";
+                break;
+            case ServicePrincipalWithSubscriptionId:
+                request["Flow"] = "ClientSecret";
+                request["ClientId"] = Credential!.UserName;
+                request["Secret"] = Credential.GetNetworkCredential().Password;
+                break;
+            case ServicePrincipalCertificateWithSubscriptionId:
+                request["Flow"] = "ClientCertificate";
+                request["ClientId"] = ApplicationId;
+                request["CertificateThumbprint"] = CertificateThumbprint;
+                request["SendCertificateChain"] = SendCertificateChain.IsPresent;
+                extended["CertificateThumbprint"] = CertificateThumbprint;
+                break;
+            case ServicePrincipalCertificateFileWithSubscriptionId:
+                string path = GetUnresolvedProviderPathFromPSPath(CertificatePath!);
+                request["Flow"] = "ClientCertificate";
+                request["ClientId"] = ApplicationId;
+                request["CertificatePath"] = path;
+                request["CertificatePassword"] = CertificatePassword is null ? null : new NetworkCredential(string.Empty, CertificatePassword).Password;
+                request["SendCertificateChain"] = SendCertificateChain.IsPresent;
+                extended["CertificatePath"] = path;
+                break;
+            case ClientAssertionParameterSet:
+                request["Flow"] = "ClientAssertion";
+                request["ClientId"] = ApplicationId;
+                request["Assertion"] = FederatedToken;
+                break;
+            case ManagedServiceLogin:
+                request["Flow"] = "ManagedIdentity";
+                request["ManagedIdentityClientId"] = AccountId;
+                request["AccountId"] = AccountId;
+                break;
+        }
+        if (SendCertificateChain)
+        {
+            extended["SendCertificateChain"] = "True";
+        }
+        string reply;
+        try
+        {
+            SignInRequest.AddEnvironment(request, env);
+            request["Cache"] = SignInRequest.Cache(this, scope);
+            reply = EngineHost.SignIn(request.ToJsonString(), WriteWarning, _cancel.Token);
+        }
+        catch (SignInFailure e)
+        {
+            ThrowTerminatingError(SignInRequest.ToErrorRecord(e, environment));
+            return;
+        }
+        catch (PSArgumentException e)
+        {
+            ThrowTerminatingError(ErrorMap.Create(e, "InvalidEnvironment", ErrorCategory.InvalidArgument, environment));
+            return;
+        }
+        var signedIn = (JsonObject)Json.Parse(reply)!;
+        signedIn.Remove("ExpiresOn");
+        signedIn["ExtendedProperties"] = extended;
+        var store = new JsonObject
+        {
+            ["SignedIn"] = signedIn,
+            ["Environment"] = Json.Str(env, "Name"),
+            ["Subscription"] = NativeCall.Arg(Subscription, nameof(Subscription)),
+            ["ContextName"] = contextName,
+        };
+        string body = store.ToJsonString();
+        uint force = replace ? 1u : 0u;
+        object target = (object?)contextName ?? Json.Str(signedIn, "AccountId") ?? string.Empty;
+        string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_account_connect_token(Session, StoreDir, AutosaveEnv, body, force, scope, out j), target));
+        WriteObject(PSAzureProfile.FromJson(json));
+    }
 }
