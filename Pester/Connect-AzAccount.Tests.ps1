@@ -6,15 +6,6 @@ BeforeAll {
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
 }
 
-BeforeDiscovery {
-    $networkForms = @(
-        @{ Form = 'interactive'; Params = @{} }
-        @{ Form = 'device code'; Params = @{ UseDeviceAuthentication = $true } }
-        @{ Form = 'service principal'; Params = @{ ServicePrincipal = $true; Tenant = 't'; Credential = [pscredential]::new('app', (ConvertTo-SecureString 'pw' -AsPlainText -Force)) } }
-        @{ Form = 'managed identity'; Params = @{ Identity = $true } }
-    )
-}
-
 Describe 'Connect-AzAccount' {
     BeforeEach {
         $Store = New-TestStore
@@ -143,17 +134,6 @@ Describe 'Connect-AzAccount' {
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
             $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
             $err[0].Exception.Message | Should -BeLike '*-SkipValidation*Nothing was changed.'
-            Get-ContextFileHash | Should -Be $before
-            @(Get-AzContext -ListAvailable).Count | Should -Be 0
-        }
-
-        It 'says that the <Form> form is not available yet, and changes nothing' -ForEach $networkForms {
-            $before = Get-ContextFileHash
-            $err = @({ Connect-AzAccount @Params } | Should -Throw -PassThru)
-            $err.Count | Should -Be 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
-            $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
-            $err[0].Exception.Message | Should -BeLike '*cannot do yet*Nothing was changed.'
             Get-ContextFileHash | Should -Be $before
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }

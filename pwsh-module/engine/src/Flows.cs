@@ -100,9 +100,16 @@ internal static class Flows
         {
             case "User":
             {
-                var app = await Public(r, warn).ConfigureAwait(false);
-                var account = await FindAccount(app, r).ConfigureAwait(false)
-                    ?? throw new SignInException("InteractionRequired",
+                // A sign-in with -Scope Process (or autosave off) keeps its tokens in this process's memory:
+                // look there first, then in the file.
+                var app = await Public(r.InMemory(), warn).ConfigureAwait(false);
+                var account = await FindAccount(app, r).ConfigureAwait(false);
+                if (account is null && r.PersistentCache)
+                {
+                    app = await Public(r, warn).ConfigureAwait(false);
+                    account = await FindAccount(app, r).ConfigureAwait(false);
+                }
+                _ = account ?? throw new SignInException("InteractionRequired",
                         $"The token cache holds no sign-in of '{r.AccountId}' (it may have been signed out, or signed in with another tool's cache or in another session's memory). Run Connect-AzAccount to sign in again.");
                 var b = app.AcquireTokenSilent(r.Scopes, account).WithForceRefresh(r.ForceRefresh);
                 if (r.Tenant is not null)
@@ -120,6 +127,13 @@ internal static class Flows
                 string tenant = r.Tenant ?? throw new SignInException("InvalidRequest", "The service principal's context has no tenant.");
                 s_credentials.TryGetValue(CredentialKey(clientId, tenant), out Request? known);
                 var sp = Clone(r, clientId);
+                if (known is not null)
+                {
+                    // The cache the sign-in used (this process's memory after -Scope Process).
+                    sp.PersistentCache = known.PersistentCache;
+                    sp.CacheDirectory = known.CacheDirectory;
+                    sp.CacheFile = known.CacheFile;
+                }
                 var app = await Confidential(sp, known, warn).ConfigureAwait(false);
                 result = await app.AcquireTokenForClient(sp.Scopes).WithForceRefresh(r.ForceRefresh && known is not null).ExecuteAsync(cancel).ConfigureAwait(false);
                 break;

@@ -26,6 +26,7 @@ internal sealed class Request
     internal bool PersistentCache;
     internal string? CacheDirectory;
     internal string CacheFile = "msal.cache.cae";
+    internal string MemoryKey = "";
     internal string? Secret;
     internal string? CertificatePath;
     internal string? CertificatePassword;
@@ -76,6 +77,7 @@ internal sealed class Request
         {
             r.PersistentCache = c["Persistent"] is JsonValue p && p.TryGetValue(out bool pb) && pb;
             r.CacheDirectory = c["Directory"] is JsonValue d && d.TryGetValue(out string? ds) ? ds : null;
+            r.MemoryKey = c["MemoryKey"] is JsonValue mk && mk.TryGetValue(out string? mks) ? mks : "";
             if (c["File"] is JsonValue f && f.TryGetValue(out string? fs) && !string.IsNullOrEmpty(fs))
             {
                 r.CacheFile = fs;
@@ -99,5 +101,13 @@ internal sealed class Request
     internal IEnumerable<string> Scopes => new[] { Resource + "/.default" };
 
     /// <summary>Where this request's cache lives, as a key: the folder and file, or the process's memory.</summary>
-    internal string CacheKey => PersistentCache ? $"file:{CacheDirectory}|{CacheFile}" : $"memory:{CacheDirectory}|{CacheFile}";
+    internal string CacheKey => PersistentCache ? $"file:{CacheDirectory}|{CacheFile}" : $"memory:{MemoryKey}";
+
+    /// <summary>This request with this process's memory cache of the same store instead of the file.</summary>
+    internal Request InMemory()
+    {
+        var c = Copy();
+        c.PersistentCache = false;
+        return c;
+    }
 }

@@ -13,7 +13,7 @@ namespace AzContext.Identity;
 /// MSAL token caches as Az.Accounts keeps them. Persistent: MSAL's unified cache in
 /// Directory/File through MsalCacheHelper (the same file, lock file and format as Az), in the OS
 /// keyring when one works, else an owner-only plain file with a one-line warning. Memory: one blob per
-/// store for this process only. Service-principal (app) tokens go to File + ".confidential" beside it.
+/// store (MemoryKey) for this process only. Service-principal (app) tokens go to File + ".confidential" beside it.
 /// </summary>
 internal static class TokenCaches
 {
@@ -27,7 +27,7 @@ internal static class TokenCaches
         string file = app ? r.CacheFile + ".confidential" : r.CacheFile;
         if (!r.PersistentCache || string.IsNullOrEmpty(r.CacheDirectory))
         {
-            string key = $"{r.CacheDirectory}|{file}";
+            string key = $"{r.MemoryKey}|{file}";
             cache.SetBeforeAccess(a =>
             {
                 if (s_memory.TryGetValue(key, out byte[]? blob))

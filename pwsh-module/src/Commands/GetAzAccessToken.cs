@@ -85,18 +85,8 @@ public sealed class GetAzAccessTokenCommand : AzContextCmdlet
                 request["ManagedIdentityClientId"] = accountId;
             }
             SignInRequest.AddEnvironment(request, environment);
-            JsonObject cache = SignInRequest.Cache(this, UsesDefaultProfile ? (uint)AzctxScope.Process : (uint)AzctxScope.Default);
-            request["Cache"] = cache;
-            try
-            {
-                reply = EngineHost.GetToken(request.ToJsonString(), WriteWarning, _cancel.Token);
-            }
-            catch (SignInFailure e) when (e.Kind == "InteractionRequired" && Json.Bool(cache, "Persistent"))
-            {
-                // A sign-in with -Scope Process keeps its tokens in this process's memory only.
-                request["Cache"] = SignInRequest.Cache(this, (uint)AzctxScope.Process);
-                reply = EngineHost.GetToken(request.ToJsonString(), WriteWarning, _cancel.Token);
-            }
+            request["Cache"] = SignInRequest.Cache(this, (uint)AzctxScope.Default);
+            reply = EngineHost.GetToken(request.ToJsonString(), WriteWarning, _cancel.Token);
         }
         catch (SignInFailure e)
         {

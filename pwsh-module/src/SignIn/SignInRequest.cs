@@ -68,8 +68,10 @@ internal static class SignInRequest
         return new JsonObject
         {
             ["Persistent"] = persistent,
-            ["Directory"] = persistent ? dir : cmdlet.StoreDir ?? "~",
-            ["File"] = persistent ? file : "msal.cache.cae",
+            ["Directory"] = persistent ? dir : null,
+            ["File"] = persistent ? file : null,
+            // This process's memory cache belongs to one store, as its Process-scope contexts do.
+            ["MemoryKey"] = cmdlet.StoreDir ?? "~/.Azure",
         };
     }
 
