@@ -87,6 +87,20 @@ function Invoke-Build {
     & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'pwsh-module/help/New-MamlHelp.ps1') `
         -ModulePath (Join-Path $ModuleOut 'AzContext.psd1') -OutFile (Join-Path $ModuleOut 'en-US/AzContext.dll-Help.xml')
     Write-Host "built $ModuleOut and $(Join-Path $Out 'bin/azctx')"
+    Build-TestTools
+}
+
+# The tests' own programs, beside the module and never in it: the Entra ID / ARM emulator and the MSAL
+# client that uses the token cache the way Az.Accounts does.
+function Build-TestTools {
+    foreach ($tool in @(
+            @{ Project = 'tests/emulator/AzContext.Emulator.csproj'; Out = 'emulator' }
+            @{ Project = 'tests/msal-client/AzContext.MsalClient.csproj'; Out = 'msal-client' })) {
+        $project = Join-Path $Root $tool.Project
+        if (-not (Test-Path $project)) { continue }
+        Write-Step "dotnet build $($tool.Project) -> out/$($tool.Out)"
+        dotnet build $project --nologo --verbosity quiet -c Release -o (Join-Path $Out $tool.Out) | Out-Host
+    }
 }
 
 # ---------------------------------------------------------------------------------------------------

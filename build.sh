@@ -9,7 +9,8 @@
 #   - only when crates.io cannot be reached: Debian's librust-*-dev crates and cbindgen (apt-get), and
 #     .cargo/config.toml pointing cargo at them. A user who reaches crates.io is never touched by that:
 #     cbindgen then comes from `cargo install` into .tools/cargo.
-#   - valgrind and a C/C++ compiler for the ABI tests (apt-get), when missing.
+#   - valgrind and a C/C++ compiler for the ABI tests (apt-get), when missing;
+#   - openssl and chromium-headless-shell for the tests' Entra ID/ARM emulator (apt-get), when missing.
 # A second run installs nothing.
 set -eu
 
@@ -102,6 +103,11 @@ fi
 command -v valgrind >/dev/null 2>&1 || apt_install valgrind
 command -v cc >/dev/null 2>&1 || apt_install gcc
 command -v c++ >/dev/null 2>&1 || apt_install g++
+
+# --- the tests' emulator and browser: openssl makes the test CA; Chromium's headless shell runs the
+# interactive sign-in page (tests/browser/xdg-open) ----------------------------------------------------
+command -v openssl >/dev/null 2>&1 || apt_install openssl
+[ -x /usr/lib/chromium/chromium-headless-shell ] || apt_install chromium-headless-shell
 
 # --- pwsh: a 7.4+ on PATH, else the project's own --------------------------------------------------
 pwsh=""
