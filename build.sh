@@ -6,6 +6,7 @@
 # What it may install, each only when missing, into git-ignored folders of this checkout:
 #   - pwsh 7.6.9 (NuGet tool package 'PowerShell') into .tools/pwsh, unless a pwsh 7.4+ is on PATH;
 #   - Pester 5.7.1 (NuGet package 'Pester') into .tools/nuget;
+#   - Microsoft.Identity.Client 4.73.1 into .tools/nuget, for one test only (another module's MSAL);
 #   - only when crates.io cannot be reached: Debian's librust-*-dev crates and cbindgen (apt-get), and
 #     .cargo/config.toml pointing cargo at them. A user who reaches crates.io is never touched by that:
 #     cbindgen then comes from `cargo install` into .tools/cargo.
@@ -18,6 +19,8 @@ root=$(cd "$(dirname "$0")" && pwd)
 tools="$root/.tools"
 PWSH_VERSION=7.6.9
 PESTER_VERSION=5.7.1
+# An older MSAL, for the test that another module's MSAL in the Default load context never clashes with ours.
+OLD_MSAL_VERSION=4.73.1
 CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
 DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
@@ -143,6 +146,23 @@ EOF
     [ -f "$pester" ] || die "Pester was downloaded but $pester is missing"
 fi
 
+# --- an older MSAL (tests only) -------------------------------------------------------------------
+old_msal="$tools/nuget/microsoft.identity.client/$OLD_MSAL_VERSION"
+if [ ! -d "$old_msal" ]; then
+    say "fetching Microsoft.Identity.Client $OLD_MSAL_VERSION (tests only) into .tools/nuget"
+    fetch="$tools/old-msal-fetch"
+    mkdir -p "$fetch"
+    cat >"$fetch/fetch.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Microsoft.Identity.Client" Version="[$OLD_MSAL_VERSION]" /></ItemGroup>
+</Project>
+EOF
+    dotnet restore "$fetch/fetch.csproj" --packages "$tools/nuget" >/dev/null
+    [ -d "$old_msal" ] || die "Microsoft.Identity.Client $OLD_MSAL_VERSION was downloaded but $old_msal is missing"
+fi
+
+export AZCONTEXT_OLD_MSAL="$old_msal"
 export AZCONTEXT_PESTER="$pester"
 export AZCONTEXT_PWSH="$pwsh"
 export PATH="$tools/cargo/bin:$PATH"

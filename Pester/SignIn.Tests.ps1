@@ -196,3 +196,216 @@ Describe 'Failures that change nothing' {
         (Get-StoreText $Store) -join "`n" | Should -Not -Match $Sp.AppId
     }
 }
+
+Describe 'Connect-AzAccount as a user' {
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests; Set-EmuSettings @{ expiresIn = 3600 } }
+    AfterAll { Set-EmuSettings @{ expiresIn = 3600 } }
+
+    It '-UseDeviceAuthentication prints the device code message as a warning and stores the user''s tenant context' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $p = Connect-AzAccount -UseDeviceAuthentication -Environment Emu
+            [pscustomobject]@{ Name = $p.Context.Name; Type = $p.Context.Account.Type; Id = $p.Context.Account.Id; Home = $p.Context.Account.ExtendedProperties['HomeAccountId'] }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Warnings | Where-Object { $_ -like 'To sign in, use a web browser to open the page *devicelogin and enter the code * to authenticate.' }).Count | Should -Be 1
+        $r.Out[0].Id | Should -Be $Emu.Seed.User.UserName
+        $r.Out[0].Type | Should -Be 'User'
+        $r.Out[0].Name | Should -Be "$Tid - $($Emu.Seed.User.UserName)"
+        $r.Out[0].Home | Should -Be "$($Emu.Seed.User.ObjectId).$Tid"
+    }
+
+    It '-Credential signs a user in with a password that is stored nowhere; a new process refreshes from the cache when the token is near expiry' {
+        Set-EmuSettings @{ expiresIn = 120 }
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            (Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu).Context.Account.Id
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Emu.Seed.User.UserName
+        (Get-StoreText $Store -WithTokenCache) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.Password))
+        Clear-EmuRequests
+        $t = Invoke-Emu -Store $Store -Script $TokenText
+        $t.Errors | Should -BeNullOrEmpty
+        $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
+        @(Get-EmuRequests | Where-Object grantType -eq 'refresh_token').Count | Should -Be 1
+        @(Get-EmuRequests | Where-Object grantType -ne 'refresh_token').Count | Should -Be 0
+    }
+
+    It 'a revoked refresh token is a clear error that keeps the context, and a wrong password stores nothing' {
+        Set-EmuSettings @{ expiresIn = 120 }
+        $null = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/revoke' -Body @{ user = $Emu.Seed.User.UserName }
+        $before = (Get-StoreText $Store) -join "`n"
+        $t = Invoke-Emu -Store $Store -Script { Get-AzAccessToken; (Get-AzContext).Account.Id }
+        $t.Errors.Count | Should -Be 1
+        $t.Errors[0].Id | Should -BeLike 'SignInRequired,*'
+        $t.Errors[0].Message | Should -Match 'AADSTS700082'
+        $t.Errors[0].Message | Should -Match 'Connect-AzAccount'
+        (Get-StoreText $Store) -join "`n" | Should -Be $before
+
+        $other = New-TestStore
+        $w = Invoke-Emu -Store $other -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString 'wrong-password' -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        $w.Errors.Count | Should -Be 1
+        $w.Errors[0].Message | Should -Match 'AADSTS50126'
+        $w.Errors[0].Message | Should -Not -Match 'wrong-password'
+        (Get-StoreText $other) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.UserName))
+    }
+
+    It 'Disconnect-AzAccount removes the user''s tokens from the cache: a new process must sign in again' {
+        $null = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        $cacheFile = Join-Path $Store '.IdentityService/msal.cache.cae'
+        (Get-Content -Raw $cacheFile) | Should -Match ([regex]::Escape($Emu.Seed.User.UserName))
+        $d = Invoke-Emu -Store $Store -Script { (Disconnect-AzAccount).Id }
+        $d.Errors | Should -BeNullOrEmpty
+        $d.Out | Should -Be $Emu.Seed.User.UserName
+        (Get-Content -Raw $cacheFile) | Should -Not -Match ([regex]::Escape($Emu.Seed.User.UserName))
+    }
+}
+
+Describe 'Connect-AzAccount as a service principal with a certificate or a federated token' {
+    BeforeEach { $Store = New-TestStore }
+
+    It 'signs in with -CertificatePath, records the path (not the certificate) and serves a token' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $sp = $seed.CertServicePrincipal
+            $p = Connect-AzAccount -ServicePrincipal -ApplicationId $sp.AppId -CertificatePath $sp.PfxPath -Tenant $seed.HomeTenantId -Environment Emu -SendCertificateChain
+            $t = Get-AzAccessToken
+            [pscustomobject]@{ Type = $p.Context.Account.Type; Path = $p.Context.Account.ExtendedProperties['CertificatePath']; UserId = $t.UserId }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Type | Should -Be 'ServicePrincipal'
+        $r.Out[0].Path | Should -Be $Emu.Seed.CertServicePrincipal.PfxPath
+        $r.Out[0].UserId | Should -Be $Emu.Seed.CertServicePrincipal.AppId
+    }
+
+    It 'signs in with -FederatedToken (alias -ClientAssertion) as a ClientAssertion account, storing no assertion' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $sp = $seed.FederatedServicePrincipal
+            $p = Connect-AzAccount -ApplicationId $sp.AppId -ClientAssertion $sp.Assertion -Tenant $seed.HomeTenantId -Environment Emu -ServicePrincipal
+            $p.Context.Account.Type
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be 'ClientAssertion'
+        (Get-StoreText $Store -WithTokenCache) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.FederatedServicePrincipal.Assertion))
+    }
+}
+
+Describe 'Connect-AzAccount -Identity' {
+    BeforeEach { $Store = New-TestStore }
+
+    It 'signs in with the <Style> managed identity (system-assigned) and serves a token' -ForEach @(
+        @{ Style = 'AppService' }, @{ Style = 'Imds' }, @{ Style = 'CloudShell' }
+    ) {
+        $r = Invoke-Emu -Store $Store -Environment (Get-AzEmulatorProcessEnv $Emu -ManagedIdentity $Style) -Script {
+            param($seed)
+            $p = Connect-AzAccount -Identity -Environment Emu
+            $t = Get-AzAccessToken
+            [pscustomobject]@{ Id = $p.Context.Account.Id; Type = $p.Context.Account.Type; Tenant = $p.Context.Tenant.Id; Plain = ConvertFrom-SecureString $t.Token -AsPlainText }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Id | Should -Be 'MSI@50342'
+        $r.Out[0].Type | Should -Be 'ManagedService'
+        $r.Out[0].Tenant | Should -Be $Tid
+        $r.Out[0].Plain | Should -Not -BeNullOrEmpty
+    }
+
+    It 'signs in with a user-assigned identity given by -AccountId (App Service style)' {
+        $r = Invoke-Emu -Store $Store -Environment (Get-AzEmulatorProcessEnv $Emu -ManagedIdentity AppService) -Script {
+            param($seed)
+            (Connect-AzAccount -Identity -AccountId $seed.ManagedIdentity.UserAssignedClientId -Environment Emu).Context.Account.Id
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Emu.Seed.ManagedIdentity.UserAssignedClientId
+    }
+}
+
+Describe 'Another module''s MSAL in the Default load context' {
+    BeforeEach { $Store = New-TestStore }
+
+    # Microsoft.Graph, PnP or an older Az.Accounts load their MSAL into the Default context; ours lives in
+    # its own, so both work whichever loads first.
+    It 'signs in and serves tokens when MSAL 4.73.1 is loaded <Order> our first sign-in' -ForEach @(@{ Order = 'before' }, @{ Order = 'after' }) {
+        $old = Join-Path $env:AZCONTEXT_OLD_MSAL 'lib/net8.0/Microsoft.Identity.Client.dll'
+        $old | Should -Exist
+        $r = Invoke-Emu -Store $Store -Extra @{ Dll = $old; Order = $Order } -Script {
+            param($seed, $extra)
+            if ($extra.Order -eq 'before') { Add-Type -Path $extra.Dll; $null = [Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly }
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+            if ($extra.Order -eq 'after') { Add-Type -Path $extra.Dll; $null = [Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly }
+            $t = Get-AzAccessToken
+            [pscustomobject]@{
+                UserId = $t.UserId
+                Loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Identity.Client' } |
+                    ForEach-Object { "$($_.GetName().Version)@$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" } | Sort-Object)
+                DefaultType = [Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly.GetName().Version.ToString()
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].UserId | Should -Be $Sp.AppId
+        $r.Out[0].DefaultType | Should -Be '4.73.1.0'
+        $r.Out[0].Loaded | Should -Be @('4.73.1.0@Default', '4.92.0.0@azcontext-signin')
+    }
+}
+
+Describe 'Interactive sign-in and the cache shared with MSAL as Az uses it' {
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests }
+
+    It 'signs a user in through the system browser (xdg-open), with no test hook in the module' {
+        $path = (Join-Path $RepoRoot 'tests/browser') + [IO.Path]::PathSeparator + $env:PATH
+        $r = Invoke-Emu -Store $Store -Environment @{ PATH = $path } -Script {
+            param($seed)
+            $p = Connect-AzAccount -Environment Emu
+            [pscustomobject]@{ Id = $p.Context.Account.Id; Type = $p.Context.Account.Type; Tenant = $p.Context.Tenant.Id }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Id | Should -Be $Emu.Seed.User.UserName
+        $r.Out[0].Type | Should -Be 'User'
+        $r.Out[0].Tenant | Should -Be $Tid
+        @(Get-EmuRequests | Where-Object grantType -eq 'authorization_code').Count | Should -Be 1
+    }
+
+    It 'shares the token cache with a process using MSAL the way Az.Accounts does, in both directions' {
+        $client = Join-Path $RepoRoot 'out/msal-client/AzContext.MsalClient.dll'
+        $client | Should -Exist
+        $cache = Join-Path $Store '.IdentityService/msal.cache.cae'
+        $authority = $Emu.BaseUri + $Tid
+        $null = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        # AzContext's sign-in, read silently by the other tool.
+        Clear-EmuRequests
+        $saved = $env:SSL_CERT_FILE; $env:SSL_CERT_FILE = $Emu.CaFile
+        try {
+            $silent = dotnet $client silent --authority $authority --cache $cache --username $Emu.Seed.User.UserName | ConvertFrom-Json
+            # The other tool's sign-in (into a fresh cache), read silently by AzContext.
+            Remove-Item -LiteralPath $cache
+            $null = dotnet $client ropc --authority $authority --cache $cache --username $Emu.Seed.User.UserName --password $Emu.Seed.User.Password
+        } finally { $env:SSL_CERT_FILE = $saved }
+        $silent.fromCache | Should -BeTrue
+        $silent.account | Should -Be $Emu.Seed.User.UserName
+        Clear-EmuRequests
+        $t = Invoke-Emu -Store $Store -Script $TokenText
+        $t.Errors | Should -BeNullOrEmpty
+        $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
+        Get-EmuRequests | Should -BeNullOrEmpty
+    }
+}

@@ -127,6 +127,12 @@ internal static class Flows
                 string tenant = r.Tenant ?? throw new SignInException("InvalidRequest", "The service principal's context has no tenant.");
                 s_credentials.TryGetValue(CredentialKey(clientId, tenant), out Request? known);
                 var sp = Clone(r, clientId);
+                if (known is null && (r.CertificatePath is not null || r.CertificateThumbprint is not null))
+                {
+                    // A certificate principal's certificate is where the account says: no secret needed.
+                    known = Clone(r, clientId);
+                    known.Flow = "ClientCertificate";
+                }
                 if (known is not null)
                 {
                     // The cache the sign-in used (this process's memory after -Scope Process).
@@ -169,15 +175,20 @@ internal static class Flows
             }
             return new JsonObject { ["Removed"] = removed };
         }
-        var app = await Public(r, warn).ConfigureAwait(false);
-        foreach (var account in (await app.GetAccountsAsync().ConfigureAwait(false)).ToList())
+        // This process's memory, and the file when the call's scope persists.
+        var caches = r.PersistentCache ? new[] { r.InMemory(), r } : new[] { r };
+        foreach (Request c in caches)
         {
-            bool same = (r.HomeAccountId is not null && string.Equals(account.HomeAccountId?.Identifier, r.HomeAccountId, StringComparison.OrdinalIgnoreCase))
-                || (r.AccountId is not null && string.Equals(account.Username, r.AccountId, StringComparison.OrdinalIgnoreCase));
-            if (same)
+            var app = await Public(c, warn).ConfigureAwait(false);
+            foreach (var account in (await app.GetAccountsAsync().ConfigureAwait(false)).ToList())
             {
-                await app.RemoveAsync(account).ConfigureAwait(false);
-                removed++;
+                bool same = (r.HomeAccountId is not null && string.Equals(account.HomeAccountId?.Identifier, r.HomeAccountId, StringComparison.OrdinalIgnoreCase))
+                    || (r.AccountId is not null && string.Equals(account.Username, r.AccountId, StringComparison.OrdinalIgnoreCase));
+                if (same)
+                {
+                    await app.RemoveAsync(account).ConfigureAwait(false);
+                    removed++;
+                }
             }
         }
         return new JsonObject { ["Removed"] = removed };

@@ -1,10 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
+using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
 
@@ -51,6 +55,17 @@ public sealed class ClearAzContextCommand : ContextCmdlet
 
         uint scope = EffectiveScope(Scope);
         string? json = null;
+        // The contexts in this session's view: their signed-in accounts' tokens leave the cache too (Az).
+        IReadOnlyList<PSAzureContext> leaving = Array.Empty<PSAzureContext>();
+        try
+        {
+            leaving = ContextListCache.Get(Session, StoreDir, AutosaveEnv).Select(o => new PSAzureContext(o)).ToList();
+        }
+        catch (NativeException e) when (e.Status == AzctxStatus.CorruptFile)
+        {
+            // The library has moved the file aside (its message names both paths): nothing to read.
+            WriteWarning(e.Message);
+        }
         try
         {
             json = NativeCall.Json((out nint j) => NativeMethods.azctx_context_clear(Session, StoreDir, AutosaveEnv, scope, out j));
@@ -70,6 +85,7 @@ public sealed class ClearAzContextCommand : ContextCmdlet
         {
             WriteWarning($"The context file did not parse; it was moved aside to '{quarantined}' and replaced by an empty one.");
         }
+        TokenRemoval.Remove(this, leaving, scope);
         if (PassThru)
         {
             WriteObject(true);

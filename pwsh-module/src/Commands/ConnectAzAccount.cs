@@ -304,11 +304,6 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
         uint scope = EffectiveScope(Scope);
         var request = new JsonObject { ["Tenant"] = Tenant };
         var extended = new JsonObject();
-        string? resource = AuthScope is null ? null : AuthScopeCompleter.Resource(AuthScope, env);
-        if (resource is not null)
-        {
-            request["Resource"] = resource;
-        }
         switch (ParameterSetName)
         {
             case UserWithSubscriptionId:
@@ -364,6 +359,10 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
         string reply;
         try
         {
+            if (AuthScope is not null)
+            {
+                request["Resource"] = AuthScopeCompleter.Resource(AuthScope, env);
+            }
             SignInRequest.AddEnvironment(request, env);
             request["Cache"] = SignInRequest.Cache(this, scope);
             reply = EngineHost.SignIn(request.ToJsonString(), WriteWarning, _cancel.Token);

@@ -1,9 +1,11 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using AzContext.Completers;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models;
 using Microsoft.Azure.Commands.Profile.Models.Core;
@@ -19,7 +21,7 @@ namespace AzContext.Commands;
 [Cmdlet(VerbsCommunications.Disconnect, "AzAccount", DefaultParameterSetName = ContextNameSet, SupportsShouldProcess = true)]
 [Alias("Logout-AzAccount", "Remove-AzAccount")]
 [OutputType(typeof(PSAzureRmAccount))]
-public sealed class DisconnectAzAccountCommand : AzContextCmdlet
+public sealed class DisconnectAzAccountCommand : ContextCmdlet
 {
     private const string ContextNameSet = "ContextName";
     private const string UserIdSet = "UserId";
@@ -103,11 +105,15 @@ public sealed class DisconnectAzAccountCommand : AzContextCmdlet
 
         string body = request.ToJsonString();
         uint scope = EffectiveScope(Scope);
+        // The contexts that go: their signed-in accounts' tokens leave the token cache too (Az).
+        string id = accountId;
+        var leaving = StoredContexts().Where(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase)).ToList();
         string? json = NativeOrWriteError(() => NativeCall.Json((out nint j) => NativeMethods.azctx_account_disconnect(Session, StoreDir, AutosaveEnv, body, scope, out j), accountId));
         if (json is null)
         {
             return;
         }
+        TokenRemoval.Remove(this, leaving, scope);
         if (Json.Parse(json) is JsonObject account)
         {
             WriteObject(new PSAzureRmAccount(account));

@@ -74,6 +74,9 @@ public sealed class GetAzAccessTokenCommand : AzContextCmdlet
             ["AccountType"] = type,
             ["AccountId"] = accountId,
             ["HomeAccountId"] = Json.Str(Json.Obj(account, "ExtendedProperties"), "HomeAccountId"),
+            ["CertificatePath"] = Json.Str(Json.Obj(account, "ExtendedProperties"), "CertificatePath"),
+            ["CertificateThumbprint"] = Json.Str(Json.Obj(account, "ExtendedProperties"), "CertificateThumbprint"),
+            ["SendCertificateChain"] = string.Equals(Json.Str(Json.Obj(account, "ExtendedProperties"), "SendCertificateChain"), "True", StringComparison.OrdinalIgnoreCase),
             ["Tenant"] = tenant,
         };
         string reply;

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using AzContext.Completers;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models.Core;
 
@@ -74,15 +75,15 @@ public sealed class RemoveAzContextCommand : ContextCmdlet
         {
             return;
         }
-        WarnIfLastContextOfUser(removed);
+        WarnIfLastContextOfUser(removed, scope);
         if (PassThru)
         {
             WriteObject(removed);
         }
     }
 
-    /// <summary>Az's warning when the last context of a User account goes.</summary>
-    private void WarnIfLastContextOfUser(PSAzureContext removed)
+    /// <summary>When the last context of a User account goes, its tokens leave the token cache, with Az's warning.</summary>
+    private void WarnIfLastContextOfUser(PSAzureContext removed, uint scope)
     {
         if (removed.Account is not { Id: { Length: > 0 } id, Type: var type } || !string.Equals(type, "User", StringComparison.OrdinalIgnoreCase))
         {
@@ -91,6 +92,7 @@ public sealed class RemoveAzContextCommand : ContextCmdlet
         bool remains = StoredContexts().Any(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase));
         if (!remains)
         {
+            TokenRemoval.Remove(this, new[] { removed }, scope);
             WriteWarning($"No contexts remain for user '{id}'; this user has been removed from the shared token cache.");
         }
     }
