@@ -141,7 +141,11 @@ Describe 'Connect-AzAccount -ServicePrincipal with a secret' {
         $r.Out[0].IsSecure | Should -BeTrue
         $r.Out[0].Plain | Should -Not -BeNullOrEmpty
         Get-EmuRequests | Should -BeNullOrEmpty
-        Join-Path $Store '.IdentityService' | Should -Exist
+        $s = Invoke-Emu -Store $Store -Script { Get-AzContextAutosaveSetting | Select-Object CacheDirectory, CacheFile }
+        $s.Out[0].CacheDirectory | Should -Be (Join-Path $Store '.IdentityService')
+        $s.Out[0].CacheFile | Should -Be 'msal.cache.cae'
+        Join-Path $Store '.IdentityService/msal.cache.cae.confidential' | Should -Exist
+        if (-not $IsWindows) { (Get-Item (Join-Path $Store '.IdentityService/msal.cache.cae.confidential')).UnixFileMode | Should -Be 'UserRead, UserWrite' }
     }
 
     It 'fails on a wrong secret with the authority''s error, naming no secret, and stores nothing' {

@@ -26,8 +26,8 @@ internal static class EngineHost
     internal static string DependenciesDir =>
         Path.Combine(Path.GetDirectoryName(typeof(EngineHost).Assembly.Location)!, "dependencies");
 
-    /// <summary>The load context of the engine, once it was loaded (for tests: null before first use).</summary>
-    internal static AssemblyLoadContext? Context => s_context;
+    /// <summary>True once the engine was loaded in this process (its memory caches may then hold tokens).</summary>
+    internal static bool Loaded => s_context is not null;
 
     private static void Ensure()
     {

@@ -59,7 +59,11 @@ internal static class SignInRequest
     /// </summary>
     internal static JsonObject Cache(AzContextCmdlet cmdlet, uint scope)
     {
-        string json = cmdlet.CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_autosave_get(s, dir, autosave, scope == (uint)AzctxScope.Process ? (uint)AzctxScope.Default : scope, out j));
+        // The process's session even under -DefaultProfile: a context passed in (e.g. to a job) still
+        // finds its tokens in the shared cache.
+        uint asked = scope == (uint)AzctxScope.Process ? (uint)AzctxScope.Default : scope;
+        string? storeDir = cmdlet.StoreDir, autosaveEnv = AzContextCmdlet.AutosaveEnv;
+        string json = cmdlet.Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(Store.Session, storeDir, autosaveEnv, asked, out j)));
         var settings = Json.Parse(json) as JsonObject;
         string? dir = Json.Str(settings, "CacheDirectory");
         string? file = Json.Str(settings, "CacheFile");

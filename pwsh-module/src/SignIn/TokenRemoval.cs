@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Text.Json.Nodes;
 using AzContext.Commands;
 using Microsoft.Azure.Commands.Profile.Models.Core;
@@ -40,7 +41,17 @@ internal static class TokenRemoval
             try
             {
                 SignInRequest.AddEnvironment(request, new JsonObject { ["Name"] = c.Environment.Name, ["ActiveDirectoryAuthority"] = authority });
-                request["Cache"] = SignInRequest.Cache(cmdlet, scope);
+                // Removal is local: never a discovery call to the authority.
+                request["ValidateAuthority"] = false;
+                JsonObject cache = SignInRequest.Cache(cmdlet, scope);
+                bool file = Models.Json.Bool(cache, "Persistent")
+                    && File.Exists(Path.Combine(Models.Json.Str(cache, "Directory")!, Models.Json.Str(cache, "File")!));
+                // Nothing to remove when no token cache exists yet: the engine is not even loaded.
+                if (!file && !EngineHost.Loaded)
+                {
+                    continue;
+                }
+                request["Cache"] = cache;
                 EngineHost.RemoveAccount(request.ToJsonString(), cmdlet.WriteWarning);
             }
             catch (Exception e) when (e is SignInFailure or System.Management.Automation.PSArgumentException)
