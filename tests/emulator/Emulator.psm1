@@ -388,5 +388,59 @@ function Invoke-AzEmulatorRequest {
     }
 }
 
+<#
+.SYNOPSIS
+    Runs out/msal-client (MSAL.NET + MsalCacheHelper used as Az.Accounts uses them) against the emulator
+    in a new process that trusts the test CA, and returns what it printed: account, homeAccountId,
+    tenantId, fromCache, tokenSource (or error, message), plus ExitCode and Stderr (the device code
+    message goes there). Never a token.
+.PARAMETER Mode
+    devicecode, interactive (through the browser: tests/browser is put first on PATH), ropc or silent.
+#>
+function Invoke-AzEmulatorMsalClient {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][object]$Emulator,
+        [Parameter(Mandatory)][ValidateSet('devicecode', 'interactive', 'ropc', 'silent')][string]$Mode,
+        [Parameter(Mandatory)][string]$CacheFile,
+        [string]$Tenant = 'organizations',
+        [string]$TenantId,
+        [string]$UserName,
+        [string]$Password,
+        [switch]$ForceRefresh,
+        [hashtable]$Environment = @{}
+    )
+    $dll = Join-Path $script:RepoRoot 'out/msal-client/AzContext.MsalClient.dll'
+    if (-not (Test-Path $dll)) { throw "the MSAL client is not built: $dll is missing (run ./build.sh build)" }
+    $arguments = @($dll, $Mode, '--authority', "$($Emulator.BaseUri)$Tenant", '--cache', $CacheFile)
+    if ($UserName) { $arguments += '--username', $UserName }
+    if ($Password) { $arguments += '--password', $Password }
+    if ($TenantId) { $arguments += '--tenant', $TenantId }
+    if ($ForceRefresh) { $arguments += '--force-refresh' }
+    $envs = (Get-AzEmulatorProcessEnv $Emulator) + $Environment
+    if ($Mode -eq 'interactive' -and -not $envs.ContainsKey('PATH')) {
+        $envs.PATH = (Join-Path $script:RepoRoot 'tests/browser') + [IO.Path]::PathSeparator + $env:PATH
+    }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in $arguments) { $psi.ArgumentList.Add([string]$a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.Environment['DOTNET_NOLOGO'] = '1'
+    foreach ($k in $envs.Keys) { $psi.Environment[$k] = [string]$envs[$k] }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $stderr = $p.StandardError.ReadToEndAsync()
+        $stdout = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $line = @($stdout -split "`n" | Where-Object { $_.Trim() })[-1]
+        $result = if ($line) { $line | ConvertFrom-Json } else { [pscustomobject]@{ error = 'no_output'; message = 'the client printed nothing' } }
+        $result | Add-Member -NotePropertyName ExitCode -NotePropertyValue $p.ExitCode -PassThru |
+            Add-Member -NotePropertyName Stderr -NotePropertyValue $stderr.GetAwaiter().GetResult() -PassThru
+    } finally {
+        $p.Dispose()
+    }
+}
+
 Export-ModuleMember -Function Start-AzEmulator, Stop-AzEmulator, Get-AzEmulatorEnvironment, Get-AzEmulatorProcessEnv,
-    Invoke-AzEmulatorAdmin, Invoke-AzEmulatorRequest, Get-AzEmulatorPki
+    Invoke-AzEmulatorAdmin, Invoke-AzEmulatorRequest, Invoke-AzEmulatorMsalClient, Get-AzEmulatorPki
