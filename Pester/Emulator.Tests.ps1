@@ -92,7 +92,7 @@ Describe 'Emulator: start, stop and TLS' {
         $Emu.Process.HasExited | Should -BeFalse
     }
 
-    It 'is trusted by a child process started with SSL_CERT_FILE, and by no process without it' {
+    It 'is trusted by a child process started with SSL_CERT_FILE naming the test CA, and by no other process' {
         $probe = {
             param($Uri)
             try {
@@ -107,6 +107,8 @@ Describe 'Emulator: start, stop and TLS' {
         $without | Should -BeLike 'tls-failed: *SSL*'
         $with = Invoke-InNewPwsh -ScriptBlock $probe -ArgumentList $uri -Environment (Get-AzEmulatorProcessEnv $Emu)
         $with | Should -Be 'tls-ok'
+        $distrusted = Invoke-InNewPwsh -ScriptBlock $probe -ArgumentList $uri -Environment (Get-AzEmulatorProcessEnv $Emu -Distrust)
+        $distrusted | Should -BeLike 'tls-failed: *SSL*'
     }
 
     It 'trusts the CA for this process only through the request helper, with the host name checked' {

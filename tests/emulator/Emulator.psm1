@@ -48,6 +48,10 @@ function Get-AzEmulatorPki {
         Invoke-OpenSsl @('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
             '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3', '-subj', '/CN=AzContext Emulator Test CA',
             '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
+        # A second CA that issued nothing the emulator uses: trusting it instead is a TLS failure.
+        Invoke-OpenSsl @('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+            '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '3', '-subj', '/CN=AzContext Unrelated Test CA',
+            '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
         Invoke-OpenSsl @('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
             '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
         Set-Content -Path 'server.ext' -Value @(
@@ -82,6 +86,7 @@ function Read-Pki([string]$Dir) {
     [pscustomobject]@{
         Dir = $Dir
         CaFile = Join-Path $Dir 'ca.crt'
+        OtherCaFile = Join-Path $Dir 'other-ca.crt'
         ServerPfx = Join-Path $Dir 'server.pfx'
         # base64 of SHA-256 over the server key's SubjectPublicKeyInfo: Chromium's certificate pin format.
         ServerSpkiSha256 = [Convert]::ToBase64String([System.Security.Cryptography.SHA256]::HashData($spki))
@@ -215,6 +220,7 @@ function Start-AzEmulator {
         BaseUri = "https://127.0.0.1:$($ports.https)/"
         HttpBaseUri = "http://127.0.0.1:$($ports.http)/"
         CaFile = $pki.CaFile
+        OtherCaFile = $pki.OtherCaFile
         ServerSpkiSha256 = $pki.ServerSpkiSha256
         Dir = $dir
         Process = $process
@@ -279,16 +285,19 @@ function Get-AzEmulatorEnvironment {
 .SYNOPSIS
     Environment variables a child process needs to use the emulator: SSL_CERT_FILE (the test CA, which
     .NET reads only at process start) and the browser's certificate pin. With -ManagedIdentity, also the
-    variables MSAL reads to find that style of managed identity endpoint.
+    variables MSAL reads to find that style of managed identity endpoint. With -Distrust, SSL_CERT_FILE
+    names a CA that did not issue the emulator's certificate instead: every HTTPS call then fails the TLS
+    handshake (the "TLS failure" case).
 #>
 function Get-AzEmulatorProcessEnv {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)][object]$Emulator,
-        [ValidateSet('AppService', 'Imds', 'CloudShell')][string]$ManagedIdentity
+        [ValidateSet('AppService', 'Imds', 'CloudShell')][string]$ManagedIdentity,
+        [switch]$Distrust
     )
     $envs = @{
-        SSL_CERT_FILE = $Emulator.CaFile
+        SSL_CERT_FILE = if ($Distrust) { $Emulator.OtherCaFile } else { $Emulator.CaFile }
         AZCONTEXT_EMULATOR_SPKI = $Emulator.ServerSpkiSha256
         $script:PkiVariable = (Split-Path $Emulator.CaFile)
     }
