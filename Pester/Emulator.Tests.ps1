@@ -92,7 +92,7 @@ Describe 'Emulator: start, stop and TLS' {
         $Emu.Process.HasExited | Should -BeFalse
     }
 
-    It 'is trusted by a child process started with SSL_CERT_FILE, and by no process without it' {
+    It 'is trusted by a child process started with SSL_CERT_FILE naming the test CA, and by no other process' {
         $probe = {
             param($Uri)
             try {
@@ -107,6 +107,8 @@ Describe 'Emulator: start, stop and TLS' {
         $without | Should -BeLike 'tls-failed: *SSL*'
         $with = Invoke-InNewPwsh -ScriptBlock $probe -ArgumentList $uri -Environment (Get-AzEmulatorProcessEnv $Emu)
         $with | Should -Be 'tls-ok'
+        $distrusted = Invoke-InNewPwsh -ScriptBlock $probe -ArgumentList $uri -Environment (Get-AzEmulatorProcessEnv $Emu -Distrust)
+        $distrusted | Should -BeLike 'tls-failed: *SSL*'
     }
 
     It 'trusts the CA for this process only through the request helper, with the host name checked' {
@@ -152,6 +154,11 @@ Describe 'Emulator: Entra ID grants' {
 
     It 'password (ROPC): the fields MSAL needs, for the home tenant by /organizations' {
         Assert-UserTokenResponse (Get-UserTokens 'organizations') $Emu.HomeTenantId
+    }
+
+    It 'user realm discovery (MSAL asks before a password grant): seeded users are managed accounts' {
+        (Invoke-AzEmulatorRequest $Emu -Path '/common/userrealm/alice@contoso.com?api-version=1.0').Json.account_type | Should -Be 'Managed'
+        (Invoke-AzEmulatorRequest $Emu -Path '/common/userrealm/nobody@contoso.com?api-version=1.0').Json.account_type | Should -Be 'Unknown'
     }
 
     It 'password with a wrong password: invalid_grant AADSTS50126' {
@@ -515,5 +522,172 @@ Describe 'Emulator: injected failures and the request log' {
         $text | Should -Not -Match ([regex]::Escape($Emu.Seed.User.Password))
         $text | Should -Not -Match ([regex]::Escape($t.access_token.Substring(0, 40)))
         $text | Should -Not -Match ([regex]::Escape($t.refresh_token.Substring(0, 20)))
+    }
+}
+
+Describe 'Emulator: the browser of the interactive flow (tests/browser/xdg-open)' {
+    BeforeAll {
+        $script:XdgOpen = Join-Path $RepoRoot 'tests/browser/xdg-open'
+        # A loopback listener standing in for MSAL's, on a free port.
+        function Start-LoopbackListener {
+            $probe = [System.Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+            $probe.Start()
+            $port = $probe.LocalEndpoint.Port
+            $probe.Stop()
+            $l = [System.Net.HttpListener]::new()
+            $l.Prefixes.Add("http://localhost:$port/")
+            $l.Start()
+            [pscustomobject]@{ Listener = $l; RedirectUri = "http://localhost:$port" }
+        }
+        function Get-AuthorizeUrl([string]$RedirectUri) {
+            "$($Emu.BaseUri)organizations/oauth2/v2.0/authorize?client_id=$ClientId&response_type=code&response_mode=form_post" +
+            "&redirect_uri=$([uri]::EscapeDataString($RedirectUri))&scope=$([uri]::EscapeDataString($ArmScope))&state=browser-state"
+        }
+        # Runs xdg-open as MSAL does, with the variables a test process gets; returns its exit code.
+        function Invoke-XdgOpen([string]$Url, [hashtable]$Environment) {
+            $saved = @{}
+            foreach ($k in $Environment.Keys) {
+                $saved[$k] = [Environment]::GetEnvironmentVariable($k)
+                [Environment]::SetEnvironmentVariable($k, $Environment[$k])
+            }
+            try {
+                & $XdgOpen $Url 2>$null
+                $LASTEXITCODE
+            } finally {
+                foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+            }
+        }
+        # Waits (bounded) for the background browser the script started to exit on its own; its exit code.
+        function Wait-Browser([string]$LogDir) {
+            $browserPid = [int](Get-Content (Join-Path $LogDir 'pid'))
+            $p = Get-Process -Id $browserPid -ErrorAction Ignore
+            if ($p) { $p.WaitForExit(300000) | Should -BeTrue -Because 'the browser exits on its own' }
+            [int](Get-Content (Join-Path $LogDir 'exit'))
+        }
+    }
+
+    It 'runs the authorize page in headless Chromium, which posts the form to the loopback listener and exits' {
+        $loop = Start-LoopbackListener
+        try {
+            $logDir = Join-Path $TestDrive "browser-$([guid]::NewGuid().ToString('N'))"
+            $envs = (Get-AzEmulatorProcessEnv $Emu) + @{ AZCONTEXT_BROWSER_LOG = $logDir }
+            $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear'
+            $pending = $loop.Listener.GetContextAsync()
+            Invoke-XdgOpen (Get-AuthorizeUrl $loop.RedirectUri) $envs | Should -Be 0
+            $pending.Wait(300000) | Should -BeTrue -Because 'the browser posts the form'
+            $ctx = $pending.Result
+            $ctx.Request.HttpMethod | Should -Be 'POST'
+            $form = [Web.HttpUtility]::ParseQueryString([IO.StreamReader]::new($ctx.Request.InputStream).ReadToEnd())
+            $form['state'] | Should -Be 'browser-state'
+            $form['code'] | Should -Not -BeNullOrEmpty
+            (Get-Base64UrlJson $form['client_info']).utid | Should -Be $Emu.HomeTenantId
+            $page = [Text.Encoding]::UTF8.GetBytes('<html><body>Authentication complete.</body></html>')
+            $ctx.Response.ContentType = 'text/html'
+            $ctx.Response.OutputStream.Write($page, 0, $page.Length)
+            $ctx.Response.Close()
+            Wait-Browser $logDir | Should -Be 0
+            Get-Content (Join-Path $logDir 'dom.html') -Raw | Should -Match 'Authentication complete\.'
+            # The page came from the emulator over TLS, trusted through the pin.
+            $log = @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests')
+            @($log | Where-Object path -Like '*/authorize').Count | Should -Be 1
+            # The code it carried is good for tokens.
+            $r = Invoke-Token 'organizations' @{ grant_type = 'authorization_code'; client_id = $ClientId; code = $form['code']; redirect_uri = $loop.RedirectUri; scope = $ArmScope }
+            $r.Status | Should -Be 200
+        } finally {
+            $loop.Listener.Close()
+        }
+    }
+
+    It 'does not trust the emulator without the pin of its key: nothing reaches the listener' {
+        $loop = Start-LoopbackListener
+        try {
+            $logDir = Join-Path $TestDrive "browser-$([guid]::NewGuid().ToString('N'))"
+            $otherKey = [Convert]::ToBase64String([System.Security.Cryptography.SHA256]::HashData([byte[]]::new(16)))
+            $envs = (Get-AzEmulatorProcessEnv $Emu) + @{ AZCONTEXT_BROWSER_LOG = $logDir }
+            $envs.AZCONTEXT_EMULATOR_SPKI = $otherKey
+            $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear'
+            $pending = $loop.Listener.GetContextAsync()
+            Invoke-XdgOpen (Get-AuthorizeUrl $loop.RedirectUri) $envs | Should -Be 0
+            Wait-Browser $logDir | Should -Not -Be 0 -Because 'the page could not be loaded'
+            Get-Content (Join-Path $logDir 'browser.log') -Raw | Should -Match 'ERR_CERT_AUTHORITY_INVALID'
+            $pending.IsCompleted | Should -BeFalse
+            @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests' | Where-Object path -Like '*/authorize').Count | Should -Be 0
+        } finally {
+            $loop.Listener.Close()
+        }
+    }
+
+    It 'refuses to open anything but the emulator on loopback' {
+        Invoke-XdgOpen 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize' (Get-AzEmulatorProcessEnv $Emu) | Should -Be 3
+    }
+}
+
+Describe 'Emulator: MSAL used as Az.Accounts uses it (out/msal-client)' {
+    BeforeEach {
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/settings' -Body @{ expiresIn = 3600; deviceCodePendingPolls = 1; deviceCodeOutcome = 'approve' }
+        $script:Cache = Join-Path $TestDrive "cache-$([guid]::NewGuid().ToString('N'))/msal.cache"
+    }
+
+    It 'device code in one process, then silent from the cache file in a second: no request the second time' {
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear'
+        $first = Invoke-AzEmulatorMsalClient $Emu -Mode devicecode -CacheFile $Cache
+        $first.ExitCode | Should -Be 0
+        $first.account | Should -Be 'alice@contoso.com'
+        $first.fromCache | Should -BeFalse
+        $first.homeAccountId | Should -Be "$($Emu.Seed.User.ObjectId).$($Emu.HomeTenantId)"
+        $first.Stderr | Should -Match "To sign in, use a web browser to open the page $([regex]::Escape($Emu.BaseUri))devicelogin and enter the code \w+ to authenticate\."
+        @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests' | Where-Object grantType -EQ 'device_code').Count | Should -Be 2
+        (Get-Item $Cache).UnixMode | Should -Be '-rw-------'
+
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear'
+        $second = Invoke-AzEmulatorMsalClient $Emu -Mode silent -CacheFile $Cache
+        $second.ExitCode | Should -Be 0
+        $second.account | Should -Be 'alice@contoso.com'
+        $second.fromCache | Should -BeTrue
+        @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests').Count | Should -Be 0
+    }
+
+    It 'silent into the other tenant is one refresh grant to that tenant; a forced refresh is one more' {
+        (Invoke-AzEmulatorMsalClient $Emu -Mode ropc -CacheFile $Cache -UserName $Emu.Seed.User.UserName -Password $Emu.Seed.User.Password).ExitCode | Should -Be 0
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear'
+        $other = Invoke-AzEmulatorMsalClient $Emu -Mode silent -CacheFile $Cache -TenantId $Emu.OtherTenantId
+        $other.ExitCode | Should -Be 0
+        $other.tenantId | Should -Be $Emu.OtherTenantId
+        $other.homeAccountId | Should -Be "$($Emu.Seed.User.ObjectId).$($Emu.HomeTenantId)"
+        $forced = Invoke-AzEmulatorMsalClient $Emu -Mode silent -CacheFile $Cache -ForceRefresh
+        $forced.fromCache | Should -BeFalse
+        $log = @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests')
+        @($log.grantType) | Should -Be @('refresh_token', 'refresh_token')
+        $log[0].tenant | Should -Be $Emu.OtherTenantId
+    }
+
+    It 'a wrong password is invalid_grant and writes no cache' {
+        $r = Invoke-AzEmulatorMsalClient $Emu -Mode ropc -CacheFile $Cache -UserName $Emu.Seed.User.UserName -Password 'wrong'
+        $r.ExitCode | Should -Be 1
+        $r.error | Should -Be 'invalid_grant'
+        $r.message | Should -BeLike 'AADSTS50126:*'
+        Test-Path $Cache | Should -BeFalse
+    }
+
+    It 'a revoked refresh token fails the forced refresh and leaves the cache file as it was' {
+        (Invoke-AzEmulatorMsalClient $Emu -Mode ropc -CacheFile $Cache -UserName $Emu.Seed.User.UserName -Password $Emu.Seed.User.Password).ExitCode | Should -Be 0
+        $before = Get-FileHash $Cache
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/revoke' -Body @{ user = $Emu.Seed.User.UserName }
+        $r = Invoke-AzEmulatorMsalClient $Emu -Mode silent -CacheFile $Cache -ForceRefresh
+        $r.ExitCode | Should -Be 1
+        $r.error | Should -Be 'invalid_grant'
+        $r.message | Should -BeLike 'AADSTS50173:*'
+        (Get-FileHash $Cache).Hash | Should -Be $before.Hash
+    }
+
+    It 'interactive: MSAL runs xdg-open, the headless browser completes the form_post, the token is cached' {
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear'
+        $r = Invoke-AzEmulatorMsalClient $Emu -Mode interactive -CacheFile $Cache
+        $r.ExitCode | Should -Be 0
+        $r.account | Should -Be 'alice@contoso.com'
+        $r.fromCache | Should -BeFalse
+        $log = @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests')
+        @($log.grantType) | Should -Be @('authorize', 'authorization_code')
+        (Invoke-AzEmulatorMsalClient $Emu -Mode silent -CacheFile $Cache).fromCache | Should -BeTrue
     }
 }

@@ -48,6 +48,10 @@ function Get-AzEmulatorPki {
         Invoke-OpenSsl @('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
             '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3', '-subj', '/CN=AzContext Emulator Test CA',
             '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
+        # A second CA that issued nothing the emulator uses: trusting it instead is a TLS failure.
+        Invoke-OpenSsl @('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+            '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '3', '-subj', '/CN=AzContext Unrelated Test CA',
+            '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
         Invoke-OpenSsl @('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
             '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost')
         Set-Content -Path 'server.ext' -Value @(
@@ -82,6 +86,7 @@ function Read-Pki([string]$Dir) {
     [pscustomobject]@{
         Dir = $Dir
         CaFile = Join-Path $Dir 'ca.crt'
+        OtherCaFile = Join-Path $Dir 'other-ca.crt'
         ServerPfx = Join-Path $Dir 'server.pfx'
         # base64 of SHA-256 over the server key's SubjectPublicKeyInfo: Chromium's certificate pin format.
         ServerSpkiSha256 = [Convert]::ToBase64String([System.Security.Cryptography.SHA256]::HashData($spki))
@@ -215,6 +220,7 @@ function Start-AzEmulator {
         BaseUri = "https://127.0.0.1:$($ports.https)/"
         HttpBaseUri = "http://127.0.0.1:$($ports.http)/"
         CaFile = $pki.CaFile
+        OtherCaFile = $pki.OtherCaFile
         ServerSpkiSha256 = $pki.ServerSpkiSha256
         Dir = $dir
         Process = $process
@@ -279,16 +285,19 @@ function Get-AzEmulatorEnvironment {
 .SYNOPSIS
     Environment variables a child process needs to use the emulator: SSL_CERT_FILE (the test CA, which
     .NET reads only at process start) and the browser's certificate pin. With -ManagedIdentity, also the
-    variables MSAL reads to find that style of managed identity endpoint.
+    variables MSAL reads to find that style of managed identity endpoint. With -Distrust, SSL_CERT_FILE
+    names a CA that did not issue the emulator's certificate instead: every HTTPS call then fails the TLS
+    handshake (the "TLS failure" case).
 #>
 function Get-AzEmulatorProcessEnv {
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)][object]$Emulator,
-        [ValidateSet('AppService', 'Imds', 'CloudShell')][string]$ManagedIdentity
+        [ValidateSet('AppService', 'Imds', 'CloudShell')][string]$ManagedIdentity,
+        [switch]$Distrust
     )
     $envs = @{
-        SSL_CERT_FILE = $Emulator.CaFile
+        SSL_CERT_FILE = if ($Distrust) { $Emulator.OtherCaFile } else { $Emulator.CaFile }
         AZCONTEXT_EMULATOR_SPKI = $Emulator.ServerSpkiSha256
         $script:PkiVariable = (Split-Path $Emulator.CaFile)
     }
@@ -388,5 +397,59 @@ function Invoke-AzEmulatorRequest {
     }
 }
 
+<#
+.SYNOPSIS
+    Runs out/msal-client (MSAL.NET + MsalCacheHelper used as Az.Accounts uses them) against the emulator
+    in a new process that trusts the test CA, and returns what it printed: account, homeAccountId,
+    tenantId, fromCache, tokenSource (or error, message), plus ExitCode and Stderr (the device code
+    message goes there). Never a token.
+.PARAMETER Mode
+    devicecode, interactive (through the browser: tests/browser is put first on PATH), ropc or silent.
+#>
+function Invoke-AzEmulatorMsalClient {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][object]$Emulator,
+        [Parameter(Mandatory)][ValidateSet('devicecode', 'interactive', 'ropc', 'silent')][string]$Mode,
+        [Parameter(Mandatory)][string]$CacheFile,
+        [string]$Tenant = 'organizations',
+        [string]$TenantId,
+        [string]$UserName,
+        [string]$Password,
+        [switch]$ForceRefresh,
+        [hashtable]$Environment = @{}
+    )
+    $dll = Join-Path $script:RepoRoot 'out/msal-client/AzContext.MsalClient.dll'
+    if (-not (Test-Path $dll)) { throw "the MSAL client is not built: $dll is missing (run ./build.sh build)" }
+    $arguments = @($dll, $Mode, '--authority', "$($Emulator.BaseUri)$Tenant", '--cache', $CacheFile)
+    if ($UserName) { $arguments += '--username', $UserName }
+    if ($Password) { $arguments += '--password', $Password }
+    if ($TenantId) { $arguments += '--tenant', $TenantId }
+    if ($ForceRefresh) { $arguments += '--force-refresh' }
+    $envs = (Get-AzEmulatorProcessEnv $Emulator) + $Environment
+    if ($Mode -eq 'interactive' -and -not $envs.ContainsKey('PATH')) {
+        $envs.PATH = (Join-Path $script:RepoRoot 'tests/browser') + [IO.Path]::PathSeparator + $env:PATH
+    }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in $arguments) { $psi.ArgumentList.Add([string]$a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.Environment['DOTNET_NOLOGO'] = '1'
+    foreach ($k in $envs.Keys) { $psi.Environment[$k] = [string]$envs[$k] }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $stderr = $p.StandardError.ReadToEndAsync()
+        $stdout = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $line = @($stdout -split "`n" | Where-Object { $_.Trim() })[-1]
+        $result = if ($line) { $line | ConvertFrom-Json } else { [pscustomobject]@{ error = 'no_output'; message = 'the client printed nothing' } }
+        $result | Add-Member -NotePropertyName ExitCode -NotePropertyValue $p.ExitCode -PassThru |
+            Add-Member -NotePropertyName Stderr -NotePropertyValue $stderr.GetAwaiter().GetResult() -PassThru
+    } finally {
+        $p.Dispose()
+    }
+}
+
 Export-ModuleMember -Function Start-AzEmulator, Stop-AzEmulator, Get-AzEmulatorEnvironment, Get-AzEmulatorProcessEnv,
-    Invoke-AzEmulatorAdmin, Invoke-AzEmulatorRequest, Get-AzEmulatorPki
+    Invoke-AzEmulatorAdmin, Invoke-AzEmulatorRequest, Invoke-AzEmulatorMsalClient, Get-AzEmulatorPki

@@ -17,6 +17,21 @@ public static class Entra
         app.MapGet("/{tenant}/oauth2/v2.0/authorize", (HttpContext ctx, string tenant) => Authorize(ctx, st, tenant));
         app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (HttpContext ctx, string tenant) => DeviceCodeRequest(ctx, st, tenant));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext ctx, string tenant) => Token(ctx, st, tenant));
+        // User realm discovery, which MSAL does before a password grant: seeded users are managed
+        // (cloud) accounts; anyone else is unknown.
+        app.MapGet("/{tenant}/userrealm/{user}", (HttpContext ctx, string tenant, string user) =>
+        {
+            Note(ctx, "userrealm", tenant);
+            var known = st.FindUser(user) is not null;
+            return Results.Json(new JsonObject
+            {
+                ["ver"] = "1.0",
+                ["account_type"] = known ? "Managed" : "Unknown",
+                ["domain_name"] = user.Contains('@') ? user[(user.IndexOf('@') + 1)..] : "",
+                ["cloud_instance_name"] = "microsoftonline.com",
+                ["cloud_audience_urn"] = "urn:federation:MicrosoftOnline",
+            });
+        });
         // Where the device code message sends the user; the emulator approves codes by itself.
         app.MapGet("/devicelogin", () => Results.Content("<html><body>AzContext emulator: device codes are approved automatically.</body></html>", "text/html"));
     }

@@ -1,6 +1,5 @@
 //! `AzureContext`: account, tenant, subscription, environment, version profile, token cache, extensions.
 
-use super::entities::{ACCOUNT_ORDER, ENVIRONMENT_ORDER, SUBSCRIPTION_ORDER, TENANT_ORDER};
 use super::profile::{WriteOptions, SECRET_PROPERTIES, TOKEN_PROPERTIES};
 use super::{
     check_members, map_get, map_iter, map_remove, map_set, merge_objects, set_member, Invalid, Ty,
@@ -127,9 +126,9 @@ impl Context {
         }
     }
 
-    /// Builds the context of an access-token login (§3.12): account type `AccessToken` with the
-    /// tokens in its extended properties, tenant `{Id}`, subscription `{Id, Name, State}` with the
-    /// `Tenants`/`Account` extended properties, and the given environment.
+    /// Builds the context of an access-token login (`Connect-AzAccount -AccessToken`): account type
+    /// `AccessToken` with the tokens in its extended properties, tenant `{Id}`, subscription
+    /// `{Id, Name, State}` with the `Tenants`/`Account` extended properties, and the given environment.
     #[allow(clippy::too_many_arguments)]
     pub fn for_access_token(
         account_id: &str,
@@ -310,21 +309,10 @@ impl Context {
     pub fn environment(&self) -> Option<&Environment> {
         self.environment.as_ref()
     }
-    pub fn environment_mut(&mut self) -> Option<&mut Environment> {
-        self.environment.as_mut()
-    }
     fn ensure_member(&mut self, name: &str) {
         if !self.obj.contains_key_ci(name) {
             super::insert_ordered(&mut self.obj, name, Value::Null, CONTEXT_ORDER);
         }
-    }
-    pub fn set_account(&mut self, a: Option<Account>) {
-        self.ensure_member("Account");
-        self.account = a;
-    }
-    pub fn set_tenant(&mut self, t: Option<Tenant>) {
-        self.ensure_member("Tenant");
-        self.tenant = t;
     }
     pub fn set_subscription(&mut self, s: Option<Subscription>) {
         self.ensure_member("Subscription");
@@ -333,9 +321,6 @@ impl Context {
     pub fn set_environment(&mut self, e: Option<Environment>) {
         self.ensure_member("Environment");
         self.environment = e;
-    }
-    pub fn version_profile(&self) -> Option<&str> {
-        super::get_str(&self.obj, "VersionProfile")
     }
     /// `TokenCache.CacheData` (base64 of the MSAL cache blob), if any.
     pub fn cache_data(&self) -> Option<&str> {
@@ -372,12 +357,6 @@ impl Context {
     pub fn ext_entries(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
         map_iter(&self.obj, "ExtendedProperties")
     }
-    /// Removes every `ExtendedProperties` entry (Set-AzContext -Subscription does this).
-    pub fn clear_ext(&mut self) {
-        if let Some(Value::Object(m)) = self.obj.get_ci_mut("ExtendedProperties") {
-            m.clear();
-        }
-    }
 
     /// Empty: Account, Tenant, Subscription and Environment all null (Az's placeholder).
     pub fn is_empty(&self) -> bool {
@@ -387,8 +366,10 @@ impl Context {
             && self.environment.is_none()
     }
 
-    /// The key Az generates for this context when no name is given (§1.3). A null member renders as
-    /// empty text, so a nameless subscription gives a key that starts with a space.
+    /// The key Az generates for this context when no name is given:
+    /// `{SubName} ({SubId}) - {TenantId} - {AccountId}` with subscription, tenant and account;
+    /// `{SubName} ({SubId}) - {AccountId}` without a tenant; `{TenantId} - {AccountId}` without a
+    /// subscription; else `Default`. A null member renders as empty text, so a nameless subscription gives a key that starts with a space.
     pub fn generated_key(&self) -> String {
         let a = self.account.as_ref().map(|a| a.id().unwrap_or(""));
         let t = self.tenant.as_ref().map(|t| t.id().unwrap_or(""));
@@ -413,10 +394,11 @@ impl Context {
         }
     }
 
-    /// Same identity (§1.4): account Ids equal ignoring case (or both accounts null), tenant Ids equal
-    /// (or both null), subscription Ids equal (or both null). AzContext compares the tenant and
-    /// subscription Ids ignoring case as well: they are GUIDs, whose case carries no meaning.
-    /// A value equal for two contexts exactly when [`Context::same_identity`] holds, for hashing.
+    /// Same identity (Az's rule for reusing a context's key): account Ids equal ignoring case (or both
+    /// accounts null), tenant Ids equal (or both null), subscription Ids equal (or both null).
+    /// AzContext compares the tenant and subscription Ids ignoring case as well: they are GUIDs, whose
+    /// case carries no meaning. A value equal for two contexts exactly when [`Context::same_identity`]
+    /// holds, for hashing.
     pub fn identity_key(&self) -> IdentityKey {
         fn part(v: Option<Option<&str>>) -> Option<Option<String>> {
             v.map(|x| x.map(crate::json::fold_case))
@@ -452,9 +434,9 @@ impl Context {
         )
     }
 
-    /// Az's `Update` of a context (§1.4, merge rules not pinned by Az): non-null incoming members win,
-    /// entity members are merged member by member, extended maps are unioned. The token cache is
-    /// kept unless the incoming context has cache data.
+    /// Az's `Update` of a context (Az does not document its merge rules; these are AzContext's):
+    /// non-null incoming members win, entity members are merged member by member, extended maps are
+    /// unioned. The token cache is kept unless the incoming context has cache data.
     pub fn merge_from(&mut self, other: &Context) {
         fn merge<T: Clone>(dst: &mut Option<T>, src: &Option<T>, f: impl FnOnce(&mut T, &T)) {
             match (dst.as_mut(), src) {
@@ -557,11 +539,3 @@ fn write_tenant(w: &mut Writer, t: &Tenant) {
     }
     w.end_object();
 }
-
-// Silence "unused" for orders only used through macros in some builds.
-const _: [&[&str]; 4] = [
-    ACCOUNT_ORDER,
-    TENANT_ORDER,
-    SUBSCRIPTION_ORDER,
-    ENVIRONMENT_ORDER,
-];
