@@ -220,6 +220,28 @@ Describe 'Connect-AzAccount as a user' {
         $r.Out[0].Home | Should -Be "$($Emu.Seed.User.ObjectId).$Tid"
     }
 
+    It '-Credential signs a user in with a password that is stored nowhere, and a wrong password stores nothing' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            (Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu).Context.Account.Id
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Emu.Seed.User.UserName
+        (Get-StoreText $Store -WithTokenCache) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.Password))
+
+        $other = New-TestStore
+        $w = Invoke-Emu -Store $other -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString 'wrong-password' -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        $w.Errors.Count | Should -Be 1
+        $w.Errors[0].Message | Should -Match 'AADSTS50126'
+        $w.Errors[0].Message | Should -Not -Match 'wrong-password'
+        (Get-StoreText $other) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.UserName))
+    }
+
     It 'a new process refreshes a user''s token from the cache when it is near expiry' {
         Set-EmuSettings @{ expiresIn = 120 }
         $r = Invoke-Emu -Store $Store -Script $UserSignIn
@@ -342,5 +364,51 @@ Describe 'Another module''s MSAL in the Default load context' {
         $r.Out[0].UserId | Should -Be $Sp.AppId
         $r.Out[0].DefaultType | Should -Be '4.73.1.0'
         $r.Out[0].Loaded | Should -Be @('4.73.1.0@Default', '4.92.0.0@azcontext-signin')
+    }
+}
+
+Describe 'Interactive sign-in and the cache shared with MSAL as Az uses it' {
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests }
+
+    It 'signs a user in through the system browser (xdg-open), with no test hook in the module' {
+        $path = (Join-Path $RepoRoot 'tests/browser') + [IO.Path]::PathSeparator + $env:PATH
+        $r = Invoke-Emu -Store $Store -Environment @{ PATH = $path } -Script {
+            param($seed)
+            $p = Connect-AzAccount -Environment Emu
+            [pscustomobject]@{ Id = $p.Context.Account.Id; Type = $p.Context.Account.Type; Tenant = $p.Context.Tenant.Id }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Id | Should -Be $Emu.Seed.User.UserName
+        $r.Out[0].Type | Should -Be 'User'
+        $r.Out[0].Tenant | Should -Be $Tid
+        @(Get-EmuRequests | Where-Object grantType -eq 'authorization_code').Count | Should -Be 1
+    }
+
+    It 'shares the token cache with a process using MSAL the way Az.Accounts does, in both directions' {
+        $client = Join-Path $RepoRoot 'out/msal-client/AzContext.MsalClient.dll'
+        $client | Should -Exist
+        $cache = Join-Path $Store '.IdentityService/msal.cache.cae'
+        $authority = $Emu.BaseUri + $Tid
+        $null = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        # AzContext's sign-in, read silently by the other tool.
+        Clear-EmuRequests
+        $saved = $env:SSL_CERT_FILE; $env:SSL_CERT_FILE = $Emu.CaFile
+        try {
+            $silent = dotnet $client silent --authority $authority --cache $cache --username $Emu.Seed.User.UserName | ConvertFrom-Json
+            # The other tool's sign-in (into a fresh cache), read silently by AzContext.
+            Remove-Item -LiteralPath $cache
+            $null = dotnet $client ropc --authority $authority --cache $cache --username $Emu.Seed.User.UserName --password $Emu.Seed.User.Password
+        } finally { $env:SSL_CERT_FILE = $saved }
+        $silent.fromCache | Should -BeTrue
+        $silent.account | Should -Be $Emu.Seed.User.UserName
+        Clear-EmuRequests
+        $t = Invoke-Emu -Store $Store -Script $TokenText
+        $t.Errors | Should -BeNullOrEmpty
+        $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
+        Get-EmuRequests | Should -BeNullOrEmpty
     }
 }
