@@ -130,37 +130,28 @@ if [ -z "$pwsh" ]; then
     fi
 fi
 
-# --- Pester 5.7.1 ----------------------------------------------------------------------------------
-pester="$tools/nuget/pester/$PESTER_VERSION/tools/Pester.psd1"
-if [ ! -f "$pester" ]; then
-    say "fetching Pester $PESTER_VERSION into .tools/nuget"
-    fetch="$tools/pester-fetch"
+# --- NuGet packages the tests use -----------------------------------------------------------------
+# nuget_fetch ID VERSION PATH: downloads package ID VERSION into .tools/nuget unless PATH exists.
+nuget_fetch() {
+    [ -e "$3" ] && return 0
+    say "fetching $1 $2 into .tools/nuget"
+    fetch="$tools/nuget-fetch-$1"
     mkdir -p "$fetch"
     cat >"$fetch/fetch.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
-  <ItemGroup><PackageDownload Include="Pester" Version="[$PESTER_VERSION]" /></ItemGroup>
+  <ItemGroup><PackageDownload Include="$1" Version="[$2]" /></ItemGroup>
 </Project>
 EOF
     dotnet restore "$fetch/fetch.csproj" --packages "$tools/nuget" >/dev/null
-    [ -f "$pester" ] || die "Pester was downloaded but $pester is missing"
-fi
+    [ -e "$3" ] || die "$1 $2 was downloaded but $3 is missing"
+}
 
-# --- an older MSAL (tests only) -------------------------------------------------------------------
+# Pester 5.7.1, and an older MSAL for the one test that another module's MSAL never clashes with ours.
+pester="$tools/nuget/pester/$PESTER_VERSION/tools/Pester.psd1"
+nuget_fetch Pester "$PESTER_VERSION" "$pester"
 old_msal="$tools/nuget/microsoft.identity.client/$OLD_MSAL_VERSION"
-if [ ! -d "$old_msal" ]; then
-    say "fetching Microsoft.Identity.Client $OLD_MSAL_VERSION (tests only) into .tools/nuget"
-    fetch="$tools/old-msal-fetch"
-    mkdir -p "$fetch"
-    cat >"$fetch/fetch.csproj" <<EOF
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
-  <ItemGroup><PackageDownload Include="Microsoft.Identity.Client" Version="[$OLD_MSAL_VERSION]" /></ItemGroup>
-</Project>
-EOF
-    dotnet restore "$fetch/fetch.csproj" --packages "$tools/nuget" >/dev/null
-    [ -d "$old_msal" ] || die "Microsoft.Identity.Client $OLD_MSAL_VERSION was downloaded but $old_msal is missing"
-fi
+nuget_fetch Microsoft.Identity.Client "$OLD_MSAL_VERSION" "$old_msal"
 
 export AZCONTEXT_OLD_MSAL="$old_msal"
 export AZCONTEXT_PESTER="$pester"

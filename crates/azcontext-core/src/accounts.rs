@@ -47,6 +47,19 @@ pub fn token_tenant_id(token: &str) -> Option<String> {
     }
 }
 
+/// The environment a login names (AzureCloud by default), or Az's error for an unknown name.
+fn login_environment(profile: &Profile, name: Option<&str>) -> Result<crate::model::Environment> {
+    let env_name = name.unwrap_or("AzureCloud");
+    profile
+        .environment(env_name)
+        .cloned()
+        .ok_or_else(|| Error::NotFound {
+            kind: ObjectKind::Environment,
+            name: env_name.to_owned(),
+            message: format!("Unable to find environment with name '{env_name}'"),
+        })
+}
+
 /// Builds the context of an access-token login (`Connect-AzAccount -AccessToken … -SkipValidation`, the
 /// form that needs no network).
 pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Result<Context> {
@@ -58,15 +71,7 @@ pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Resu
             "-AccountId must not be empty.".into(),
         ));
     }
-    let env_name = login.environment.as_deref().unwrap_or("AzureCloud");
-    let environment = profile
-        .environment(env_name)
-        .cloned()
-        .ok_or_else(|| Error::NotFound {
-            kind: ObjectKind::Environment,
-            name: env_name.to_owned(),
-            message: format!("Unable to find environment with name '{env_name}'"),
-        })?;
+    let environment = login_environment(profile, login.environment.as_deref())?;
     let tenant = match login.tenant.as_deref().filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(t.to_owned()),
         None => token_tenant_id(&login.access_token),
@@ -153,15 +158,7 @@ pub fn signed_in_context(profile: &Profile, login: &SignedInLogin) -> Result<Con
     if login.tenant.trim().is_empty() {
         return Err(Error::InvalidArgument("the sign-in named no tenant".into()));
     }
-    let env_name = login.environment.as_deref().unwrap_or("AzureCloud");
-    let environment = profile
-        .environment(env_name)
-        .cloned()
-        .ok_or_else(|| Error::NotFound {
-            kind: ObjectKind::Environment,
-            name: env_name.to_owned(),
-            message: format!("Unable to find environment with name '{env_name}'"),
-        })?;
+    let environment = login_environment(profile, login.environment.as_deref())?;
     let mut account = Account::new(&login.account_id, &login.account_type);
     for (k, v) in &login.extended_properties {
         let secret = crate::model::SECRET_PROPERTIES

@@ -179,20 +179,9 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
         }
 
         string environment = string.IsNullOrEmpty(Environment) ? "AzureCloud" : Environment;
-        if (!ShouldProcess($"AccessToken account in environment '{environment}'", "log in"))
+        if (!ConfirmLogin("AccessToken", environment, out string? contextName, out bool replace))
         {
             return;
-        }
-
-        bool replace = Force;
-        string? contextName = NativeCall.Arg(ContextName, nameof(ContextName));
-        if (contextName is not null && !Force && ContextExists(contextName))
-        {
-            if (!ShouldContinue($"Are you sure you want to replace existing context '{contextName}'?", $"Overwrite existing context '{contextName}'"))
-            {
-                return;
-            }
-            replace = true;
         }
 
         JsonObject request;
@@ -236,6 +225,30 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             }
         });
         WriteObject(PSAzureProfile.FromJson(json));
+    }
+
+    /// <summary>
+    /// Az's ShouldProcess for a login, then the replace prompt for an existing -ContextName (skipped by
+    /// -Force). False when the user declined: nothing is done.
+    /// </summary>
+    private bool ConfirmLogin(string accountType, string environment, out string? contextName, out bool replace)
+    {
+        contextName = null;
+        replace = Force;
+        if (!ShouldProcess($"{accountType} account in environment '{environment}'", "log in"))
+        {
+            return false;
+        }
+        contextName = NativeCall.Arg(ContextName, nameof(ContextName));
+        if (contextName is not null && !Force && ContextExists(contextName))
+        {
+            if (!ShouldContinue($"Are you sure you want to replace existing context '{contextName}'?", $"Overwrite existing context '{contextName}'"))
+            {
+                return false;
+            }
+            replace = true;
+        }
+        return true;
     }
 
     private bool ContextExists(string name)
@@ -286,19 +299,9 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
                 "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
             return;
         }
-        if (!ShouldProcess($"{accountType} account in environment '{environment}'", "log in"))
+        if (!ConfirmLogin(accountType, environment, out string? contextName, out bool replace))
         {
             return;
-        }
-        bool replace = Force;
-        string? contextName = NativeCall.Arg(ContextName, nameof(ContextName));
-        if (contextName is not null && !Force && ContextExists(contextName))
-        {
-            if (!ShouldContinue($"Are you sure you want to replace existing context '{contextName}'?", $"Overwrite existing context '{contextName}'"))
-            {
-                return;
-            }
-            replace = true;
         }
 
         uint scope = EffectiveScope(Scope);

@@ -97,37 +97,24 @@ internal static class EngineHost
     private static class Calls
     {
         [MethodImpl(MethodImplOptions.NoInlining)]
-        internal static string SignIn(string request, Action<string> warn, CancellationToken cancel)
-        {
-            try
-            {
-                return AzContext.Identity.Broker.SignIn(request, warn, cancel);
-            }
-            catch (AzContext.Identity.SignInException e)
-            {
-                throw new SignInFailure(e.Kind, e.Message);
-            }
-        }
+        internal static string SignIn(string request, Action<string> warn, CancellationToken cancel) =>
+            Translated(() => AzContext.Identity.Broker.SignIn(request, warn, cancel));
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        internal static string GetToken(string request, Action<string> warn, CancellationToken cancel)
-        {
-            try
-            {
-                return AzContext.Identity.Broker.GetToken(request, warn, cancel);
-            }
-            catch (AzContext.Identity.SignInException e)
-            {
-                throw new SignInFailure(e.Kind, e.Message);
-            }
-        }
+        internal static string GetToken(string request, Action<string> warn, CancellationToken cancel) =>
+            Translated(() => AzContext.Identity.Broker.GetToken(request, warn, cancel));
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        internal static string RemoveAccount(string request, Action<string> warn)
+        internal static string RemoveAccount(string request, Action<string> warn) =>
+            Translated(() => AzContext.Identity.Broker.RemoveAccount(request, warn));
+
+        /// <summary>The engine's failure type becomes the module's own, so callers never name an engine type.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static string Translated(Func<string> call)
         {
             try
             {
-                return AzContext.Identity.Broker.RemoveAccount(request, warn);
+                return call();
             }
             catch (AzContext.Identity.SignInException e)
             {
