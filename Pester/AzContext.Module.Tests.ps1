@@ -75,7 +75,8 @@ Describe 'The AzContext module' {
 
         It 'mirrors every status value of the header in the C# enum' {
             $h = [regex]::Matches($Header, 'AZCTX_STATUS_([A-Z0-9_]+) = (\d+)') | ForEach-Object { "$($_.Groups[1].Value.Replace('_', ''))=$($_.Groups[2].Value)" }
-            $c = [regex]::Matches($StatusCs, '(?m)^\s+(\w+) = (\d+),') | Select-Object -First 17 | ForEach-Object { "$($_.Groups[1].Value.ToUpper())=$($_.Groups[2].Value)" }
+            $statusEnum = [regex]::Match($StatusCs, '(?s)enum AzctxStatus : uint\s*\{(.*?)\}').Groups[1].Value
+            $c = [regex]::Matches($statusEnum, '(?m)^\s+(\w+) = (\d+),') | ForEach-Object { "$($_.Groups[1].Value.ToUpper())=$($_.Groups[2].Value)" }
             @($h).Count | Should -BeGreaterThan 10
             Compare-Object @($h) @($c) | Should -BeNullOrEmpty
         }
@@ -86,14 +87,63 @@ Describe 'The AzContext module' {
                 Should -Be ([uint32]$Matches[1])
         }
 
-        It 'maps every status to an error id and category, and an unknown one to NativeStatusUnknown' {
-            $errorMap = [AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.ErrorMap')
+        It 'maps each status to exactly this exception type, error id and category (the whole table)' {
+            # One row per status: changing a mapping must change this list too.
+            $expected = [ordered]@{
+                NullArgument         = 'System.Management.Automation.PSArgumentException', 'NativeCallFault', 'InvalidArgument'
+                InvalidUtf8          = 'System.Management.Automation.PSArgumentException', 'NativeCallFault', 'InvalidArgument'
+                InvalidArgument      = 'System.Management.Automation.PSArgumentException', 'InvalidArgument', 'InvalidArgument'
+                NotFound             = 'System.Management.Automation.PSInvalidOperationException', 'ContextNotFound', 'ObjectNotFound'
+                AlreadyExists        = 'System.Management.Automation.PSInvalidOperationException', 'ContextAlreadyExists', 'ResourceExists'
+                InvalidName          = 'System.Management.Automation.PSArgumentException', 'InvalidContextName', 'InvalidArgument'
+                InvalidProfile       = 'System.IO.InvalidDataException', 'InvalidProfile', 'InvalidData'
+                ReadOnly             = 'System.Management.Automation.PSInvalidOperationException', 'PublicEnvironmentReadOnly', 'InvalidOperation'
+                LoginRequired        = 'System.Management.Automation.PSInvalidOperationException', 'LoginRequired', 'InvalidOperation'
+                NotSupported         = 'System.Management.Automation.PSNotSupportedException', 'NotSupportedOffline', 'NotImplemented'
+                EnvironmentNotFound  = 'System.Management.Automation.PSInvalidOperationException', 'EnvironmentNotFound', 'ObjectNotFound'
+                FileNotFound         = 'System.Management.Automation.PSArgumentException', 'FileNotFound', 'ObjectNotFound'
+                FileAlreadyExists    = 'System.Management.Automation.PSInvalidOperationException', 'FileAlreadyExists', 'ResourceExists'
+                SubscriptionNotFound = 'System.Management.Automation.PSArgumentException', 'InvalidSubscriptionOrTenant', 'InvalidArgument'
+                Io                   = 'System.IO.IOException', 'ContextStoreIOError', 'WriteError'
+                PermissionDenied     = 'System.UnauthorizedAccessException', 'ContextStoreAccessDenied', 'PermissionDenied'
+                LockTimeout          = 'AzContext.ContextStoreLockedException', 'ContextStoreLocked', 'ResourceBusy'
+                CorruptFile          = 'System.IO.InvalidDataException', 'ContextFileCorrupt', 'InvalidData'
+                Panic                = 'System.InvalidOperationException', 'NativeLibraryFault', 'NotSpecified'
+                SessionPoisoned      = 'System.InvalidOperationException', 'NativeLibraryFault', 'NotSpecified'
+                Internal             = 'System.InvalidOperationException', 'NativeLibraryFault', 'NotSpecified'
+            }
+            $asm = [AzContext.Commands.AzContextCmdlet].Assembly
+            $statusType = $asm.GetType('AzContext.Native.AzctxStatus')
+            $errorMap = $asm.GetType('AzContext.ErrorMap')
             $map = $errorMap.GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
-            $statuses = [Enum]::GetValues([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus')) | Where-Object { [uint32]$_ -ne 0 }
-            foreach ($s in $statuses) { $map.ContainsKey($s) | Should -BeTrue -Because "$s needs a mapping" }
+            $statuses = @([Enum]::GetNames($statusType) | Where-Object { $_ -ne 'Ok' })
+            Compare-Object @($statuses) @($expected.Keys) | Should -BeNullOrEmpty -Because 'every status has a row, and every row a status'
+            $map.Count | Should -Be $expected.Count
+            $nativeException = $asm.GetType('AzContext.Native.NativeException')
+            $public = $errorMap.GetMethod('PublicException', [Reflection.BindingFlags]'NonPublic,Static')
+            foreach ($name in $expected.Keys) {
+                $status = [Enum]::Parse($statusType, $name)
+                $row = $map[$status]
+                $type, $id, $category = $expected[$name]
+                $row.ExceptionType.FullName | Should -Be $type -Because $name
+                $row.ErrorId | Should -Be $id -Because $name
+                "$($row.Category)" | Should -Be $category -Because $name
+                $native = [Activator]::CreateInstance($nativeException, [Reflection.BindingFlags]'NonPublic,Instance', $null, @($status, 'msg', $null), $null)
+                $e = $public.Invoke($null, @($native))
+                $e.GetType().FullName | Should -Be $type -Because $name
+                $e.Message | Should -Be 'msg'
+                $e.InnerException | Should -Be $native
+            }
             $lookup = $errorMap.GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
-            $unknown = [Enum]::ToObject([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus'), 4242)
-            $lookup.Invoke($null, @($unknown)).ErrorId | Should -Be 'NativeStatusUnknown'
+            $lookup.Invoke($null, @([Enum]::ToObject($statusType, 4242))).ErrorId | Should -Be 'NativeStatusUnknown'
+        }
+
+        It 'hides exactly the secret properties the library leaves out of files' {
+            $keys = [Microsoft.Azure.Commands.Profile.Models.PSAzureRmAccount].GetField('SecretKeys', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
+            foreach ($k in 'AccessToken', 'GraphAccessToken', 'MicrosoftGraphAccessToken', 'KeyVault', 'ServicePrincipalSecret', 'CertificatePassword', 'MSILoginSecret', 'ClientAssertion') {
+                $keys.Contains($k) | Should -BeTrue -Because "$k is a secret"
+            }
+            $keys.Count | Should -Be 8
         }
     }
 
@@ -117,7 +167,8 @@ Describe 'The AzContext module' {
             $out = Invoke-InNewPwsh -ScriptBlock {
                 param($m) try { Import-Module $m -ErrorAction Stop; 'imported' } catch { $_.Exception.Message }
             } -ArgumentList (Join-Path $copy 'AzContext.psd1')
-            "$out" | Should -BeLike '*libazcontext.so*ABI version 999*needs version 1*'
+            $needed = [AzContext.ModuleInit].GetField('ExpectedAbiVersion', [Reflection.BindingFlags]'NonPublic,Static').GetRawConstantValue()
+            "$out" | Should -BeLike "*libazcontext.so*ABI version 999*needs version $needed*"
         }
 
         It 'fails with a clear message when the native library is missing' {

@@ -24,6 +24,8 @@ pub enum ObjectKind {
     Environment,
     Account,
     File,
+    /// A subscription (or tenant) looked up among the stored contexts.
+    Subscription,
 }
 
 impl std::fmt::Display for ObjectKind {
@@ -33,16 +35,25 @@ impl std::fmt::Display for ObjectKind {
             ObjectKind::Environment => "environment",
             ObjectKind::Account => "account",
             ObjectKind::File => "file",
+            ObjectKind::Subscription => "subscription",
         })
     }
 }
 
-/// The category of an [`Error`]; the C ABI maps each to one status code.
+/// The category of an [`Error`]; the C ABI maps each to one status code, so what was not found or
+/// already exists (a context, an environment, a file) survives to the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     InvalidArgument,
+    /// A context (or an account) that is not stored.
     NotFound,
+    EnvironmentNotFound,
+    FileNotFound,
+    /// No stored subscription or tenant matches (Set-AzContext -Subscription/-Tenant, offline).
+    SubscriptionNotFound,
+    /// A context name that is taken.
     AlreadyExists,
+    FileAlreadyExists,
     InvalidName,
     InvalidProfile,
     ReadOnly,
@@ -52,6 +63,8 @@ pub enum ErrorKind {
     LockTimeout,
     CorruptFile,
     NotSupported,
+    /// A rule of the library itself was broken (a bug), never the caller's input.
+    Internal,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +108,7 @@ pub enum Error {
     #[error("{0}")]
     LoginRequired(String),
 
-    #[error("{action} '{path}' failed: {source}")]
+    #[error("{action} '{path}' failed: {}", io_words(.source))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -103,7 +116,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("access to '{path}' was denied ({action}): {source}")]
+    #[error("access to '{path}' was denied ({action}): the file or folder's permissions do not allow it ({source})")]
     PermissionDenied {
         action: &'static str,
         path: PathBuf,
@@ -131,6 +144,37 @@ pub enum Error {
     /// A feature that needs the network or a platform service that AzContext does not have yet.
     #[error("{0}")]
     NotSupported(String),
+
+    /// An invariant of the library did not hold (a bug): reported, never guessed around.
+    #[error("internal error: {0}. Please report this.")]
+    Internal(String),
+}
+
+/// POSIX error numbers that `std::io::ErrorKind` names only in newer Rust than this crate requires;
+/// the same on Linux and macOS.
+const ENOTDIR: i32 = 20;
+const EISDIR: i32 = 21;
+const ENOSPC: i32 = 28;
+const EROFS: i32 = 30;
+
+/// What an I/O error means for the user, then the system's own text.
+pub fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let words = match (e.raw_os_error(), e.kind()) {
+        (Some(ENOSPC), _) => Some("the disk is full"),
+        (Some(EROFS), _) => Some("the file system is read-only"),
+        (Some(EISDIR), _) => Some("it is a folder, not a file"),
+        (Some(ENOTDIR), _) => Some("a part of the path is a file, not a folder"),
+        (_, K::NotFound) => Some("it does not exist"),
+        (_, K::PermissionDenied) => Some("permission denied"),
+        (_, K::AlreadyExists) => Some("it already exists"),
+        (_, K::InvalidData | K::UnexpectedEof) => Some("the data is not what was expected"),
+        _ => None,
+    };
+    match words {
+        Some(w) => format!("{w} ({e})"),
+        None => e.to_string(),
+    }
 }
 
 fn lock_timeout_message(path: &std::path::Path, waited_ms: &u64, holder: &Option<u32>) -> String {
@@ -151,8 +195,16 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
-            Error::NotFound { .. } => ErrorKind::NotFound,
-            Error::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+            Error::NotFound { kind, .. } => match kind {
+                ObjectKind::Environment => ErrorKind::EnvironmentNotFound,
+                ObjectKind::File => ErrorKind::FileNotFound,
+                ObjectKind::Subscription => ErrorKind::SubscriptionNotFound,
+                ObjectKind::Context | ObjectKind::Account => ErrorKind::NotFound,
+            },
+            Error::AlreadyExists { kind, .. } => match kind {
+                ObjectKind::File => ErrorKind::FileAlreadyExists,
+                _ => ErrorKind::AlreadyExists,
+            },
             Error::InvalidName { .. } => ErrorKind::InvalidName,
             Error::InvalidProfile(_) => ErrorKind::InvalidProfile,
             Error::ReadOnly { .. } => ErrorKind::ReadOnly,
@@ -162,12 +214,26 @@ impl Error {
             Error::LockTimeout { .. } => ErrorKind::LockTimeout,
             Error::CorruptFile { .. } => ErrorKind::CorruptFile,
             Error::NotSupported(_) => ErrorKind::NotSupported,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
-    /// An I/O error on `path`, classified: permission problems get their own variant.
+    /// An I/O error on `path`, classified by its kind: permission problems get their own variant, a
+    /// missing file is [`Error::NotFound`] of a file, the rest [`Error::Io`] in words a user understands.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         let path = path.into();
+        if source.kind() == std::io::ErrorKind::NotFound {
+            let message = format!(
+                "{action} '{}' failed: {}",
+                path.display(),
+                io_words(&source)
+            );
+            return Error::NotFound {
+                kind: ObjectKind::File,
+                name: path.to_string_lossy().into_owned(),
+                message,
+            };
+        }
         if source.kind() == std::io::ErrorKind::PermissionDenied {
             Error::PermissionDenied {
                 action,
