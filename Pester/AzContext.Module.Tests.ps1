@@ -4,6 +4,31 @@ BeforeDiscovery {
     $script:ModuleDir = Join-Path (Split-Path $PSScriptRoot) 'out/AzContext'
     Import-Module (Join-Path $script:ModuleDir 'AzContext.psd1') -Force
     $script:Cmdlets = @((Get-Module AzContext).ExportedCmdlets.Keys | Sort-Object | ForEach-Object { @{ Name = $_ } })
+    # The whole status table: the ids and exception types scripts match on. A change here is a breaking change.
+    $script:ErrorRows = @(
+        @{ Status = 'NullArgument'; Id = 'NativeCallFault'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'InvalidUtf8'; Id = 'NativeCallFault'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'InvalidArgument'; Id = 'InvalidArgument'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'NotFound'; Id = 'ContextNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'AlreadyExists'; Id = 'ContextAlreadyExists'; Category = 'ResourceExists'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'InvalidName'; Id = 'InvalidContextName'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'InvalidProfile'; Id = 'InvalidProfile'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
+        @{ Status = 'ReadOnly'; Id = 'PublicEnvironmentReadOnly'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'LoginRequired'; Id = 'LoginRequired'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'NotSupported'; Id = 'NotSupportedOffline'; Category = 'NotImplemented'; Type = 'System.Management.Automation.PSNotSupportedException' }
+        @{ Status = 'EnvironmentNotFound'; Id = 'EnvironmentNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'FileNotFound'; Id = 'FileNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'FileAlreadyExists'; Id = 'FileAlreadyExists'; Category = 'ResourceExists'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'SubscriptionNotFound'; Id = 'InvalidSubscriptionOrTenant'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'Io'; Id = 'ContextStoreIOError'; Category = 'WriteError'; Type = 'System.IO.IOException' }
+        @{ Status = 'PermissionDenied'; Id = 'ContextStoreAccessDenied'; Category = 'PermissionDenied'; Type = 'System.UnauthorizedAccessException' }
+        # Az's UnauthorizedAccessException, as a type of its own.
+        @{ Status = 'LockTimeout'; Id = 'ContextStoreLocked'; Category = 'ResourceBusy'; Type = 'AzContext.ContextStoreLockedException' }
+        @{ Status = 'CorruptFile'; Id = 'ContextFileCorrupt'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
+        @{ Status = 'Panic'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+        @{ Status = 'SessionPoisoned'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+        @{ Status = 'Internal'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+    )
 }
 
 BeforeAll {
@@ -87,55 +112,14 @@ Describe 'The AzContext module' {
                 Should -Be ([uint32]$Matches[1])
         }
 
-        It 'maps each status to exactly this exception type, error id and category (the whole table)' {
-            # One row per status: changing a mapping must change this list too.
-            $expected = [ordered]@{
-                NullArgument         = 'System.Management.Automation.PSArgumentException', 'NativeCallFault', 'InvalidArgument'
-                InvalidUtf8          = 'System.Management.Automation.PSArgumentException', 'NativeCallFault', 'InvalidArgument'
-                InvalidArgument      = 'System.Management.Automation.PSArgumentException', 'InvalidArgument', 'InvalidArgument'
-                NotFound             = 'System.Management.Automation.PSInvalidOperationException', 'ContextNotFound', 'ObjectNotFound'
-                AlreadyExists        = 'System.Management.Automation.PSInvalidOperationException', 'ContextAlreadyExists', 'ResourceExists'
-                InvalidName          = 'System.Management.Automation.PSArgumentException', 'InvalidContextName', 'InvalidArgument'
-                InvalidProfile       = 'System.IO.InvalidDataException', 'InvalidProfile', 'InvalidData'
-                ReadOnly             = 'System.Management.Automation.PSInvalidOperationException', 'PublicEnvironmentReadOnly', 'InvalidOperation'
-                LoginRequired        = 'System.Management.Automation.PSInvalidOperationException', 'LoginRequired', 'InvalidOperation'
-                NotSupported         = 'System.Management.Automation.PSNotSupportedException', 'NotSupportedOffline', 'NotImplemented'
-                EnvironmentNotFound  = 'System.Management.Automation.PSInvalidOperationException', 'EnvironmentNotFound', 'ObjectNotFound'
-                FileNotFound         = 'System.Management.Automation.PSArgumentException', 'FileNotFound', 'ObjectNotFound'
-                FileAlreadyExists    = 'System.Management.Automation.PSInvalidOperationException', 'FileAlreadyExists', 'ResourceExists'
-                SubscriptionNotFound = 'System.Management.Automation.PSArgumentException', 'InvalidSubscriptionOrTenant', 'InvalidArgument'
-                Io                   = 'System.IO.IOException', 'ContextStoreIOError', 'WriteError'
-                PermissionDenied     = 'System.UnauthorizedAccessException', 'ContextStoreAccessDenied', 'PermissionDenied'
-                LockTimeout          = 'AzContext.ContextStoreLockedException', 'ContextStoreLocked', 'ResourceBusy'
-                CorruptFile          = 'System.IO.InvalidDataException', 'ContextFileCorrupt', 'InvalidData'
-                Panic                = 'System.InvalidOperationException', 'NativeLibraryFault', 'NotSpecified'
-                SessionPoisoned      = 'System.InvalidOperationException', 'NativeLibraryFault', 'NotSpecified'
-                Internal             = 'System.InvalidOperationException', 'NativeLibraryFault', 'NotSpecified'
-            }
+        It 'has one row for every status, and no other row' -ForEach @(@{ Rows = $ErrorRows }) {
             $asm = [AzContext.Commands.AzContextCmdlet].Assembly
-            $statusType = $asm.GetType('AzContext.Native.AzctxStatus')
-            $errorMap = $asm.GetType('AzContext.ErrorMap')
-            $map = $errorMap.GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
-            $statuses = @([Enum]::GetNames($statusType) | Where-Object { $_ -ne 'Ok' })
-            Compare-Object @($statuses) @($expected.Keys) | Should -BeNullOrEmpty -Because 'every status has a row, and every row a status'
-            $map.Count | Should -Be $expected.Count
-            $nativeException = $asm.GetType('AzContext.Native.NativeException')
-            $public = $errorMap.GetMethod('PublicException', [Reflection.BindingFlags]'NonPublic,Static')
-            foreach ($name in $expected.Keys) {
-                $status = [Enum]::Parse($statusType, $name)
-                $row = $map[$status]
-                $type, $id, $category = $expected[$name]
-                $row.ExceptionType.FullName | Should -Be $type -Because $name
-                $row.ErrorId | Should -Be $id -Because $name
-                "$($row.Category)" | Should -Be $category -Because $name
-                $native = [Activator]::CreateInstance($nativeException, [Reflection.BindingFlags]'NonPublic,Instance', $null, @($status, 'msg', $null), $null)
-                $e = $public.Invoke($null, @($native))
-                $e.GetType().FullName | Should -Be $type -Because $name
-                $e.Message | Should -Be 'msg'
-                $e.InnerException | Should -Be $native
-            }
-            $lookup = $errorMap.GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
-            $lookup.Invoke($null, @([Enum]::ToObject($statusType, 4242))).ErrorId | Should -Be 'NativeStatusUnknown'
+            $statuses = @([Enum]::GetNames($asm.GetType('AzContext.Native.AzctxStatus')) | Where-Object { $_ -ne 'Ok' })
+            Compare-Object $statuses @($Rows | ForEach-Object Status) | Should -BeNullOrEmpty -Because 'every status is listed below, exactly once'
+            $map = $asm.GetType('AzContext.ErrorMap').GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
+            $map.Count | Should -Be $statuses.Count
+            $lookup = $asm.GetType('AzContext.ErrorMap').GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
+            $lookup.Invoke($null, @([Enum]::ToObject($asm.GetType('AzContext.Native.AzctxStatus'), 4242))).ErrorId | Should -Be 'NativeStatusUnknown'
         }
 
         It 'hides exactly the secret properties the library leaves out of files' {
@@ -144,6 +128,19 @@ Describe 'The AzContext module' {
                 $keys.Contains($k) | Should -BeTrue -Because "$k is a secret"
             }
             $keys.Count | Should -Be 8
+        }
+
+        It 'turns <Status> into error id <Id>, category <Category> and a <Type>' -ForEach $ErrorRows {
+            $asm = [AzContext.Commands.AzContextCmdlet].Assembly
+            $status = [Enum]::Parse($asm.GetType('AzContext.Native.AzctxStatus'), $Status)
+            $native = [Activator]::CreateInstance($asm.GetType('AzContext.Native.NativeException'), [Reflection.BindingFlags]'NonPublic,Instance', $null, @($status, 'what went wrong', 'the-target'), $null)
+            $record = $native.ErrorRecord
+            $record.FullyQualifiedErrorId | Should -Be $Id
+            $record.CategoryInfo.Category | Should -Be $Category
+            $record.TargetObject | Should -Be 'the-target'
+            $record.Exception.GetType().FullName | Should -Be $Type
+            $record.Exception.Message | Should -Be 'what went wrong'
+            $record.Exception.InnerException | Should -Be $native
         }
     }
 
