@@ -137,6 +137,8 @@ impl AzctxCall {
         2 * std::mem::size_of::<u32>() + 2 * std::mem::size_of::<*const c_char>();
 
     /// Reads the caller's struct (NULL: every default), at most `size` bytes of it.
+    // The pointer comes from C: checked for NULL first; the contract is the export's documentation.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn read(ptr: *const AzctxCall) -> FfiResult<AzctxCall> {
         let mut call = AzctxCall {
             size: 0,
