@@ -1097,11 +1097,6 @@ pub fn peek_current_name(env: &StoreEnv) -> Result<Option<String>> {
         .map(|(k, _)| k.to_owned()))
 }
 
-pub fn peek_current_context(env: &StoreEnv) -> Result<Option<NamedContext>> {
-    let profile = peek_disk(&peek_paths(env)?.context_file)?;
-    Ok(default_named(&profile))
-}
-
 /// The store's files for `env` as the settings file names them now (the default places when there is
 /// none), without creating or writing anything: the one rule for where the user's files are.
 pub fn peek_paths(env: &StoreEnv) -> Result<StorePaths> {
