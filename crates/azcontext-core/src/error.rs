@@ -108,20 +108,20 @@ pub enum Error {
     #[error("{0}")]
     LoginRequired(String),
 
-    #[error("{action} '{path}' failed: {}", io_words(.source))]
+    /// The operating system's error is said in words ([`io_words`]); it is not a `source()`, so no
+    /// caller appends its Rust text ("Is a directory (os error 21)") after the message.
+    #[error("{action} '{}' failed: {}", .path.display(), io_words(.cause))]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
-    #[error("access to '{path}' was denied ({action}): the file or folder's permissions do not allow it ({source})")]
+    #[error("access to '{}' was denied ({action}): {}", .path.display(), io_words(.cause))]
     PermissionDenied {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     /// Another process held the lock on `path` longer than the wait limit.
@@ -150,33 +150,6 @@ pub enum Error {
     Internal(String),
 }
 
-/// POSIX error numbers that `std::io::ErrorKind` names only in newer Rust than this crate requires;
-/// the same on Linux and macOS.
-const ENOTDIR: i32 = 20;
-const EISDIR: i32 = 21;
-const ENOSPC: i32 = 28;
-const EROFS: i32 = 30;
-
-/// What an I/O error means for the user, then the system's own text.
-pub fn io_words(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let words = match (e.raw_os_error(), e.kind()) {
-        (Some(ENOSPC), _) => Some("the disk is full"),
-        (Some(EROFS), _) => Some("the file system is read-only"),
-        (Some(EISDIR), _) => Some("it is a folder, not a file"),
-        (Some(ENOTDIR), _) => Some("a part of the path is a file, not a folder"),
-        (_, K::NotFound) => Some("it does not exist"),
-        (_, K::PermissionDenied) => Some("permission denied"),
-        (_, K::AlreadyExists) => Some("it already exists"),
-        (_, K::InvalidData | K::UnexpectedEof) => Some("the data is not what was expected"),
-        _ => None,
-    };
-    match words {
-        Some(w) => format!("{w} ({e})"),
-        None => e.to_string(),
-    }
-}
-
 fn lock_timeout_message(path: &std::path::Path, waited_ms: &u64, holder: &Option<u32>) -> String {
     // Az's text first, so scripts matching it keep working, then what Az never said: the wait and the holder.
     let mut s = format!(
@@ -189,6 +162,21 @@ fn lock_timeout_message(path: &std::path::Path, waited_ms: &u64, holder: &Option
     }
     s.push(')');
     s
+}
+
+/// An operating-system error in lower-case words, without Rust's " (os error N)" suffix: "is a
+/// directory", "permission denied", "no such file or directory".
+pub fn io_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => format!("{:?}", e.kind()),
+    }
 }
 
 impl Error {
@@ -220,31 +208,27 @@ impl Error {
 
     /// An I/O error on `path`, classified by its kind: permission problems get their own variant, a
     /// missing file is [`Error::NotFound`] of a file, the rest [`Error::Io`] in words a user understands.
-    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, cause: std::io::Error) -> Error {
         let path = path.into();
-        if source.kind() == std::io::ErrorKind::NotFound {
-            let message = format!(
-                "{action} '{}' failed: {}",
-                path.display(),
-                io_words(&source)
-            );
+        if cause.kind() == std::io::ErrorKind::NotFound {
+            let message = format!("{action} '{}' failed: {}", path.display(), io_words(&cause));
             return Error::NotFound {
                 kind: ObjectKind::File,
                 name: path.to_string_lossy().into_owned(),
                 message,
             };
         }
-        if source.kind() == std::io::ErrorKind::PermissionDenied {
+        if cause.kind() == std::io::ErrorKind::PermissionDenied {
             Error::PermissionDenied {
                 action,
                 path,
-                source,
+                cause,
             }
         } else {
             Error::Io {
                 action,
                 path,
-                source,
+                cause,
             }
         }
     }
@@ -267,3 +251,25 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_are_said_in_words_without_the_os_error_number() {
+        let dir = std::io::Error::from_raw_os_error(21); // EISDIR
+        let e = Error::io("writing", "/tmp/x", dir);
+        let text = e.to_string();
+        assert_eq!(text, "writing '/tmp/x' failed: is a directory");
+        assert!(std::error::Error::source(&e).is_none());
+        let denied = Error::io("reading", "/tmp/y", std::io::Error::from_raw_os_error(13));
+        assert_eq!(denied.kind(), ErrorKind::PermissionDenied);
+        assert_eq!(
+            denied.to_string(),
+            "access to '/tmp/y' was denied (reading): permission denied"
+        );
+        let custom = std::io::Error::new(std::io::ErrorKind::Other, "Disk on fire");
+        assert_eq!(io_words(&custom), "disk on fire");
+    }
+}
