@@ -583,7 +583,9 @@ fn a_permission_error_is_not_reported_as_a_missing_file() {
     );
     assert_eq!(denied.kind(), ErrorKind::PermissionDenied);
     assert!(
-        denied.to_string().contains("was denied (reading): permission denied"),
+        denied
+            .to_string()
+            .contains("was denied (reading): permission denied"),
         "{denied}"
     );
 }
