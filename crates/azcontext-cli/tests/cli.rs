@@ -301,8 +301,9 @@ fn zsh_fish_and_powershell_scripts_complete_context_names() {
     );
     assert!(zsh.find("_azctx_context_names() {").unwrap() < zsh.rfind("_azctx \"$@\"").unwrap());
     let fish = ok(tmp.path(), &["completion", "fish"]);
-    assert!(fish
-        .contains("complete -c azctx -n '__fish_seen_subcommand_from select use show rename remove"));
+    assert!(fish.contains(
+        "complete -c azctx -n '__fish_seen_subcommand_from select use show rename remove"
+    ));
     assert!(fish.contains("(azctx list --names 2>/dev/null)"));
     let pwsh = ok(tmp.path(), &["completion", "powershell"]);
     assert!(pwsh.contains("$script:AzctxClapCompleter = {"));
