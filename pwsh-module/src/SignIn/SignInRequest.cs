@@ -22,7 +22,7 @@ internal static class SignInRequest
     /// </summary>
     internal static JsonObject? FindEnvironment(AzContextCmdlet cmdlet, string name)
     {
-        string json = cmdlet.CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_environment_list(s, dir, autosave, out j));
+        string json = cmdlet.CallJson((s, c) => (out nint j) => NativeMethods.azctx_environment_list(s, c, out j));
         if (Json.Parse(json) is JsonArray list)
         {
             foreach (JsonNode? n in list)
@@ -62,8 +62,8 @@ internal static class SignInRequest
         // The process's session even under -DefaultProfile: a context passed in (e.g. to a job) still
         // finds its tokens in the shared cache.
         uint asked = scope == (uint)AzctxScope.Process ? (uint)AzctxScope.Default : scope;
-        string? storeDir = cmdlet.StoreDir, autosaveEnv = AzContextCmdlet.AutosaveEnv;
-        string json = cmdlet.Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(Store.Session, storeDir, autosaveEnv, asked, out j)));
+        SessionHandle session = Store.Session;
+        string json = cmdlet.Native(() => cmdlet.Settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(session, c, asked, out j))));
         var settings = Json.Parse(json) as JsonObject;
         string? dir = Json.Str(settings, "CacheDirectory");
         string? file = Json.Str(settings, "CacheFile");
