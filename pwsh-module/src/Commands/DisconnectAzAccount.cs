@@ -106,16 +106,17 @@ public sealed class DisconnectAzAccountCommand : ContextCmdlet
         string body = request.ToJsonString();
         uint scope = ScopeArgument(Scope);
         // The contexts that go: their signed-in accounts' tokens leave the token cache too (Az).
-        string? id = accountId;
-        var leaving = StoredContexts().Where(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase)).ToList();
+        // (The library resolves the account; which contexts were its is known from its answer.)
+        var before = StoredContexts();
         string? json = CallChangeOrWriteError((s, c) => (out nint j) => NativeMethods.azctx_account_disconnect(s, c, body, scope, out j), (object?)ContextName ?? accountId);
         if (json is null)
         {
             return;
         }
-        TokenRemoval.Remove(this, leaving, scope);
         if (Json.Parse(json) is JsonObject account)
         {
+            string? id = Json.Str(account, "Id");
+            TokenRemoval.Remove(this, before.Where(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase)), scope);
             WriteObject(new PSAzureRmAccount(account));
         }
         else if (ParameterSetName == ServicePrincipalSet)
