@@ -20,7 +20,8 @@ PESTER_VERSION=5.7.1
 CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
 DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
-librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev"
+librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev
+librust-serde-dev librust-serde-derive-dev librust-serde-json-dev"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -67,7 +68,10 @@ crates_io_reachable() {
 
 # --- Rust crates: crates.io, or Debian's copies when crates.io cannot be reached -------------------
 if [ -f "$root/.cargo/config.toml" ]; then
-    : # set up by an earlier run: this machine has no crates.io
+    # Set up by an earlier run: this machine has no crates.io. Crates added to the workspace since
+    # then are installed here (apt_install skips those already installed).
+    # shellcheck disable=SC2086
+    apt_install $DEBIAN_CRATES
 elif crates_io_reachable; then
     : # crates.io is reachable: cargo fetches as usual
 else

@@ -1,7 +1,8 @@
 //! AzContext's domain logic: the Az.Accounts-compatible profile model and files (`AzureRmContext.json`,
 //! `AzureRmContextSettings.json`), context keys, scopes and autosave, and the crash-safe, locked store.
 //!
-//! Layers, bottom up: [`json`] (an order-preserving JSON tree with Az's writer), the model ([`model`]),
+//! Layers, bottom up: [`jsonio`] (serde_json with Az's limits, errors and Newtonsoft's text, and the
+//! order-preserving tree the model keeps), the model ([`model`]),
 //! [`settings`], file primitives ([`fsio`]), and the [`store`] that ties them to scopes and sessions.
 //! No `unsafe` anywhere in this crate; the C ABI lives in `azcontext-ffi`.
 #![forbid(unsafe_code)]
@@ -9,9 +10,10 @@
 pub mod accounts;
 pub mod error;
 pub mod fsio;
-pub mod json;
+pub mod jsonio;
 pub mod keystore;
 pub mod model;
+pub mod names;
 pub mod settings;
 pub mod store;
 

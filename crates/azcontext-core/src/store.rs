@@ -187,8 +187,11 @@ pub struct OpOutput {
 }
 
 /// Az's `ContextAutosaveSettings`. Fields are `None` where Az shows null; the Process view of
-/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows. Serialized in Az's shape:
+/// `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,"CacheFile":…,"KeyStoreFile":…,
+/// "Settings":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct AutosaveSettings {
     pub mode: String,
     pub context_directory: Option<String>,
@@ -196,6 +199,7 @@ pub struct AutosaveSettings {
     pub cache_directory: Option<String>,
     pub cache_file: Option<String>,
     pub key_store_file: Option<String>,
+    #[serde(serialize_with = "crate::jsonio::serialize_pairs")]
     pub settings: Vec<(String, String)>,
 }
 
@@ -236,28 +240,6 @@ impl AutosaveSettings {
             key_store_file: name(&paths.keystore_file),
             settings: s.settings_map(),
         }
-    }
-
-    /// Az's JSON shape: `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,
-    /// "CacheFile":…,"KeyStoreFile":…,"Settings":{…}}`.
-    pub fn to_json(&self) -> crate::json::Value {
-        use crate::json::{Object, Value};
-        let mut o = Object::with_capacity(7);
-        o.push("Mode", Value::from(self.mode.clone()));
-        o.push(
-            "ContextDirectory",
-            Value::from(self.context_directory.clone()),
-        );
-        o.push("ContextFile", Value::from(self.context_file.clone()));
-        o.push("CacheDirectory", Value::from(self.cache_directory.clone()));
-        o.push("CacheFile", Value::from(self.cache_file.clone()));
-        o.push("KeyStoreFile", Value::from(self.key_store_file.clone()));
-        let mut s = Object::with_capacity(self.settings.len());
-        for (k, v) in &self.settings {
-            s.push(k.clone(), Value::from(v.clone()));
-        }
-        o.push("Settings", Value::Object(s));
-        Value::Object(o)
     }
 }
 
@@ -522,7 +504,7 @@ fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
         stamp_json(&stamp)
     );
     match profile.default_context() {
-        Some((name, c)) if !c.is_empty() => crate::json::write_string(&mut text, name),
+        Some((name, c)) if !c.is_empty() => crate::jsonio::write_string(&mut text, name),
         _ => text.push_str("null"),
     }
     text.push('}');
@@ -535,14 +517,14 @@ fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
 /// `Some(None)`: the index says there is no current context.
 fn read_index(context_file: &Path, stamp: &FileStamp) -> Option<Option<String>> {
     let bytes = std::fs::read(index_path(context_file)).ok()?;
-    let value = crate::json::parse(&bytes, "<index>").ok()?;
+    let value = crate::jsonio::parse(&bytes, "<index>").ok()?;
     let obj = value.as_object()?;
-    if obj.get("ContextFile").map(crate::json::to_compact)? != stamp_json(stamp) {
+    if obj.get("ContextFile").map(crate::jsonio::to_compact)? != stamp_json(stamp) {
         return None;
     }
     match obj.get("DefaultContext")? {
-        crate::json::Value::String(s) => Some(Some(s.clone())),
-        crate::json::Value::Null => Some(None),
+        crate::jsonio::Value::String(s) => Some(Some(s.clone())),
+        crate::jsonio::Value::Null => Some(None),
         _ => None,
     }
 }
@@ -1181,7 +1163,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
                 .filter(|(_, c)| {
                     c.account()
                         .and_then(|a| a.id())
-                        .is_some_and(|id| crate::json::eq_ignore_case(id, account_id))
+                        .is_some_and(|id| crate::names::eq_ignore_case(id, account_id))
                 })
                 .map(|(k, c)| to_named(k, c))
                 .collect();

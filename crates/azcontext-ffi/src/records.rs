@@ -1,8 +1,9 @@
 //! The JSON records that cross the ABI. They are written by the core's own model and JSON writer, in
 //! Az's property names: one schema for the file and the boundary.
 
-use azcontext_core::json::{self, Value};
+use azcontext_core::jsonio::{self as json, Value};
 use azcontext_core::model::{Context, Environment, Profile, WriteOptions};
+use azcontext_core::names::eq_ignore_case;
 use azcontext_core::store::{AutosaveSettings, NamedContext};
 
 use crate::boundary::{FfiError, FfiResult};
@@ -49,11 +50,11 @@ pub fn name_list(list: &[NamedContext]) -> String {
 }
 
 pub fn autosave(s: &AutosaveSettings) -> String {
-    json::to_compact(&s.to_json())
+    json::to_compact(s)
 }
 
 pub fn environment(e: &Environment) -> String {
-    json::to_compact(&Value::Object(e.as_object().clone()))
+    json::to_compact(e.as_object())
 }
 
 pub fn environment_list<'a>(envs: impl IntoIterator<Item = &'a Environment>) -> String {
@@ -98,7 +99,7 @@ pub fn profile_or_context_from_json(text: &str) -> FfiResult<Profile> {
         ));
     };
     if let Some(Value::Object(inner)) = obj.get("Profile") {
-        let inner_text = json::to_compact(&Value::Object(inner.clone()));
+        let inner_text = json::to_compact(inner);
         return Profile::parse(inner_text.as_bytes(), "<profile>").map_err(invalid);
     }
     let is_profile = obj.contains_key_ci("Contexts")
@@ -287,8 +288,8 @@ pub fn account_without_secrets(a: &azcontext_core::model::Account) -> String {
         ext.retain(|k, _| {
             !azcontext_core::model::SECRET_PROPERTIES
                 .iter()
-                .any(|s| json::eq_ignore_case(s, k))
+                .any(|s| eq_ignore_case(s, k))
         });
     }
-    json::to_compact(&Value::Object(obj))
+    json::to_compact(&obj)
 }

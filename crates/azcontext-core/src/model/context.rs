@@ -7,7 +7,8 @@ use super::{
 };
 use super::{Account, Environment, Subscription, Tenant, DEFAULT_KEY};
 use crate::error::FormatError;
-use crate::json::{self, eq_ignore_case, Object, Value, Writer};
+use crate::jsonio::{self as json, Object, Value, Writer};
+use crate::names::eq_ignore_case;
 
 pub(crate) const CONTEXT_ORDER: &[&str] = &[
     "Account",
@@ -261,11 +262,11 @@ impl Context {
                     None => w.null(),
                 },
                 Some(Slot::Subscription) => match &self.subscription {
-                    Some(s) => w.value_object(s.as_object()),
+                    Some(s) => w.value(s.as_object()),
                     None => w.null(),
                 },
                 Some(Slot::Environment) => match &self.environment {
-                    Some(e) => w.value_object(e.as_object()),
+                    Some(e) => w.value(e.as_object()),
                     None => w.null(),
                 },
                 None if !opts.keep_cache_data && eq_ignore_case(k, "TokenCache") => match v {
@@ -419,7 +420,7 @@ impl Context {
     /// A value equal for two contexts exactly when [`Context::same_identity`] holds, for hashing.
     pub fn identity_key(&self) -> IdentityKey {
         fn part(v: Option<Option<&str>>) -> Option<Option<String>> {
-            v.map(|x| x.map(crate::json::fold_case))
+            v.map(|x| x.map(crate::names::fold_case))
         }
         IdentityKey(
             part(self.account.as_ref().map(Account::id)),
@@ -528,7 +529,7 @@ fn write_account(w: &mut Writer, a: &Account, opts: &WriteOptions) {
         (token && !opts.keep_tokens) || (secret && !token && !opts.keep_secrets)
     };
     if !a.ext_entries().any(|(k, _)| dropped(k)) {
-        w.value_object(a.as_object());
+        w.value(a.as_object());
         return;
     }
     let mut copy = a.clone();
@@ -537,13 +538,13 @@ fn write_account(w: &mut Writer, a: &Account, opts: &WriteOptions) {
             copy.remove_ext(k);
         }
     }
-    w.value_object(copy.as_object());
+    w.value(copy.as_object());
 }
 
 /// Writes a tenant; `IsHome`, where present, is computed as Az does.
 fn write_tenant(w: &mut Writer, t: &Tenant) {
     if !t.has_is_home() {
-        w.value_object(t.as_object());
+        w.value(t.as_object());
         return;
     }
     w.begin_object();

@@ -11,9 +11,8 @@ use super::{
 };
 use super::{Context, Environment, Invalid, Ty, DEFAULT_KEY};
 use crate::error::{Error, FormatError, ObjectKind};
-use crate::json::{
-    self, cmp_ignore_case, eq_ignore_case, fold_case, Object, PathSeg, Value, Writer,
-};
+use crate::jsonio::{self as json, Object, Value, Writer};
+use crate::names::{cmp_ignore_case, eq_ignore_case, fold_case};
 
 const ROOT_ORDER: &[&str] = &[
     "DefaultContextKey",
@@ -274,7 +273,7 @@ impl Profile {
                 for (k, e) in &self.custom_envs {
                     if !is_public_name(k) {
                         w.member(k);
-                        w.value_object(e.as_object());
+                        w.value(e.as_object());
                     }
                 }
                 w.end_object();
@@ -868,10 +867,6 @@ impl Profile {
         super::map_get(&self.root, "ExtendedProperties", key)
     }
 }
-
-// Keep PathSeg imported for the error paths built above via `within_key`.
-#[allow(dead_code)]
-fn _uses(_: PathSeg) {}
 
 /// One stored context: its key, the context (shared copy-on-write), and its text as the last autosave
 /// wrote it, kept until the context changes.
