@@ -4,10 +4,10 @@
 //! Everything here works on bytes and paths; nothing knows about profiles.
 //!
 //! - **Permissions.** Directories this module creates are 0700 and every file it writes is 0600, set
-//!   explicitly after creation, so the umask does not matter (§6 item 53, W8).
+//!   explicitly after creation, so the umask does not matter (Az leaves them to the umask).
 //! - **Atomic replacement** ([`write_atomic`]): a temporary file in the same directory, write, `fsync`,
 //!   `rename` over the target, `fsync` of the directory. A reader sees the old file or the new one, never
-//!   a mixture, and a crash at any point leaves one of the two (W1).
+//!   a mixture, and a crash at any point leaves one of the two (Az rewrites the file in place).
 //! - **Locking** ([`lock_exclusive`]): `flock(LOCK_EX)` on the data file itself, which is what .NET's
 //!   `FileShare.None` does on Linux, so Az.Accounts and AzContext exclude each other. The wait is bounded
 //!   (try-lock polling with a short backoff) and ends in [`Error::LockTimeout`] naming the path and, when
@@ -28,7 +28,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
 
-/// How long [`lock_exclusive`] waits by default (Az waits about 15 s; W3 asks for a bounded wait).
+/// How long [`lock_exclusive`] waits by default (Az retries for about 15 s; the wait must end in an
+/// error, never hang).
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Mode of every directory the store creates.
