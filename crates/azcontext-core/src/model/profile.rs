@@ -777,10 +777,6 @@ impl Profile {
         v
     }
 
-    pub fn is_public_environment(name: &str) -> bool {
-        is_public_name(name)
-    }
-
     /// Add-AzEnvironment / Set-AzEnvironment: merges `env` into the existing custom one (non-null
     /// members win), or adds it as Az's `new AzureEnvironment` does: every member in Az's order,
     /// `Type` `User-defined`, then the given members, so a cmdlet may pass only the endpoints it was
