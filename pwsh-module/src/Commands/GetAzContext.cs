@@ -41,8 +41,8 @@ public sealed class GetAzContextCommand : AzContextCmdlet
             {
                 WriteWarning("-RefreshContextFromTokenCache needs to sign in to Azure, which AzContext does not do yet; listing the stored contexts.");
             }
-            JsonObject[] items = Native(() => ContextListCache.Get(s, dir, autosave));
-            foreach (JsonObject o in items)
+            ContextRecord[] items = Native(() => ContextListCache.Get(s, dir, autosave));
+            foreach (ContextRecord o in items)
             {
                 WriteObject(new PSAzureContext(o));
             }

@@ -7,7 +7,11 @@ mod read;
 mod tree;
 
 pub use newtonsoft::{to_compact, to_indented, write_string, Newtonsoft, Writer};
-pub use read::{from_slice, locate, parse, parse_document, PathSeg, MAX_DEPTH, MAX_LEN};
+pub(crate) use read::message_of;
+pub use read::{
+    from_slice, locate, parse, parse_document, read_document_with, PathSeg, MAX_DEPTH, MAX_LEN,
+};
+pub(crate) use tree::{number_value, Members, ValueVisitor, DUPLICATE_MEMBER, NUMBER_TOKEN};
 pub use tree::{Object, Value};
 
 /// Serializes name/value pairs as a JSON object, in their order (`#[serde(serialize_with)]`).

@@ -47,16 +47,38 @@ fn read<T: DeserializeOwned>(
     source_name: &str,
 ) -> Result<T, FormatError> {
     let text = utf8(body, start, source_name)?;
-    serde_json::from_str(text).map_err(|e| {
-        let message = message_of(&e);
-        let (line, column) = position(body, start, &e);
-        FormatError {
-            source_name: source_name.to_owned(),
-            line,
-            column,
-            message,
-        }
-    })
+    serde_json::from_str(text).map_err(|e| format_error(body, start, source_name, &e))
+}
+
+/// Reads an Az document (bytes before the first `{` skipped, as in [`parse_document`]) with `seed`,
+/// for readers that treat some members themselves.
+pub fn read_document_with<T>(
+    bytes: &[u8],
+    source_name: &str,
+    seed: impl for<'de> DeserializeSeed<'de, Value = T>,
+) -> Result<T, FormatError> {
+    let body = prepare(bytes, source_name)?;
+    let start = document_start(body, source_name)?;
+    let text = utf8(body, start, source_name)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    seed.deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| format_error(body, start, source_name, &e))
+}
+
+fn format_error(
+    body: &[u8],
+    start: usize,
+    source_name: &str,
+    e: &serde_json::Error,
+) -> FormatError {
+    let (line, column) = position(body, start, e);
+    FormatError {
+        source_name: source_name.to_owned(),
+        line,
+        column,
+        message: message_of(e),
+    }
 }
 
 fn prepare<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a [u8], FormatError> {
@@ -143,7 +165,7 @@ fn position(body: &[u8], start: usize, e: &serde_json::Error) -> (usize, usize) 
 }
 
 /// The message of a serde_json error, without serde_json's position suffix and never quoting input.
-fn message_of(e: &serde_json::Error) -> String {
+pub(crate) fn message_of(e: &serde_json::Error) -> String {
     let full = e.to_string();
     let text = match full.rfind(" at line ") {
         Some(i) if e.line() != 0 => &full[..i],
@@ -182,7 +204,7 @@ fn data_message(text: &str) -> String {
     if text.starts_with("missing field ") || text.starts_with("duplicate field ") {
         return text.to_owned();
     }
-    if text == DUPLICATE_MEMBER {
+    if text == DUPLICATE_MEMBER || text.starts_with("nesting is deeper") {
         return text.to_owned();
     }
     "a value is not what was expected here".to_owned()

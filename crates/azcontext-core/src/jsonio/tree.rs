@@ -6,6 +6,7 @@
 //! there is no insertion at a position, both of which the model needs to keep Az's order; and a
 //! `Vec` of members costs less memory than an index map for objects of a handful of members.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -112,7 +113,46 @@ impl From<Option<String>> for Value {
 /// Newtonsoft matches member names).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Object {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(Name, Value)>,
+}
+
+/// A member name: Az's own names are not allocated per object (a profile of 10,000 contexts holds
+/// about 250,000 of them).
+type Name = Cow<'static, str>;
+
+macro_rules! az_names {
+    ($($name:literal)*) => {
+        /// The name as a `'static` string when it is one of Az's member names.
+        fn az_name(s: &str) -> Option<&'static str> {
+            match s {
+                $($name => Some($name),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+az_names!(
+    "DefaultContextKey" "EnvironmentTable" "Contexts" "ExtendedProperties"
+    "Account" "Tenant" "Subscription" "Environment" "VersionProfile" "TokenCache" "CacheData"
+    "Id" "Credential" "Type" "TenantMap" "Directory" "IsHome" "Name" "State"
+    "Tenants" "HomeAccountId" "Subscriptions" "TenantCategory" "TenantBrandingLogoUrl" "DefaultDomain"
+    "TenantType" "CountryCode" "Domains" "DisplayName" "TenantId" "AuthorizationSource"
+    "SubscriptionPolices" "ManagedByTenants" "Tags" "Scope" "AccessToken" "KeyVault"
+    "OnPremise" "ServiceManagementUrl" "ResourceManagerUrl" "ManagementPortalUrl"
+    "PublishSettingsFileUrl" "ActiveDirectoryAuthority" "GalleryUrl" "GraphUrl"
+    "ActiveDirectoryServiceEndpointResourceId" "StorageEndpointSuffix" "SqlDatabaseDnsSuffix"
+    "TrafficManagerDnsSuffix" "AzureKeyVaultDnsSuffix" "AzureKeyVaultServiceEndpointResourceId"
+    "GraphEndpointResourceId" "DataLakeEndpointResourceId" "BatchEndpointResourceId"
+    "AzureDataLakeAnalyticsCatalogAndJobEndpointSuffix" "AzureDataLakeStoreFileSystemEndpointSuffix"
+    "AdTenant" "ContainerRegistryEndpointSuffix" "VersionProfiles"
+);
+
+fn name(key: String) -> Name {
+    match az_name(&key) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(key),
+    }
 }
 
 impl Object {
@@ -133,13 +173,13 @@ impl Object {
         self.entries.is_empty()
     }
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().map(|(k, v)| (k.as_ref(), v))
     }
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Value)> {
-        self.entries.iter_mut().map(|(k, v)| (k.as_str(), v))
+        self.entries.iter_mut().map(|(k, v)| (&**k, v))
     }
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
+        self.entries.iter().map(|(k, _)| k.as_ref())
     }
     /// Index of the member named exactly `key`.
     pub fn position(&self, key: &str) -> Option<usize> {
@@ -175,7 +215,7 @@ impl Object {
         match self.position(&key) {
             Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
-                self.entries.push((key, value));
+                self.entries.push((name(key), value));
                 None
             }
         }
@@ -186,7 +226,7 @@ impl Object {
         match self.position_ci(&key) {
             Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             None => {
-                self.entries.push((key, value));
+                self.entries.push((name(key), value));
                 None
             }
         }
@@ -194,16 +234,19 @@ impl Object {
     /// Inserts a new member at `index` (clamped to the length). Does not check for duplicates.
     pub fn insert_at(&mut self, index: usize, key: impl Into<String>, value: Value) {
         let index = index.min(self.entries.len());
-        self.entries.insert(index, (key.into(), value));
+        self.entries.insert(index, (name(key.into()), value));
     }
     /// Appends without checking for an existing member (the caller knows the name is new).
     pub fn push(&mut self, key: impl Into<String>, value: Value) {
-        self.entries.push((key.into(), value));
+        self.entries.push((name(key.into()), value));
     }
     /// Removes the member matching `key` ignoring case, keeping the others' order; returns its stored
     /// name and value.
     pub fn remove_ci(&mut self, key: &str) -> Option<(String, Value)> {
-        self.position_ci(key).map(|i| self.entries.remove(i))
+        self.position_ci(key).map(|i| {
+            let (k, v) = self.entries.remove(i);
+            (k.into_owned(), v)
+        })
     }
     pub fn retain(&mut self, mut f: impl FnMut(&str, &mut Value) -> bool) {
         self.entries.retain_mut(|(k, v)| f(k, v));
@@ -215,9 +258,10 @@ impl Object {
 
 impl IntoIterator for Object {
     type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type IntoIter =
+        std::iter::Map<std::vec::IntoIter<(Name, Value)>, fn((Name, Value)) -> (String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+        self.entries.into_iter().map(|(k, v)| (k.into_owned(), v))
     }
 }
 
@@ -265,7 +309,7 @@ impl Serialize for Object {
 
 /// How serde_json's `arbitrary_precision` hands a number to a visitor: a one-member map under this
 /// name whose value is the number's text (serde_json's own `Value` reads it the same way).
-const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Objects with more members than this check for duplicates with a set instead of a scan.
 const DUP_SET_THRESHOLD: usize = 16;
@@ -273,7 +317,8 @@ const DUP_SET_THRESHOLD: usize = 16;
 /// The message of the error for a member name that appears twice in one object.
 pub(crate) const DUPLICATE_MEMBER: &str = "duplicate member name in one object";
 
-struct ValueVisitor;
+/// Builds a [`Value`]; other visitors in the crate hand it the values they do not treat themselves.
+pub(crate) struct ValueVisitor;
 
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
@@ -322,24 +367,43 @@ impl<'de> Visitor<'de> for ValueVisitor {
             return Ok(Value::Object(Object::new()));
         };
         if first == NUMBER_TOKEN {
-            let text: String = map.next_value()?;
-            return text
-                .parse::<serde_json::Number>()
-                .map(Value::Number)
-                .map_err(|_| de::Error::custom("invalid number"));
+            return number_value(&mut map);
         }
-        let mut obj = Object::with_capacity(4);
-        let value = map.next_value()?;
-        obj.push(first, value);
-        let mut seen: Option<HashSet<String>> = None;
-        while let Some(key) = map.next_key::<String>()? {
-            if is_duplicate(&obj, &mut seen, &key) {
-                return Err(de::Error::custom(DUPLICATE_MEMBER));
-            }
+        let mut members = Members::default();
+        let mut key = Some(first);
+        while let Some(k) = key {
+            members.check(&k)?;
             let value = map.next_value()?;
-            obj.push(key, value);
+            members.obj.push(k, value);
+            key = map.next_key::<String>()?;
         }
-        Ok(Value::Object(obj))
+        Ok(Value::Object(members.obj))
+    }
+}
+
+/// The number that serde_json hands over as a map whose first key, [`NUMBER_TOKEN`], was just read.
+pub(crate) fn number_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Value, A::Error> {
+    let text: String = map.next_value()?;
+    text.parse::<serde_json::Number>()
+        .map(Value::Number)
+        .map_err(|_| de::Error::custom("invalid number"))
+}
+
+/// An object being read: its members so far, and (for big objects) the set of their names.
+#[derive(Default)]
+pub(crate) struct Members {
+    pub obj: Object,
+    seen: Option<HashSet<String>>,
+}
+
+impl Members {
+    /// An error if `key` is already a member (exact match).
+    pub fn check<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
+        if is_duplicate(&self.obj, &mut self.seen, key) {
+            Err(E::custom(DUPLICATE_MEMBER))
+        } else {
+            Ok(())
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod context;
 mod entities;
 mod legacy;
 mod profile;
+mod read;
 
 pub use context::{Context, ContextRecord, IdentityKey};
 pub use entities::{
