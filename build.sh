@@ -9,7 +9,8 @@
 #   - only when crates.io cannot be reached: Debian's librust-*-dev crates and cbindgen (apt-get), and
 #     .cargo/config.toml pointing cargo at them. A user who reaches crates.io is never touched by that:
 #     cbindgen then comes from `cargo install` into .tools/cargo.
-#   - valgrind and a C/C++ compiler for the ABI tests (apt-get), when missing.
+#   - valgrind and a C/C++ compiler for the ABI tests, tmux for the azctx picker test (apt-get), when
+#     missing.
 # A second run installs nothing.
 set -eu
 
@@ -21,7 +22,7 @@ CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
 DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
 librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev
-librust-serde-dev librust-serde-derive-dev librust-serde-json-dev"
+librust-clap-complete-dev librust-serde-dev librust-serde-derive-dev librust-serde-json-dev"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -106,6 +107,8 @@ fi
 command -v valgrind >/dev/null 2>&1 || apt_install valgrind
 command -v cc >/dev/null 2>&1 || apt_install gcc
 command -v c++ >/dev/null 2>&1 || apt_install g++
+# tmux drives azctx's interactive picker in a real terminal (crates/azcontext-cli/tests/cli.rs).
+command -v tmux >/dev/null 2>&1 || apt_install tmux
 
 # --- pwsh: a 7.4+ on PATH, else the project's own --------------------------------------------------
 pwsh=""
