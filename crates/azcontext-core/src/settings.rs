@@ -72,60 +72,56 @@ pub fn default_cache_dir() -> PathBuf {
 }
 
 /// The parsed settings file: Az's members in Az's order, then every other member as it was read, so
-/// unknown members survive a rewrite. A member is `None` when absent (it is then not written) and
-/// `Some(Value::Null)` when null; members of an unexpected type are kept as they are and read as unset.
+/// unknown members survive a rewrite (see [`Member`] for absent and null members). Members of an
+/// unexpected type are kept as they are and read as unset.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContextSettings {
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    mode: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    context_directory: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    context_file: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    cache_directory: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    cache_file: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    key_store_file: Option<Value>,
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    settings: Option<Value>,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    mode: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    context_directory: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    context_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    cache_directory: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    cache_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    key_store_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    settings: Member,
     #[serde(flatten)]
     other: Object,
 }
 
-/// A member that is present, `null` included (serde reads `null` into an `Option` as `None`).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Value>, D::Error> {
-    serde::Deserialize::deserialize(d).map(Some)
+/// A member of the settings: `None` when absent (then not written), `Some(Value::Null)` when null
+/// (serde reads `null` into an `Option` as `None`, which would drop the member on a rewrite).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Member(Option<Value>);
+
+impl Member {
+    fn is_absent(&self) -> bool {
+        self.0.is_none()
+    }
+    fn text(s: String) -> Member {
+        Member(Some(Value::String(s)))
+    }
+    fn as_str(&self) -> Option<&str> {
+        self.0.as_ref().and_then(Value::as_str)
+    }
+}
+
+impl serde::Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Member, D::Error> {
+        Value::deserialize(d).map(|v| Member(Some(v)))
+    }
 }
 
 /// The files in use, resolved from the store directory and the settings.
@@ -140,8 +136,8 @@ pub struct StorePaths {
     pub cache_file: String,
 }
 
-fn non_empty_str(v: &Option<Value>) -> Option<&str> {
-    v.as_ref().and_then(Value::as_str).filter(|s| !s.is_empty())
+fn non_empty_str(v: &Member) -> Option<&str> {
+    v.as_str().filter(|s| !s.is_empty())
 }
 
 impl ContextSettings {
@@ -165,7 +161,7 @@ impl ContextSettings {
 
     /// The raw `Mode` member, if it is a string.
     pub fn mode(&self) -> Option<&str> {
-        self.mode.as_ref().and_then(Value::as_str)
+        self.mode.as_str()
     }
 
     /// Autosave on: `Mode` is exactly `CurrentUser` (ordinal, case-sensitive, as Az compares it).
@@ -176,6 +172,7 @@ impl ContextSettings {
     /// Installation id from `Settings`, if any.
     pub fn installation_id(&self) -> Option<&str> {
         self.settings
+            .0
             .as_ref()
             .and_then(Value::as_object)
             .and_then(|o| o.get("InstallationId"))
@@ -184,7 +181,7 @@ impl ContextSettings {
 
     /// The `Settings` map's string entries (e.g. `InstallationId`), in file order.
     pub fn settings_map(&self) -> Vec<(String, String)> {
-        match &self.settings {
+        match &self.settings.0 {
             Some(Value::Object(o)) => o
                 .iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.to_owned(), s.to_owned())))
@@ -218,7 +215,7 @@ impl ContextSettings {
     /// when missing.
     pub fn enable(&mut self, store_dir: &Path) {
         let paths = self.paths(store_dir);
-        let mut settings = match self.settings.take() {
+        let mut settings = match self.settings.0.take() {
             Some(Value::Object(o)) => o,
             _ => Object::new(),
         };
@@ -241,14 +238,13 @@ impl ContextSettings {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| DEFAULT_CONTEXT_FILE.to_owned());
-        let text = |s: String| Some(Value::String(s));
-        self.mode = text(MODE_CURRENT_USER.to_owned());
-        self.context_directory = text(paths.context_dir.to_string_lossy().into_owned());
-        self.context_file = text(context_name);
-        self.cache_directory = text(paths.cache_dir.to_string_lossy().into_owned());
-        self.cache_file = text(paths.cache_file);
-        self.key_store_file = text(keystore_name);
-        self.settings = Some(Value::Object(settings));
+        self.mode = Member::text(MODE_CURRENT_USER.to_owned());
+        self.context_directory = Member::text(paths.context_dir.to_string_lossy().into_owned());
+        self.context_file = Member::text(context_name);
+        self.cache_directory = Member::text(paths.cache_dir.to_string_lossy().into_owned());
+        self.cache_file = Member::text(paths.cache_file);
+        self.key_store_file = Member::text(keystore_name);
+        self.settings = Member(Some(Value::Object(settings)));
     }
 
     /// The file's text: compact, one line, no BOM, no final newline.
