@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod error;
 pub mod fsio;
+pub mod interchange;
 pub mod jsonio;
 pub mod keystore;
 pub mod model;

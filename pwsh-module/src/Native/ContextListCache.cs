@@ -43,13 +43,15 @@ internal static class ContextListCache
     private static ContextRecord[]? s_items;
 
     /// <summary>The contexts of the session's current view, each with its "Name".</summary>
-    internal static ContextRecord[] Get(SessionHandle session, string? dir, string? autosave)
+    internal static ContextRecord[] Get(SessionHandle session, CallSettings settings)
     {
         lock (s_lock)
         {
             bool mine = ReferenceEquals(s_session, session) && s_items is not null;
             ulong known = mine ? s_version : 0;
-            AzctxStatus status = NativeMethods.azctx_context_list_if_changed(session, dir, autosave, known, out ulong version, out nint json);
+            ulong version = 0;
+            nint json = 0;
+            AzctxStatus status = settings.Run(c => NativeMethods.azctx_context_list_if_changed(session, c, known, out version, out json));
             NativeCall.Check(status);
             if (json == 0 && mine)
             {
