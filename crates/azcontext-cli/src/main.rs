@@ -166,11 +166,13 @@ fn main() -> ExitCode {
     };
     let mut env = StoreEnv::from_process_env();
     if let Some(secs) = cli.lock_timeout {
-        if !(secs.is_finite() && secs >= 0.0) {
-            eprintln!("azctx: --lock-timeout must be a number of seconds >= 0");
-            return ExitCode::from(EXIT_USAGE);
+        match lock_timeout(secs) {
+            Ok(d) => env.lock_timeout = Some(d),
+            Err(msg) => {
+                eprintln!("azctx: {msg}");
+                return ExitCode::from(EXIT_USAGE);
+            }
         }
-        env.lock_timeout = Some(Duration::from_secs_f64(secs));
     }
     let mut out = std::io::stdout().lock();
     match run(cli.command, &env, &mut out) {
@@ -184,10 +186,34 @@ fn main() -> ExitCode {
                 Failure::Core(e) => (exit_code(&e), error_text(&e)),
                 Failure::Code(c, m) => (c, m),
             };
-            eprintln!("azctx: {msg}");
+            eprintln!("azctx: {}", shown(&msg));
             ExitCode::from(code)
         }
     }
+}
+
+/// The longest `--lock-timeout` taken (one day): more is a usage error, never a panic.
+const MAX_LOCK_TIMEOUT_SECS: f64 = 86_400.0;
+
+fn lock_timeout(secs: f64) -> Result<Duration, String> {
+    if secs.is_finite() && (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(&secs) {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!(
+            "--lock-timeout must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS} (one day)"
+        ))
+    }
+}
+
+/// `azctx set` ids, as the cmdlets take them: not empty or blank.
+fn required_id(option: &str, value: &str) -> Result<(), Failure> {
+    if value.trim().is_empty() {
+        return Err(Failure::Code(
+            EXIT_USAGE,
+            format!("{option} must not be empty or blank; give the id (a GUID or name)"),
+        ));
+    }
+    Ok(())
 }
 
 fn error_text(e: &Error) -> String {
@@ -205,7 +231,16 @@ fn error_text(e: &Error) -> String {
 }
 
 fn not_found(name: &str) -> Failure {
-    Failure::Code(EXIT_NOT_FOUND, format!("no context named '{name}'"))
+    Failure::Code(
+        EXIT_NOT_FOUND,
+        format!("no context named '{}'", shown(name)),
+    )
+}
+
+/// A name as it may reach a terminal: control characters (ESC, CR, LF, …) of names stored by another
+/// tool are written as `\xHH`, never raw.
+fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    model::escape_controls(name)
 }
 
 fn io_fail(e: std::io::Error) -> Failure {
@@ -217,7 +252,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
     let mut session = Session::with_mode(Scope::CurrentUser);
     match cmd {
         Command::Current => match store::peek_current_name(env)? {
-            Some(name) => writeln!(out, "{name}").map_err(io_fail),
+            Some(name) => writeln!(out, "{}", shown(&name)).map_err(io_fail),
             None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
         },
         Command::List { json } => {
@@ -233,7 +268,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                     } else {
                         ' '
                     };
-                    writeln!(out, "{mark} {}", nc.name).map_err(io_fail)?;
+                    writeln!(out, "{mark} {}", shown(&nc.name)).map_err(io_fail)?;
                 }
                 Ok(())
             }
@@ -275,7 +310,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                             EXIT_CONFLICT,
                             format!(
                                 "'{}' is the current context; use --force to remove it",
-                                cur.name
+                                shown(&cur.name)
                             ),
                         ));
                     }
@@ -313,6 +348,9 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
             account_type,
             force,
         } => {
+            required_id("--subscription", &subscription)?;
+            required_id("--tenant", &tenant)?;
+            required_id("--account", &account)?;
             let ctx = Context::from_parts(
                 Some(Account::new(&account, &account_type)),
                 Some(Tenant::new(&tenant)),
@@ -347,15 +385,15 @@ pub(crate) fn record_json(nc: &NamedContext) -> String {
 
 fn print_context_value(out: &mut impl Write, v: &OpValue) -> Result<(), Failure> {
     if let OpValue::Context(Some(nc)) = v {
-        writeln!(out, "{}", nc.name).map_err(io_fail)?;
+        writeln!(out, "{}", shown(&nc.name)).map_err(io_fail)?;
     }
     Ok(())
 }
 
 fn write_summary(out: &mut impl Write, nc: &NamedContext) -> std::io::Result<()> {
     let c = &nc.context;
-    let dash = |s: Option<&str>| s.unwrap_or("-").to_owned();
-    writeln!(out, "Name:             {}", nc.name)?;
+    let dash = |s: Option<&str>| s.map_or_else(|| "-".to_owned(), |v| shown(v).into_owned());
+    writeln!(out, "Name:             {}", shown(&nc.name))?;
     writeln!(
         out,
         "Account:          {}",

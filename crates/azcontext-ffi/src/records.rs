@@ -173,34 +173,18 @@ pub fn clear_result(out: &azcontext_core::store::OpOutput) -> String {
 /// Reads a profile file for Import-AzContext: Az's "Cannot find file" when it is missing; an error
 /// naming the file, line and column when it is not a profile.
 pub fn profile_from_file(path: &std::path::Path) -> FfiResult<Profile> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => m,
-        _ => {
-            return Err(FfiError::from(azcontext_core::Error::NotFound {
-                kind: azcontext_core::error::ObjectKind::File,
-                name: path.display().to_string(),
-                message: format!("Cannot find file '{}'", path.display()),
-            }))
-        }
+    // Opened without waiting (a FIFO never blocks), checked to be a regular file on the handle, and
+    // read to at most 64 MiB.
+    let read = azcontext_core::fsio::read_file(path, azcontext_core::fsio::Trust::UserPath)
+        .map_err(FfiError::from)?;
+    let Some((_, bytes)) = read else {
+        return Err(FfiError::from(azcontext_core::Error::NotFound {
+            kind: azcontext_core::error::ObjectKind::File,
+            name: path.display().to_string(),
+            message: format!("Cannot find file '{}'", path.display()),
+        }));
     };
-    let source = path.display().to_string();
-    if meta.len() > json::MAX_LEN as u64 {
-        return Err(FfiError::from(azcontext_core::Error::InvalidProfile(
-            azcontext_core::FormatError {
-                source_name: source,
-                line: 0,
-                column: 0,
-                message: format!(
-                    "the file is {} bytes; a profile may have at most {} bytes",
-                    meta.len(),
-                    json::MAX_LEN
-                ),
-            },
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| FfiError::from(azcontext_core::Error::io("read", path, e)))?;
-    Profile::parse(&bytes, &source)
+    Profile::parse(&bytes, &path.display().to_string())
         .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
 }
 
