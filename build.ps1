@@ -58,7 +58,7 @@ function Invoke-Build {
     Write-Step 'dotnet build pwsh-module'
     $csBin = Join-Path $Root 'pwsh-module/bin/Release'
     dotnet build (Join-Path $Root 'pwsh-module/AzContext.csproj') --nologo --verbosity quiet -c Release `
-        "-p:Version=$version" -o $csBin | Out-Host
+        "-p:Version=$version" -o $csBin
 
     Write-Step "lay out $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
@@ -81,61 +81,89 @@ function Invoke-Build {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# test: each suite adds to one tally; the last line is "N passed, N failed".
+# test: every step is a suite that adds to one tally, prints one line, and prints its output in full only
+# when it fails. The last line is "N passed, N failed".
 $script:Passed = 0
 $script:Failed = 0
 $script:FailedSuites = [System.Collections.Generic.List[string]]::new()
 
-function Add-Result([string]$Suite, [int]$Passed, [int]$Failed) {
+# The fewest tests each counted suite may report: a suite that finds fewer (a test binary or file that
+# stopped being discovered, a filter that matches nothing) fails. Raise these as tests are added; lower
+# one only together with the commit that deliberately removes tests.
+$MinimumTests = @{
+    'cargo test (core, C ABI)' = 75
+    'cargo test (azctx, cross-process)' = 7
+    'Pester' = 455
+}
+
+function Add-Result([string]$Suite, [int]$Passed, [int]$Failed, [string[]]$Details = @()) {
+    $minimum = if ($MinimumTests.ContainsKey($Suite)) { $MinimumTests[$Suite] } else { 1 }
+    if ($Passed + $Failed -lt $minimum) {
+        $Details += "expected at least $minimum tests, found $($Passed + $Failed)"
+        $Failed++
+    }
     $script:Passed += $Passed
     $script:Failed += $Failed
     if ($Failed -gt 0) { $script:FailedSuites.Add($Suite) }
     $color = if ($Failed -gt 0) { 'Red' } else { 'Green' }
-    Write-Host ("--- {0}: {1} passed, {2} failed" -f $Suite, $Passed, $Failed) -ForegroundColor $color
+    Write-Host ("{0}: {1} passed, {2} failed" -f $Suite, $Passed, $Failed) -ForegroundColor $color
+    if ($Failed -gt 0) { $Details | Out-String -Width 200 | Write-Host }
 }
 
-# Runs one native command as a single check: passed when it exits 0.
-function Invoke-Check([string]$Suite, [scriptblock]$Command) {
-    Write-Step $Suite
+# Runs $Command with every stream captured; returns whether it succeeded (no exception, exit code 0) and
+# what it printed, so a passing step prints nothing and a failing one prints everything.
+function Invoke-Captured([scriptblock]$Command) {
+    $output = [System.Collections.Generic.List[string]]::new()
     $ok = $true
+    $global:LASTEXITCODE = 0
     try {
-        & $Command | Out-Host
-        if ($LASTEXITCODE -and $LASTEXITCODE -ne 0) { $ok = $false }
+        & $Command *>&1 | ForEach-Object { $output.Add(($_ | Out-String -Width 200).TrimEnd()) }
+        if ($LASTEXITCODE -and $LASTEXITCODE -ne 0) { $ok = $false; $output.Add("exit code $LASTEXITCODE") }
     } catch {
-        Write-Host $_ -ForegroundColor Red
+        $output.Add(($_ | Out-String -Width 200).TrimEnd())
         $ok = $false
     }
-    if ($ok) { Add-Result $Suite 1 0 } else { Add-Result $Suite 0 1 }
+    [pscustomobject]@{ Ok = $ok; Output = $output.ToArray() }
 }
 
-# Runs one `cargo test` invocation as a suite, counting the harness's own "test result" lines.
+# Runs one step as a single check: passed when it throws nothing and exits 0.
+function Invoke-Check([string]$Suite, [scriptblock]$Command) {
+    $r = Invoke-Captured $Command
+    if ($r.Ok) { Add-Result $Suite 1 0 } else { Add-Result $Suite 0 1 $r.Output }
+}
+
+# Runs one `cargo test` invocation as a suite, counting the harness's own "test result" lines. Every
+# test binary runs (--no-fail-fast); a failure prints the harness's report of each failed test, and a
+# build failure or crash (no report) prints the whole output.
 function Invoke-CargoTestSuite([string]$Suite, [string[]]$Arguments) {
-    Write-Step $Suite
-    $log = Join-Path ([IO.Path]::GetTempPath()) "azctx-cargo-test-$PID.log"
-    $exit = 0
-    try {
-        & cargo test @Arguments 2>&1 | Tee-Object -FilePath $log | Out-Host
-    } catch {
-        $exit = 1
-    }
+    $cargoArgs = @('test', '--no-fail-fast') + $Arguments
+    $r = Invoke-Captured { cargo @cargoArgs }
     $passed = 0; $failed = 0
-    foreach ($m in (Select-String -Path $log -Pattern 'test result: \w+\. (\d+) passed; (\d+) failed')) {
-        $passed += [int]$m.Matches[0].Groups[1].Value
-        $failed += [int]$m.Matches[0].Groups[2].Value
+    $details = [System.Collections.Generic.List[string]]::new()
+    $inFailures = $false
+    foreach ($line in ($r.Output -join "`n") -split "`n") {
+        if ($line -match '^test result: \w+\. (\d+) passed; (\d+) failed') {
+            $passed += [int]$Matches[1]
+            $failed += [int]$Matches[2]
+            $inFailures = $false
+        } elseif ($line -eq 'failures:') {
+            $inFailures = $true
+        }
+        if ($inFailures) { $details.Add($line) }
     }
-    Remove-Item $log -ErrorAction Ignore
-    # A build failure or crash shows as a failure even when no summary line could be printed.
-    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
-    Add-Result $Suite $passed $failed
+    if (-not $r.Ok -and $failed -eq 0) {
+        $failed = 1
+        $details = $r.Output
+    }
+    Add-Result $Suite $passed $failed $details
 }
 
 function Invoke-CargoTests {
     Invoke-CargoTestSuite 'cargo test (core, C ABI)' @('--workspace', '--all-targets', '--exclude', 'azcontext-cli')
-    # azctx and the cross-process tests (tests/cross-process.sh runs the same): real processes racing on
-    # real files, one test at a time so each has the machine, printing their figures.
-    Invoke-CargoTestSuite 'cargo test (azctx, cross-process)' @('-p', 'azcontext-cli', '--all-targets', '--', '--nocapture', '--test-threads=1')
+    # azctx and the cross-process tests: real processes racing on real files, one test at a time so each
+    # has the machine (tests/cross-process.sh runs the same and shows their figures).
+    Invoke-CargoTestSuite 'cargo test (azctx, cross-process)' @('-p', 'azcontext-cli', '--all-targets', '--', '--test-threads=1')
 }
-
 # Runs before the build (which regenerates the header): compares the header as committed in this tree
 # with a fresh cbindgen run, so a stale header fails the test task instead of being fixed silently.
 function Test-HeaderFresh {
@@ -146,7 +174,7 @@ function Test-HeaderFresh {
             $PSNativeCommandUseErrorActionPreference = $false
             $diff = & git --no-pager diff --no-index -- $Header $fresh
             if ($LASTEXITCODE -ne 0) {
-                $diff | Out-Host
+                $diff
                 throw 'crates/azcontext-ffi/include/azcontext.h is stale: run ./build.sh build and commit it'
             }
             $global:LASTEXITCODE = 0
@@ -186,14 +214,13 @@ function Test-Exports {
 
 function Test-Valgrind {
     # The ABI test binary (Rust, calling the exports as C does) and the C program, under memcheck.
-    Write-Step 'ABI tests under valgrind memcheck'
     $Suppressions = Join-Path $FfiDir 'ctest/valgrind.supp'
-    $json = & cargo test -p azcontext-ffi --features test-hooks --test abi --no-run --message-format=json 2>$null
-    $exe = $json | ForEach-Object { try { $_ | ConvertFrom-Json } catch { $null } } |
-        Where-Object { $_ -and $_.PSObject.Properties['executable'] -and $_.executable -and $_.target.name -eq 'abi' } |
-        Select-Object -Last 1 -ExpandProperty executable
-    if (-not $exe) { Add-Result 'valgrind: abi tests' 0 1; return }
     Invoke-Check 'valgrind: Rust ABI tests (0 leaks, 0 errors)' {
+        $json = & cargo test -p azcontext-ffi --features test-hooks --test abi --no-run --message-format=json 2>$null
+        $exe = $json | ForEach-Object { try { $_ | ConvertFrom-Json } catch { $null } } |
+            Where-Object { $_ -and $_.PSObject.Properties['executable'] -and $_.executable -and $_.target.name -eq 'abi' } |
+            Select-Object -Last 1 -ExpandProperty executable
+        if (-not $exe) { throw 'cargo built no abi test binary' }
         # One test thread, so valgrind's serialization doesn't hide ordering; leak-check full.
         valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible `
             --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes "--suppressions=$Suppressions" `
@@ -211,41 +238,38 @@ function Test-Valgrind {
 }
 
 function Invoke-Pester {
-    Write-Step 'Pester (fresh pwsh, imports out/AzContext)'
+    # The runner prints its own report (each failure in full) to -ReportPath; what the child session wrote
+    # to its host besides ("What if:" lines of -WhatIf tests, warnings the tests provoke) is shown only
+    # when the runner produced no result.
     $resultFile = Join-Path ([IO.Path]::GetTempPath()) "azctx-pester-$PID.json"
     $runner = Join-Path $Root 'Pester/Invoke-Tests.ps1'
-    try {
-        & $Pwsh -NoProfile -NonInteractive -File $runner -ResultPath $resultFile | Out-Host
-    } catch {
-        Write-Host $_ -ForegroundColor Red
-    }
+    Remove-Item $resultFile -ErrorAction Ignore
+    $r = Invoke-Captured { & $Pwsh -NoProfile -NonInteractive -File $runner -ResultPath $resultFile }
     if (Test-Path $resultFile) {
-        $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+        $result = Get-Content $resultFile -Raw | ConvertFrom-Json
         Remove-Item $resultFile
-        Add-Result 'Pester' $r.Passed ($r.Failed + $r.Errors)
+        Add-Result 'Pester' $result.Passed $result.Failed @($result.Report)
     } else {
-        Add-Result 'Pester' 0 1
+        Add-Result 'Pester' 0 1 $r.Output
     }
 }
 
 function Invoke-Test {
     Test-HeaderFresh
     # A build that fails is a failed suite: the run still ends with its "N passed, N failed" line.
-    try {
-        Invoke-Build
-        Add-Result 'build' 1 0
-    } catch {
-        Write-Host $_ -ForegroundColor Red
-        Add-Result 'build' 0 1
+    $build = Invoke-Captured { Invoke-Build }
+    if (-not $build.Ok) {
+        Add-Result 'build' 0 1 $build.Output
         Write-Host "$($script:Passed) passed, $($script:Failed) failed"
         exit 1
     }
+    Add-Result 'build' 1 0
     Invoke-Check 'self-contained: no tracked file reads test data from beside the checkout' {
         # The pattern is built from parts so this line does not match itself.
         $outside = '\.\./' + 'shared|' + 'shared/' + 'fixtures'
         $PSNativeCommandUseErrorActionPreference = $false
         $hits = & git -C $Root grep -n -E $outside -- ':!*.md' ':!.ci/run'
-        if ($hits) { $hits | Out-Host; throw 'these lines name files outside the repository: commit the data under tests/ instead' }
+        if ($hits) { $hits; throw 'these lines name files outside the repository: commit the data under tests/ instead' }
         $global:LASTEXITCODE = 0
     }
     Invoke-Check 'cargo fmt --check' { cargo fmt --all -- --check }

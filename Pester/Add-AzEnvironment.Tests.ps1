@@ -39,7 +39,7 @@ Describe 'Add-AzEnvironment' {
             $e.Name | Should -Be 'Lab'
             $e.Type | Should -Be 'User-defined'
             $e.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
-            $stored = (Read-ContextFile).EnvironmentTable['Lab']
+            $stored = (Read-TestProfile).EnvironmentTable['Lab']
             $stored.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
             $stored.ActiveDirectoryAuthority | Should -Be 'https://login.lab.example/'
             $stored.Type | Should -Be 'User-defined'
@@ -61,19 +61,19 @@ Describe 'Add-AzEnvironment' {
             $p = @{ Name = 'Map'; $Parameter = 'value-of-' + $Parameter }
             $e = Add-AzEnvironment @p
             $e.$Field | Should -Be ('value-of-' + $Parameter)
-            (Read-ContextFile).EnvironmentTable['Map'].$Field | Should -Be ('value-of-' + $Parameter)
+            (Read-TestProfile).EnvironmentTable['Map'].$Field | Should -Be ('value-of-' + $Parameter)
         }
 
         It 'stores -<Parameter> in ExtendedProperties as <Key>' -ForEach $extended {
             $p = @{ Name = 'Ext'; $Parameter = 'value-of-' + $Parameter }
             $e = Add-AzEnvironment @p
             $e.ExtendedProperties[$Key] | Should -Be ('value-of-' + $Parameter)
-            (Read-ContextFile).EnvironmentTable['Ext'].ExtendedProperties[$Key] | Should -Be ('value-of-' + $Parameter)
+            (Read-TestProfile).EnvironmentTable['Ext'].ExtendedProperties[$Key] | Should -Be ('value-of-' + $Parameter)
         }
 
         It 'sets OnPremise with -EnableAdfsAuthentication' {
             (Add-AzEnvironment -Name 'Adfs' -ActiveDirectoryEndpoint 'https://adfs.example/adfs/' -EnableAdfsAuthentication).EnableAdfsAuthentication | Should -BeTrue
-            (Read-ContextFile).EnvironmentTable['Adfs'].OnPremise | Should -BeTrue
+            (Read-TestProfile).EnvironmentTable['Adfs'].OnPremise | Should -BeTrue
         }
 
         It 'copies an environment - piped (endpoints bind by property name)' {
@@ -102,7 +102,7 @@ Describe 'Add-AzEnvironment' {
             $e.Name | Should -Be 'Lab'
             $e.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
             $e.GraphUrl | Should -Be 'https://graph.lab.example/'
-            @((Read-ContextFile).EnvironmentTable.Keys) | Should -Be @('Lab')
+            @((Read-TestProfile).EnvironmentTable.Keys) | Should -Be @('Lab')
         }
 
         It 'updates every context using it, in memory and on disk' {
@@ -110,21 +110,21 @@ Describe 'Add-AzEnvironment' {
             $null = Connect-Fake -Environment 'Lab' -ContextName 'labctx'
             $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm2.lab.example/'
             (Get-AzContext -Name 'labctx').Environment.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
-            (Read-ContextFile).Contexts['labctx'].Environment.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
+            (Read-TestProfile).Contexts['labctx'].Environment.ResourceManagerUrl | Should -Be 'https://arm2.lab.example/'
         }
     }
 
     Context 'scope' {
         It '-Scope Process adds it in this session only' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             $null = Add-AzEnvironment -Name 'Temp' -ResourceManagerEndpoint 'https://arm.temp.example/' -Scope Process
             (Get-AzEnvironment -Name 'Temp').ResourceManagerUrl | Should -Be 'https://arm.temp.example/'
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It '-Scope CurrentUser writes it to AzureRmContext.json' {
             $null = Add-AzEnvironment -Name 'Kept' -ResourceManagerEndpoint 'https://arm.kept.example/' -Scope CurrentUser
-            (Read-ContextFile).EnvironmentTable['Kept'].ResourceManagerUrl | Should -Be 'https://arm.kept.example/'
+            (Read-TestProfile).EnvironmentTable['Kept'].ResourceManagerUrl | Should -Be 'https://arm.kept.example/'
         }
     }
 
@@ -150,10 +150,10 @@ Describe 'Add-AzEnvironment' {
 
         It '-WhatIf leaves the file and the environments unchanged' {
             $null = Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.lab.example/'
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             Add-AzEnvironment -Name 'New' -ResourceManagerEndpoint 'https://arm.new.example/' -WhatIf | Should -BeNullOrEmpty
             Add-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm.changed.example/' -WhatIf | Should -BeNullOrEmpty
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             Get-AzEnvironment -Name 'New' | Should -BeNullOrEmpty
             (Get-AzEnvironment -Name 'Lab').ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
         }

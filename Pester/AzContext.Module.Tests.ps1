@@ -95,6 +95,35 @@ Describe 'The AzContext module' {
             $unknown = [Enum]::ToObject([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus'), 4242)
             $lookup.Invoke($null, @($unknown)).ErrorId | Should -Be 'NativeStatusUnknown'
         }
+
+        # The ids and exception types scripts match on: a change here is a breaking change.
+        It 'turns <Status> into error id <Id>, category <Category> and a <Type>' -ForEach @(
+            @{ Status = 'NullArgument'; Id = 'NativeCallFault'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+            @{ Status = 'InvalidArgument'; Id = 'InvalidArgument'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+            @{ Status = 'NotFound'; Id = 'ContextNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+            @{ Status = 'AlreadyExists'; Id = 'ContextAlreadyExists'; Category = 'ResourceExists'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+            @{ Status = 'InvalidName'; Id = 'InvalidContextName'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+            @{ Status = 'InvalidProfile'; Id = 'InvalidProfile'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
+            @{ Status = 'ReadOnly'; Id = 'PublicEnvironmentReadOnly'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+            @{ Status = 'LoginRequired'; Id = 'LoginRequired'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+            @{ Status = 'NotSupported'; Id = 'NotSupportedOffline'; Category = 'NotImplemented'; Type = 'System.Management.Automation.PSNotSupportedException' }
+            @{ Status = 'Io'; Id = 'ContextStoreIOError'; Category = 'WriteError'; Type = 'System.IO.IOException' }
+            @{ Status = 'PermissionDenied'; Id = 'ContextStoreAccessDenied'; Category = 'PermissionDenied'; Type = 'System.UnauthorizedAccessException' }
+            @{ Status = 'LockTimeout'; Id = 'ContextStoreLocked'; Category = 'ResourceBusy'; Type = 'System.UnauthorizedAccessException' }
+            @{ Status = 'CorruptFile'; Id = 'ContextFileCorrupt'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
+            @{ Status = 'Panic'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+        ) {
+            $asm = [AzContext.Commands.AzContextCmdlet].Assembly
+            $status = [Enum]::Parse($asm.GetType('AzContext.Native.AzctxStatus'), $Status)
+            $native = [Activator]::CreateInstance($asm.GetType('AzContext.Native.NativeException'), [Reflection.BindingFlags]'NonPublic,Instance', $null, @($status, 'what went wrong', 'the-target'), $null)
+            $record = $native.ErrorRecord
+            $record.FullyQualifiedErrorId | Should -Be $Id
+            $record.CategoryInfo.Category | Should -Be $Category
+            $record.TargetObject | Should -Be 'the-target'
+            $record.Exception.GetType().FullName | Should -Be $Type
+            $record.Exception.Message | Should -Be 'what went wrong'
+            $record.Exception.InnerException | Should -Be $native
+        }
     }
 
     Context 'import' {

@@ -36,9 +36,9 @@ Describe 'Clear-AzContext' {
         }
 
         It 'asks first when the context file exists (the prompt throws in a non-interactive host)' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Clear-AzContext -Scope CurrentUser } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
         }
 
@@ -56,13 +56,20 @@ Describe 'Clear-AzContext' {
         It 'is seen by a new process' {
             Clear-AzContext -Scope CurrentUser -Force
             $m = Join-Path $RepoRoot 'out/AzContext/AzContext.psd1'
-            @(Invoke-InNewPwsh -ScriptBlock { param($m) Import-Module $m; Get-AzContext -ListAvailable } -ArgumentList $m).Count | Should -Be 0
+            $seen = Invoke-InNewPwsh -ScriptBlock {
+                param($m) Import-Module $m
+                [pscustomobject]@{ Module = (Get-Module AzContext).Name; Store = $env:AZCONTEXT_DIR; Count = @(Get-AzContext -ListAvailable).Count }
+            } -ArgumentList $m
+            # The child did import the module and read this store: a failed import also lists nothing.
+            $seen.Module | Should -Be 'AzContext'
+            $seen.Store | Should -Be $env:AZCONTEXT_DIR
+            $seen.Count | Should -Be 0
         }
 
         It 'still asks with -Confirm, even with -Force' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Clear-AzContext -Scope CurrentUser -Force -Confirm } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'proceeds with -Force -Confirm:$false' {
@@ -73,11 +80,11 @@ Describe 'Clear-AzContext' {
 
     Context 'Process scope' {
         It 'clears this session only, writes $true, leaves the file alone' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Clear-AzContext -Scope Process -PassThru | Should -BeTrue
             Get-AzContext | Should -BeNullOrEmpty
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'needs no confirmation' {
@@ -86,27 +93,27 @@ Describe 'Clear-AzContext' {
         }
 
         It 'is the default scope when AzContextAutoSave is false' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $env:AzContextAutoSave = 'false'
             try { Clear-AzContext -PassThru | Should -BeTrue } finally { Remove-Item Env:AzContextAutoSave }
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }
 
         It 'changes only the -DefaultProfile copy' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Clear-AzContext -AzContext (Get-AzContext) -PassThru | Should -BeTrue
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext).Name | Should -Be 'mycontext'
         }
     }
 
     Context '-WhatIf' {
         It 'changes nothing in either scope' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Clear-AzContext -Scope CurrentUser -Force -PassThru -WhatIf | Should -BeNullOrEmpty
             Clear-AzContext -Scope Process -PassThru -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
         }
     }

@@ -34,7 +34,7 @@ Describe 'Connect-AzAccount' {
             $list[0].Subscription.Id | Should -Be $SubA
             $list[0].Tenant.Id | Should -Be $TenantA
             $list[0].Environment.Name | Should -Be 'AzureCloud'
-            $file = Read-ContextFile
+            $file = Read-TestProfile
             if ($null -ne $file) { $file.Contexts.Count | Should -Be 0 }
         }
 
@@ -49,7 +49,7 @@ Describe 'Connect-AzAccount' {
             $p = Connect-AzAccount -AccessToken $Token -AccountId 'user@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation -ContextName 'ci'
             $p.Context.Name | Should -Be 'ci'
             (Get-AzContext).Name | Should -Be 'ci'
-            (Read-ContextFile).DefaultContextKey | Should -Be 'ci'
+            (Read-TestProfile).DefaultContextKey | Should -Be 'ci'
         }
 
         It 'takes the tenant from the token''s tid claim when -Tenant is omitted' {
@@ -76,14 +76,14 @@ Describe 'Connect-AzAccount' {
         It 'accepts the token as a SecureString and stores its text' {
             $secure = ConvertTo-SecureString $Token -AsPlainText -Force
             $null = Connect-AzAccount -AccessToken $secure -AccountId 'user@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation
-            $ctx = (Read-ContextFile).Contexts[" ($SubA) - $TenantA - user@contoso.com"]
+            $ctx = (Read-TestProfile).Contexts[" ($SubA) - $TenantA - user@contoso.com"]
             $ctx.Account.ExtendedProperties.AccessToken | Should -Be $Token
         }
 
         It 'keeps the tokens in AzureRmContext.json as Az does, in a 0600 file' {
             $null = Connect-AzAccount -AccessToken $Token -AccountId 'user@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation `
                 -GraphAccessToken 'graph-tok' -MicrosoftGraphAccessToken 'msgraph-tok' -KeyVaultAccessToken 'kv-tok'
-            $file = Read-ContextFile
+            $file = Read-TestProfile
             $ctx = $file.Contexts[" ($SubA) - $TenantA - user@contoso.com"]
             $ctx.Account.Type | Should -Be 'AccessToken'
             $ctx.Account.ExtendedProperties.AccessToken | Should -Be $Token
@@ -137,24 +137,24 @@ Describe 'Connect-AzAccount' {
         }
 
         It 'says that the token form without -SkipValidation is not available yet, and changes nothing' {
-            $before = Get-ContextFileHash
+            $before = Get-TestFileHash
             $err = @({ Connect-AzAccount -AccessToken $Token -AccountId a -Tenant $TenantA -Subscription $SubA } | Should -Throw -PassThru)
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
             $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
             $err[0].Exception.Message | Should -BeLike '*-SkipValidation*Nothing was changed.'
-            Get-ContextFileHash | Should -Be $before
+            Get-TestFileHash | Should -Be $before
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }
 
         It 'says that the <Form> form is not available yet, and changes nothing' -ForEach $networkForms {
-            $before = Get-ContextFileHash
+            $before = Get-TestFileHash
             $err = @({ Connect-AzAccount @Params } | Should -Throw -PassThru)
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
             $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
             $err[0].Exception.Message | Should -BeLike '*cannot do yet*Nothing was changed.'
-            Get-ContextFileHash | Should -Be $before
+            Get-TestFileHash | Should -Be $before
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }
 
@@ -187,11 +187,11 @@ Describe 'Connect-AzAccount' {
         BeforeEach { $null = Connect-Fake -ContextName 'existing' -Subscription $SubB }
 
         It '-WhatIf leaves the file and -ListAvailable unchanged' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             $names = Get-ContextNames
             $out = Connect-AzAccount -AccessToken $Token -AccountId a -Tenant $TenantA -Subscription $SubA -SkipValidation -WhatIf
             $out | Should -BeNullOrEmpty
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             Get-ContextNames | Should -Be $names
         }
 
@@ -205,7 +205,7 @@ Describe 'Connect-AzAccount' {
             $p = Connect-AzAccount -AccessToken $Token -AccountId 'other@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation -ContextName 'existing' -Force
             $p.Context.Name | Should -Be 'existing'
             (Get-AzContext -Name 'existing').Account.Id | Should -Be 'other@contoso.com'
-            (Read-ContextFile).Contexts['existing'].Subscription.Id | Should -Be $SubA
+            (Read-TestProfile).Contexts['existing'].Subscription.Id | Should -Be $SubA
         }
 
         It 'signs in with -Confirm:$false' {

@@ -2,10 +2,8 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
-    $ContosoKey = 'Contoso Prod (5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90) - c0ffee00-1234-4abc-9def-000000000042 - jane@contoso.com'
-    $FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
     $Token = 'DEFAULTPROFILE-TEST-TOKEN-91c2'
 
     function Copy-ViaClixml($Value) {
@@ -17,9 +15,9 @@ BeforeAll {
 Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
     BeforeEach {
         $Store = New-TestStore
-        $null = Write-TestProfile (New-TwoContextProfile -Token $Token)   # default: Contoso Prod
+        $null = New-TwoContextProfile -Token $Token   # default: Contoso Prod
         $Fabrikam = Get-AzContext -Name $FabrikamKey
-        $Hash = Get-TestHash (Get-StoreFile)
+        $Hash = Get-TestFileHash (Get-StoreFile)
     }
 
     Context 'Get-AzContext given a context' {
@@ -79,23 +77,30 @@ Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
         }
 
         It 'carries no secret in a deserialized copy' {
-            $xml = [System.Management.Automation.PSSerializer]::Serialize((Get-AzContext), 10)
+            $ctx = Get-AzContext
+            $ctx.Account.Type | Should -Be 'AccessToken'
+            $xml = [System.Management.Automation.PSSerializer]::Serialize($ctx, 10)
             $xml | Should -Not -Match ([regex]::Escape($Token))
+            $xml | Should -Match 'jane@contoso.com'
+            # The session does hold the token: an export with credentials has it.
+            $with = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+            $null = $ctx | Save-AzContext -Path $with -WithCredential 3>$null
+            Get-Content $with -Raw | Should -Match ([regex]::Escape($Token))
         }
     }
 
     Context 'modifying cmdlets given a context' {
         It 'never write to disk, even with -Scope CurrentUser' {
             $file = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-            $null = Write-TestProfile (New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')) -Path $file
+            $null = New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $file
             $p = Import-AzContext -Path $file -Scope CurrentUser -AzContext $Fabrikam
             @($p.Context.Account.Id) | Should -Be @('eve@other.com')
-            Get-TestHash (Get-StoreFile) | Should -Be $Hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $Hash
         }
 
         It 'change only the given copy, not the session' {
             $file = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-            $null = Write-TestProfile (New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')) -Path $file
+            $null = New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $file
             $null = Import-AzContext -Path $file -AzContext $Fabrikam
             (Get-AzContext).Name | Should -Be $ContosoKey
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
@@ -103,7 +108,10 @@ Describe '-DefaultProfile (-AzContext, -AzureRmContext)' {
 
         It 'write no debug text with a secret, and say why autosave is off' {
             $DebugPreference = 'Continue'
-            $debug = Get-AzContext -AzContext $Fabrikam 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
+            # The context given is the one whose account holds the token.
+            $contoso = Get-AzContext -Name $ContosoKey
+            $contoso.Account.Type | Should -Be 'AccessToken'
+            $debug = Get-AzContext -AzContext $contoso 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message
             $debug | Should -Contain 'Turning Autosave off because an AzureRmContext was passed as a parameter.'
             ($debug -join "`n") | Should -Not -Match ([regex]::Escape($Token))
         }

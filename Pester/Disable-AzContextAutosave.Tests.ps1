@@ -2,7 +2,7 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
 
     function Get-SettingsFile { Join-Path $env:AZCONTEXT_DIR 'AzureRmContextSettings.json' }
@@ -17,10 +17,9 @@ Describe 'Disable-AzContextAutosave' {
 
     BeforeEach {
         $Store = New-TestStore
-        $null = Write-TestProfile (New-TwoContextProfile)
+        $null = New-TwoContextProfile
         $File = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-        $other = New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')
-        $null = Write-TestProfile $other -Path $File
+        $null = New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $File
     }
 
     Context 'CurrentUser scope (the default)' {
@@ -47,17 +46,17 @@ Describe 'Disable-AzContextAutosave' {
         }
 
         It 'keeps the contexts in memory and deletes no file' {
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $null = Disable-AzContextAutosave
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
         }
 
         It 'keeps later changes in memory' {
             $null = Disable-AzContextAutosave
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $null = Import-AzContext -Path $File
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 3
         }
 
@@ -82,12 +81,12 @@ Describe 'Disable-AzContextAutosave' {
     Context 'Process scope' {
         It 'leaves the settings file as it was and keeps later changes in memory' {
             $null = Get-AzContext
-            $settings = Get-TestHash (Get-SettingsFile)
-            $hash = Get-TestHash (Get-StoreFile)
+            $settings = Get-TestFileHash (Get-SettingsFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             (Disable-AzContextAutosave -Scope Process).Mode | Should -Be 'Process'
-            Get-TestHash (Get-SettingsFile) | Should -Be $settings
+            Get-TestFileHash (Get-SettingsFile) | Should -Be $settings
             $null = Import-AzContext -Path $File
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             @(Get-AzContext -ListAvailable).Count | Should -Be 3
         }
 
@@ -106,12 +105,12 @@ Describe 'Disable-AzContextAutosave' {
     Context '-WhatIf and -Confirm' {
         It 'changes nothing with -WhatIf' {
             $null = Get-AzContext
-            $settings = Get-TestHash (Get-SettingsFile)
+            $settings = Get-TestFileHash (Get-SettingsFile)
             Disable-AzContextAutosave -WhatIf | Should -BeNullOrEmpty
-            Get-TestHash (Get-SettingsFile) | Should -Be $settings
+            Get-TestFileHash (Get-SettingsFile) | Should -Be $settings
             (Get-AzContextAutosaveSetting).Mode | Should -Be 'CurrentUser'
             $null = Import-AzContext -Path $File
-            (Read-StoreProfile).Contexts.Count | Should -Be 3
+            (Read-TestProfile).Contexts.Count | Should -Be 3
         }
 
         It 'disables with -Confirm:$false' {
@@ -125,7 +124,7 @@ Describe 'Disable-AzContextAutosave' {
             $null = Disable-AzContextAutosave
             $null = Import-AzContext -Path $File
             $null = Enable-AzContextAutosave
-            (Read-StoreProfile).Contexts.Count | Should -Be 3
+            (Read-TestProfile).Contexts.Count | Should -Be 3
             (Get-AzContextAutosaveSetting -Scope CurrentUser).Mode | Should -Be 'CurrentUser'
         }
     }
@@ -133,9 +132,9 @@ Describe 'Disable-AzContextAutosave' {
     Context '-DefaultProfile' {
         It 'changes no file' {
             $null = Get-AzContext
-            $settings = Get-TestHash (Get-SettingsFile)
+            $settings = Get-TestFileHash (Get-SettingsFile)
             $null = Disable-AzContextAutosave -AzContext (Get-AzContext)
-            Get-TestHash (Get-SettingsFile) | Should -Be $settings
+            Get-TestFileHash (Get-SettingsFile) | Should -Be $settings
             (Get-AzContextAutosaveSetting).Mode | Should -Be 'CurrentUser'
         }
     }

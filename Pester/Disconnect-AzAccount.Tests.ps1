@@ -26,7 +26,7 @@ Describe 'Disconnect-AzAccount' {
             $a = Disconnect-AzAccount -Username 'user@contoso.com'
             $a.Id | Should -Be 'user@contoso.com'
             Get-ContextNames | Should -Be @('other')
-            @((Read-ContextFile).Contexts.Keys) | Should -Be @('other')
+            @((Read-TestProfile).Contexts.Keys) | Should -Be @('other')
         }
 
         It 'Disconnect-AzAccount -ContextName "subscription2" signs out that context''s account' {
@@ -131,25 +131,25 @@ Describe 'Disconnect-AzAccount' {
 
     Context 'scope' {
         It '-Scope Process removes the contexts in this session only' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             $null = Disconnect-AzAccount -Username 'user@contoso.com' -Scope Process
             Get-ContextNames | Should -Be @('other')
-            Get-ContextFileHash | Should -Be $hash
-            @((Read-ContextFile).Contexts.Keys | Sort-Object) | Should -Be @('other', 'subscription1', 'subscription2')
+            Get-TestFileHash | Should -Be $hash
+            @((Read-TestProfile).Contexts.Keys | Sort-Object) | Should -Be @('other', 'subscription1', 'subscription2')
         }
 
         It '-Scope CurrentUser removes them from AzureRmContext.json' {
             $null = Disconnect-AzAccount -Username 'user@contoso.com' -Scope CurrentUser
-            @((Read-ContextFile).Contexts.Keys) | Should -Be @('other')
+            @((Read-TestProfile).Contexts.Keys) | Should -Be @('other')
         }
     }
 
     Context 'confirmation' {
         It '-WhatIf leaves the file and -ListAvailable unchanged' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             $names = Get-ContextNames
             Disconnect-AzAccount -Username 'user@contoso.com' -WhatIf | Should -BeNullOrEmpty
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             Get-ContextNames | Should -Be $names
         }
 

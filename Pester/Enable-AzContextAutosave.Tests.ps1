@@ -2,9 +2,8 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
-    $FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
 
     function Get-SettingsFile { Join-Path $env:AZCONTEXT_DIR 'AzureRmContextSettings.json' }
     function Get-StoreFile { Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json' }
@@ -20,9 +19,7 @@ Describe 'Enable-AzContextAutosave' {
         $Store = New-TestStore
         $null = Disable-AzContextAutosave
         $File = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-        $two = New-TwoContextProfile
-        $two.DefaultContextKey = $FabrikamKey
-        $null = Write-TestProfile $two -Path $File
+        $null = New-TwoContextProfile -Default $FabrikamKey -Path $File
     }
 
     Context 'CurrentUser scope (the default)' {
@@ -46,7 +43,7 @@ Describe 'Enable-AzContextAutosave' {
             $null = Import-AzContext -Path $File
             Get-StoreFile | Should -Not -Exist
             $null = Enable-AzContextAutosave
-            $disk = Read-StoreProfile
+            $disk = Read-TestProfile
             $disk.Contexts.Count | Should -Be 2
             $disk.DefaultContextKey | Should -Be $FabrikamKey
         }
@@ -54,7 +51,7 @@ Describe 'Enable-AzContextAutosave' {
         It 'makes later changes go to disk' {
             $null = Enable-AzContextAutosave
             $null = Import-AzContext -Path $File
-            (Read-StoreProfile).Contexts.Count | Should -Be 2
+            (Read-TestProfile).Contexts.Count | Should -Be 2
         }
 
         It 'makes new sessions save (a second pwsh sees Mode CurrentUser)' {
@@ -80,19 +77,18 @@ Describe 'Enable-AzContextAutosave' {
         }
 
         It 'leaves the settings file as it was' {
-            $hash = Get-TestHash (Get-SettingsFile)
+            $hash = Get-TestFileHash (Get-SettingsFile)
             $null = Enable-AzContextAutosave -Scope Process
-            Get-TestHash (Get-SettingsFile) | Should -Be $hash
+            Get-TestFileHash (Get-SettingsFile) | Should -Be $hash
             (Get-AzContextAutosaveSetting -Scope CurrentUser).Mode | Should -Be 'Process'
         }
 
         It 'saves the contexts in memory and this session''s later changes' {
             $null = Import-AzContext -Path $File
             $null = Enable-AzContextAutosave -Scope Process
-            (Read-StoreProfile).Contexts.Count | Should -Be 2
-            $other = New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')
-            $null = Import-AzContext -Path (Write-TestProfile $other -Path $File)
-            (Read-StoreProfile).Contexts.Count | Should -Be 3
+            (Read-TestProfile).Contexts.Count | Should -Be 2
+            $null = Import-AzContext -Path (New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $File)
+            (Read-TestProfile).Contexts.Count | Should -Be 3
         }
 
         It 'uses Az''s ShouldProcess text' {
@@ -103,9 +99,9 @@ Describe 'Enable-AzContextAutosave' {
     Context '-WhatIf and -Confirm' {
         It 'changes nothing with -WhatIf' {
             $null = Import-AzContext -Path $File
-            $hash = Get-TestHash (Get-SettingsFile)
+            $hash = Get-TestFileHash (Get-SettingsFile)
             Enable-AzContextAutosave -WhatIf | Should -BeNullOrEmpty
-            Get-TestHash (Get-SettingsFile) | Should -Be $hash
+            Get-TestFileHash (Get-SettingsFile) | Should -Be $hash
             Get-StoreFile | Should -Not -Exist
             @(Get-AzContext -ListAvailable).Count | Should -Be 2
             (Get-AzContextAutosaveSetting).Mode | Should -Be 'Process'
@@ -126,10 +122,10 @@ Describe 'Enable-AzContextAutosave' {
     Context '-DefaultProfile' {
         It 'changes no file' {
             $null = Import-AzContext -Path $File
-            $hash = Get-TestHash (Get-SettingsFile)
+            $hash = Get-TestFileHash (Get-SettingsFile)
             $s = Enable-AzContextAutosave -AzContext (Get-AzContext)
             $s.Mode | Should -Be 'Process'
-            Get-TestHash (Get-SettingsFile) | Should -Be $hash
+            Get-TestFileHash (Get-SettingsFile) | Should -Be $hash
             Get-StoreFile | Should -Not -Exist
         }
     }

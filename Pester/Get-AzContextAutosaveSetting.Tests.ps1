@@ -2,7 +2,7 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
 }
 
@@ -107,7 +107,7 @@ Describe 'Get-AzContextAutosaveSetting' {
 
     Context '-DefaultProfile' {
         It 'shows the Process view for a given context' {
-            $null = Write-TestProfile (New-TwoContextProfile)
+            $null = New-TwoContextProfile
             $s = Get-AzContextAutosaveSetting -AzContext (Get-AzContext)
             $s.Mode | Should -Be 'Process'
             $s.ContextDirectory | Should -Be 'None'

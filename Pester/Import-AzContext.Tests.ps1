@@ -2,10 +2,8 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
-    $ContosoKey = 'Contoso Prod (5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90) - c0ffee00-1234-4abc-9def-000000000042 - jane@contoso.com'
-    $FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
     $OtherKey = 'Other (99999999-0000-4000-8000-000000000009) - 0ther000-0000-4000-8000-000000000009 - eve@other.com'
 
     function New-OtherContext { New-TestContext -Account 'eve@other.com' -Tenant '0ther000-0000-4000-8000-000000000009' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other' }
@@ -19,11 +17,9 @@ Describe 'Import-AzContext' {
     BeforeEach {
         $Store = New-TestStore
         # The store holds one context; the file to import holds two others, Fabrikam Dev as its default.
-        $null = Write-TestProfile (New-TestProfile -Contexts (New-OtherContext))
+        $null = New-TestProfile -Context (New-OtherContext)
         $File = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-        $two = New-TwoContextProfile
-        $two.DefaultContextKey = $FabrikamKey
-        $null = Write-TestProfile $two -Path $File
+        $null = New-TwoContextProfile -Default $FabrikamKey -Path $File
     }
 
     Context 'a file' {
@@ -61,7 +57,7 @@ Describe 'Import-AzContext' {
 
         It 'writes the merged contexts and custom environment to the store (CurrentUser, autosave on)' {
             $null = Import-AzContext -Path $File
-            $disk = Read-StoreProfile
+            $disk = Read-TestProfile
             @($disk.Contexts.Keys | Sort-Object) | Should -Be @($ContosoKey, $FabrikamKey, $OtherKey)
             $disk.DefaultContextKey | Should -Be $FabrikamKey
             @($disk.EnvironmentTable.Keys) | Should -Be @('fabCloud')
@@ -74,15 +70,14 @@ Describe 'Import-AzContext' {
         }
 
         It 'warns when the new default subscription is not Enabled' {
-            $p = New-TestProfile -Contexts (New-TestContext -State 'Disabled')
-            $null = Write-TestProfile $p -Path $File
+            $null = New-TestProfile -Context (New-TestContext -State 'Disabled') -Path $File
             $warnings = Import-AzContext -Path $File 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }
             $warnings.Message | Should -Be "Selected subscription is in 'Disabled' state. "
         }
     }
 
     Context 'Az''s fixtures' {
-        It 'imports a file without DefaultContextKey and makes its Default context current (checklist 19)' {
+        It 'imports a file without DefaultContextKey and makes its Default context current' {
             $null = New-TestStore
             $null = Import-AzContext -Path (Join-Path $Fixtures 'import-context-no-default-key.json')
             $ctx = Get-AzContext
@@ -111,7 +106,7 @@ Describe 'Import-AzContext' {
         BeforeEach {
             $Profile2 = Import-AzContext -Path $File -Scope Process
             $null = New-TestStore
-            $null = Write-TestProfile (New-TestProfile -Contexts (New-OtherContext))
+            $null = New-TestProfile -Context (New-OtherContext)
         }
 
         It 'imports a profile - parameter' {
@@ -170,7 +165,7 @@ Describe 'Import-AzContext' {
         }
 
         It 'fails for a file that is not JSON, naming the line and column, and imports nothing' {
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $before = Get-Names
             Set-Content -Path $File -Value "{`n  `"Contexts`": {`n    `"x`": [" -NoNewline
             Import-AzContext -Path $File -ErrorAction SilentlyContinue -ErrorVariable err
@@ -179,7 +174,7 @@ Describe 'Import-AzContext' {
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $err[0].TargetObject | Should -Be $File
             $err[0].Exception.Message | Should -BeLike "$File*line 3*column*"
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             Get-Names | Should -Be $before
         }
 
@@ -224,10 +219,10 @@ Describe 'Import-AzContext' {
 
     Context '-WhatIf and -Confirm' {
         It 'changes nothing with -WhatIf' {
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $before = Get-Names
             Import-AzContext -Path $File -WhatIf | Should -BeNullOrEmpty
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             Get-Names | Should -Be $before
             (Get-AzContext).Name | Should -Be $OtherKey
         }
@@ -245,31 +240,31 @@ Describe 'Import-AzContext' {
 
     Context '-Scope' {
         It 'changes memory only with -Scope Process in an autosave session (file hash unchanged)' {
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $null = Import-AzContext -Path $File -Scope Process
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             (Get-AzContext).Name | Should -Be $FabrikamKey
         }
 
         It 'writes the file with -Scope CurrentUser in a Process-mode session' {
             $null = Disable-AzContextAutosave -Scope Process
             $null = Import-AzContext -Path $File -Scope CurrentUser
-            (Read-StoreProfile).DefaultContextKey | Should -Be $FabrikamKey
+            (Read-TestProfile).DefaultContextKey | Should -Be $FabrikamKey
         }
 
         It 'changes memory only in a Process-mode session without -Scope' {
             $null = Disable-AzContextAutosave -Scope Process
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $null = Import-AzContext -Path $File
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             (Get-AzContext).Name | Should -Be $FabrikamKey
         }
 
         It 'follows AzContextAutoSave=false over the autosave mode' {
             $env:AzContextAutoSave = 'false'
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $null = Import-AzContext -Path $File
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             (Get-AzContext).Name | Should -Be $FabrikamKey
         }
 
@@ -277,20 +272,20 @@ Describe 'Import-AzContext' {
             $null = Disable-AzContextAutosave -Scope Process
             $env:AzContextAutoSave = 'true'
             $null = Import-AzContext -Path $File
-            (Read-StoreProfile).DefaultContextKey | Should -Be $FabrikamKey
+            (Read-TestProfile).DefaultContextKey | Should -Be $FabrikamKey
         }
 
         It 'lets -Scope win over AzContextAutoSave' {
             $env:AzContextAutoSave = 'false'
             $null = Import-AzContext -Path $File -Scope CurrentUser
-            (Read-StoreProfile).DefaultContextKey | Should -Be $FabrikamKey
+            (Read-TestProfile).DefaultContextKey | Should -Be $FabrikamKey
         }
 
         It 'lets -DefaultProfile win over -Scope CurrentUser (nothing written)' {
-            $hash = Get-TestHash (Get-StoreFile)
+            $hash = Get-TestFileHash (Get-StoreFile)
             $p = Import-AzContext -Path $File -Scope CurrentUser -AzContext (Get-AzContext)
             $p.Context.Name | Should -Be $FabrikamKey
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
             (Get-AzContext).Name | Should -Be $OtherKey
         }
     }

@@ -2,10 +2,8 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
-    $ContosoKey = 'Contoso Prod (5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90) - c0ffee00-1234-4abc-9def-000000000042 - jane@contoso.com'
-    $FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
     $OtherKey = 'Other (99999999-0000-4000-8000-000000000009) - c0ffee00-1234-4abc-9def-000000000042 - eve@other.com'
 
     function Get-StoreFile { Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json' }
@@ -20,10 +18,9 @@ BeforeAll {
 Describe 'Jobs and runspaces' {
     BeforeEach {
         $Store = New-TestStore
-        $null = Write-TestProfile (New-TwoContextProfile)   # default: Contoso Prod
+        $null = New-TwoContextProfile   # default: Contoso Prod
         $File = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
-        $other = New-TestProfile -Contexts (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other')
-        $null = Write-TestProfile $other -Path $File
+        $null = New-TestProfile -Context (New-TestContext -Account 'eve@other.com' -SubscriptionId '99999999-0000-4000-8000-000000000009' -SubscriptionName 'Other') -Path $File
     }
 
     Context 'Start-Job (a new process) with autosave on' {
@@ -78,13 +75,11 @@ Describe 'Jobs and runspaces' {
         }
 
         It 'changes no file when the job modifies the passed context' {
-            $hash = Get-TestHash (Get-StoreFile)
-            $two = New-TwoContextProfile
-            $two.DefaultContextKey = $FabrikamKey
-            $f = Write-TestProfile $two -Path (Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json")
+            $hash = Get-TestFileHash (Get-StoreFile)
+            $f = New-TwoContextProfile -Default $FabrikamKey -Path (Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json")
             $p = Start-Job { param($f) Import-AzContext -Path $f -Scope CurrentUser -AzContext $using:Ctx } -ArgumentList $f | Receive-Job -Wait -AutoRemoveJob
             $p.Context.Name | Should -Be $FabrikamKey
-            Get-TestHash (Get-StoreFile) | Should -Be $hash
+            Get-TestFileHash (Get-StoreFile) | Should -Be $hash
         }
     }
 
@@ -124,8 +119,8 @@ Describe 'Jobs and runspaces' {
         It 'a change in a thread job changes the default of the whole process' {
             $null = Start-ThreadJob { param($f) $null = Import-AzContext -Path $f -Scope Process } -ArgumentList $File | Receive-Job -Wait -AutoRemoveJob
             (Get-AzContext).Name | Should -Be $OtherKey
-            Get-TestHash (Get-StoreFile) | Should -Not -BeNullOrEmpty
-            (Read-StoreProfile).DefaultContextKey | Should -Be $ContosoKey
+            Get-TestFileHash (Get-StoreFile) | Should -Not -Be 'absent'
+            (Read-TestProfile).DefaultContextKey | Should -Be $ContosoKey
         }
 
         It 'every ForEach-Object -Parallel runspace sees the same default' {

@@ -19,12 +19,12 @@ Describe 'Remove-AzEnvironment' {
             $e.Name | Should -Be 'Lab'
             $e.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
             Get-AzEnvironment -Name 'Lab' | Should -BeNullOrEmpty
-            @((Read-ContextFile).EnvironmentTable.Keys) | Should -Be @('Other')
+            @((Read-TestProfile).EnvironmentTable.Keys) | Should -Be @('Other')
         }
 
         It 'removes it - piped by property name' {
             (Get-AzEnvironment -Name 'Other' | Remove-AzEnvironment).Name | Should -Be 'Other'
-            @((Read-ContextFile).EnvironmentTable.Keys) | Should -Be @('Lab')
+            @((Read-TestProfile).EnvironmentTable.Keys) | Should -Be @('Lab')
         }
 
         It 'completes -Name with the known environments' {
@@ -34,16 +34,16 @@ Describe 'Remove-AzEnvironment' {
 
     Context 'scope' {
         It '-Scope Process removes it in this session only' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             $null = Remove-AzEnvironment -Name 'Lab' -Scope Process
             Get-AzEnvironment -Name 'Lab' | Should -BeNullOrEmpty
-            Get-ContextFileHash | Should -Be $hash
-            @((Read-ContextFile).EnvironmentTable.Keys | Sort-Object) | Should -Be @('Lab', 'Other')
+            Get-TestFileHash | Should -Be $hash
+            @((Read-TestProfile).EnvironmentTable.Keys | Sort-Object) | Should -Be @('Lab', 'Other')
         }
 
         It '-Scope CurrentUser removes it from AzureRmContext.json' {
             $null = Remove-AzEnvironment -Name 'Lab' -Scope CurrentUser
-            @((Read-ContextFile).EnvironmentTable.Keys) | Should -Be @('Other')
+            @((Read-TestProfile).EnvironmentTable.Keys) | Should -Be @('Other')
         }
     }
 
@@ -74,9 +74,9 @@ Describe 'Remove-AzEnvironment' {
         }
 
         It '-WhatIf leaves the file and the environments unchanged' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             Remove-AzEnvironment -Name 'Lab' -WhatIf | Should -BeNullOrEmpty
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzEnvironment -Name 'Lab').Name | Should -Be 'Lab'
         }
 

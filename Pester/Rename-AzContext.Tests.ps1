@@ -46,27 +46,27 @@ Describe 'Rename-AzContext' {
         }
 
         It 'does nothing when the names differ only in case' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Rename-AzContext 'mycontext' 'MyContext' -PassThru | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext -Name 'mycontext').Name | Should -BeExactly 'mycontext'
         }
 
         It 'does nothing, without output or error, for a missing source' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Rename-AzContext 'nope' 'renamed' -PassThru -ErrorVariable err | Should -BeNullOrEmpty
             $err.Count | Should -Be 0
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'refuses the reserved target name Default' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Rename-AzContext 'mycontext' 'Default' -ErrorAction SilentlyContinue -ErrorVariable err
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err[0].TargetObject | Should -Be 'Default'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'completes stored names for -SourceName' {
@@ -109,9 +109,9 @@ Describe 'Rename-AzContext' {
 
     Context 'an existing target' {
         It 'asks before overwriting (the prompt throws in a non-interactive host)' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Rename-AzContext 'mycontext' 'taken' } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'overwrites with -Force, leaving one context fewer' {
@@ -131,10 +131,10 @@ Describe 'Rename-AzContext' {
 
     Context '-WhatIf, -Confirm and scope' {
         It 'changes nothing with -WhatIf' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $before = (Get-AzContext -ListAvailable).Name
             Rename-AzContext 'mycontext' 'renamed' -PassThru -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext -ListAvailable).Name | Should -Be $before
         }
 
@@ -143,18 +143,18 @@ Describe 'Rename-AzContext' {
         }
 
         It 'renames only in this session with -Scope Process' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Rename-AzContext 'mycontext' 'renamed' -Scope Process
             (Get-AzContext -Name 'renamed').Subscription.Name | Should -Be 'Mine'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Read-TestProfile).Contexts.Keys | Should -Contain 'mycontext'
         }
 
         It 'changes only the -DefaultProfile copy' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $c = Get-AzContext -Name 'current'
             (Rename-AzContext 'current' 'renamed' -PassThru -AzContext $c).Name | Should -Be 'renamed'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext).Name | Should -Be 'current'
         }
     }

@@ -2,7 +2,7 @@ Set-StrictMode -Version Latest
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
-    . (Join-Path $PSScriptRoot 'SaveTestData.ps1')
+    . (Join-Path $PSScriptRoot 'TestData.ps1')
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
     $Token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.SAVE-TEST-TOKEN-7f3a'
     $SpSecret = 'sp-secret-Zq9!x-SAVE-TEST'
@@ -25,7 +25,7 @@ BeforeAll {
 Describe 'Save-AzContext' {
     BeforeEach {
         $Store = New-TestStore
-        $null = Write-TestProfile (New-TwoContextProfile -Token $Token)
+        $null = New-TwoContextProfile -Token $Token
         $Out = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
     }
 
@@ -71,15 +71,22 @@ Describe 'Save-AzContext' {
 
     Context 'secrets' {
         It 'writes no access token without -WithCredential' {
+            # The token is in the store, so leaving it out is the cmdlet's doing.
+            Get-Content (Join-Path $Store 'AzureRmContext.json') -Raw | Should -Match ([regex]::Escape($Token))
             Save-AzContext -Path $Out
             Get-Content $Out -Raw | Should -Not -Match ([regex]::Escape($Token))
             (Get-Content $Out -Raw | ConvertFrom-Json -AsHashtable).Contexts.Values.Account.Type | Should -Contain 'AccessToken'
         }
 
         It 'writes no service principal secret without -WithCredential' {
-            $null = Write-TestProfile (New-TestProfile -Contexts (New-TestContext -Account 'app-1' -Secret $SpSecret))
+            $null = New-TestProfile -Context (New-TestContext -Account 'app-1' -Secret $SpSecret)
             Save-AzContext -Path $Out
             Get-Content $Out -Raw | Should -Not -Match ([regex]::Escape($SpSecret))
+            (Get-Content $Out -Raw | ConvertFrom-Json -AsHashtable).Contexts.Values.Account.Id | Should -Contain 'app-1'
+            # The session does hold the secret: -WithCredential writes it.
+            $with = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+            $null = Save-AzContext -Path $with -WithCredential 3>$null
+            Get-Content $with -Raw | Should -Match ([regex]::Escape($SpSecret))
         }
 
         It 'writes the token with -WithCredential, and warns' {
@@ -92,23 +99,27 @@ Describe 'Save-AzContext' {
             $DebugPreference = 'Continue'
             $all = Save-AzContext -Path $Out -WithCredential -Verbose *>&1 | Out-String
             $all | Should -Not -Match ([regex]::Escape($Token))
+            # The text was captured, and the token was at hand: the file written has it.
+            $all | Should -Match 'save the current profile'
+            $all | Should -Match 'Personally identifiable information'
+            Get-Content $Out -Raw | Should -Match ([regex]::Escape($Token))
         }
     }
 
     Context 'an existing file' {
         BeforeEach {
             Set-Content -Path $Out -Value 'old content'
-            $Before = Get-TestHash $Out
+            $Before = Get-TestFileHash $Out
         }
 
         It 'asks before overwriting (the non-interactive host cannot, so nothing is written)' {
             { Save-AzContext -Path $Out } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestHash $Out | Should -Be $Before
+            Get-TestFileHash $Out | Should -Be $Before
         }
 
         It 'asks even with -Confirm:$false (that answers only ShouldProcess)' {
             { Save-AzContext -Path $Out -Confirm:$false } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestHash $Out | Should -Be $Before
+            Get-TestFileHash $Out | Should -Be $Before
         }
 
         It 'overwrites with -Force' {
@@ -118,7 +129,7 @@ Describe 'Save-AzContext' {
 
         It 'keeps the file with -WhatIf, even with -Force' {
             Save-AzContext -Path $Out -Force -WhatIf
-            Get-TestHash $Out | Should -Be $Before
+            Get-TestFileHash $Out | Should -Be $Before
         }
     }
 
@@ -269,11 +280,11 @@ Describe 'Save-AzContext' {
 
     Context 'round trip through Import-AzContext' {
         It 'restores every property except secrets' {
-            $original = Read-StoreProfile
+            $original = Read-TestProfile
             Save-AzContext -Path $Out
             $null = New-TestStore
             $null = Import-AzContext -Path $Out -Scope CurrentUser
-            $imported = Read-StoreProfile
+            $imported = Read-TestProfile
             $imported.DefaultContextKey | Should -Be $original.DefaultContextKey
             ConvertTo-SortedJson $imported.EnvironmentTable | Should -Be (ConvertTo-SortedJson $original.EnvironmentTable)
             @($imported.Contexts.Keys | Sort-Object) | Should -Be @($original.Contexts.Keys | Sort-Object)

@@ -36,7 +36,7 @@ Describe 'Select-AzContext' {
         }
 
         It 'refuses an unknown name with the ValidateSet error listing the stored names' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             # Terminating, as Az's parameter binding error: try/catch sees it.
             $err = @(try { Select-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
             $err.Count | Should -Be 1
@@ -45,7 +45,7 @@ Describe 'Select-AzContext' {
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $err[0].TargetObject | Should -Be 'nope'
             $err[0].Exception.Message | Should -BeExactly 'Cannot validate argument on parameter ''Name''. The argument "nope" does not belong to the set "mycontext,other" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'completes stored names' {
@@ -72,13 +72,13 @@ Describe 'Select-AzContext' {
         }
 
         It 'leaves the default unchanged for an object whose Name is not stored, writes it, and no error' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $c = Get-AzContext -Name 'mycontext'
             $c.Name = 'not stored'
             $out = $c | Select-AzContext -ErrorVariable err
             $err.Count | Should -Be 0
             $out.Name | Should -Be 'other'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'selects each piped context in turn, ending with the last' {
@@ -90,10 +90,10 @@ Describe 'Select-AzContext' {
 
     Context 'scope' {
         It 'runs the documentation''s -Scope Process example verbatim: this session only' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Get-AzContext -Name "mycontext" | Select-AzContext -Scope Process
             (Get-AzContext).Name | Should -Be 'mycontext'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Read-TestProfile).DefaultContextKey | Should -Be 'other'
         }
 
@@ -106,20 +106,20 @@ Describe 'Select-AzContext' {
         }
 
         It 'changes only the -DefaultProfile copy' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $c = Get-AzContext -Name 'mycontext'
             (Select-AzContext -Name 'mycontext' -AzContext $c).Name | Should -Not -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext).Name | Should -Be 'other'
         }
     }
 
     Context '-WhatIf and -Confirm' {
         It 'changes nothing and writes nothing with -WhatIf' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $before = (Get-AzContext -ListAvailable).Name
             Select-AzContext -Name 'mycontext' -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext -ListAvailable).Name | Should -Be $before
             (Get-AzContext).Name | Should -Be 'other'
         }
@@ -129,9 +129,9 @@ Describe 'Select-AzContext' {
         }
 
         It 'asks with -Confirm (the prompt throws in a non-interactive host)' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Select-AzContext -Name 'mycontext' -Confirm } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
     }
 }

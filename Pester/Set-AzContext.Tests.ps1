@@ -88,9 +88,9 @@ Describe 'Set-AzContext' {
         }
 
         It 'asks before replacing an existing name (the prompt throws in a non-interactive host)' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Set-AzContext -Context (Get-AzContext -Name 'dev') -Name 'mycontext' } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext -Name 'mycontext').Subscription.Id | Should -Be $ProdId
         }
 
@@ -102,13 +102,13 @@ Describe 'Set-AzContext' {
         }
 
         It 'refuses the reserved name Default' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Set-AzContext -Context (Get-AzContext -Name 'dev') -Name 'default' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err[0].TargetObject | Should -Be 'default'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'refuses a name holding the control character <Char> and stores nothing' -ForEach @(
@@ -160,9 +160,9 @@ Describe 'Set-AzContext' {
         }
 
         It 'sets nothing with -WhatIf' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Set-AzContext -Context (Get-AzContext -Name 'dev') -ExtendedProperty @{ k = 'v' } -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
     }
 
@@ -208,14 +208,14 @@ Describe 'Set-AzContext' {
         }
 
         It 'fails with Az''s message when nothing matches' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Set-AzContext -Subscription 'no such sub' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidSubscriptionOrTenant,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err[0].TargetObject | Should -Be 'no such sub'
             $err[0].Exception.Message | Should -BeExactly 'Please provide a valid tenant or a valid subscription.'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'throws the exception type Az throws (ArgumentException), so typed catch blocks work' {
@@ -238,9 +238,9 @@ Describe 'Set-AzContext' {
         }
 
         It 'changes nothing with -WhatIf' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Set-AzContext -Subscription 'Contoso Dev' -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext).Name | Should -Be 'mycontext'
         }
     }
@@ -278,10 +278,10 @@ Describe 'Set-AzContext' {
 
     Context '-WhatIf and -Confirm' {
         It 'changes nothing in memory or on disk with -WhatIf' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $before = (Get-AzContext -ListAvailable).Name
             Set-AzContext -Context (Get-AzContext -Name 'dev') -Name 'new' -WhatIf | Should -BeNullOrEmpty
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext -ListAvailable).Name | Should -Be $before
             (Get-AzContext).Name | Should -Be 'mycontext'
         }
@@ -292,27 +292,27 @@ Describe 'Set-AzContext' {
         }
 
         It 'still asks with -Confirm even with -Force (the prompt throws in a non-interactive host)' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             { Set-AzContext -Context (Get-AzContext -Name 'dev') -Force -Confirm } | Should -Throw -ExpectedMessage '*NonInteractive*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
     }
 
     Context 'scope' {
         It 'changes only this session with -Scope Process' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             (Set-AzContext -Context (Get-AzContext -Name 'dev') -Scope Process).Name | Should -Be 'dev'
             (Get-AzContext).Name | Should -Be 'dev'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Read-TestProfile).DefaultContextKey | Should -Be 'mycontext'
         }
 
         It 'changes only this session when AzContextAutoSave is false' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $env:AzContextAutoSave = 'false'
             try { $null = Set-AzContext -Context (Get-AzContext -Name 'dev') } finally { Remove-Item Env:AzContextAutoSave }
             (Get-AzContext).Name | Should -Be 'dev'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'writes the file with -Scope CurrentUser when autosave is off' {
@@ -328,10 +328,10 @@ Describe 'Set-AzContext' {
         }
 
         It 'changes only the -DefaultProfile copy, never the store' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $c = Get-AzContext -Name 'dev'
             (Set-AzContext -Context $c -Name 'other' -AzContext $c -Scope CurrentUser).Name | Should -Be 'other'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             Get-AzContext -Name 'other' | Should -BeNullOrEmpty
         }
     }

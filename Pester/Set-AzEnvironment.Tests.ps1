@@ -20,7 +20,7 @@ Describe 'Set-AzEnvironment' {
             $e.AzureKeyVaultDnsSuffix | Should -Be 'vault.lab.example'
             $e.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
             $e.MicrosoftGraphUrl | Should -Be 'https://msgraph.lab.example'
-            $stored = (Read-ContextFile).EnvironmentTable['Lab']
+            $stored = (Read-TestProfile).EnvironmentTable['Lab']
             $stored.GraphUrl | Should -Be 'https://graph2.lab.example/'
             $stored.ResourceManagerUrl | Should -Be 'https://arm.lab.example/'
         }
@@ -35,21 +35,21 @@ Describe 'Set-AzEnvironment' {
             $null = Connect-Fake -Environment 'Lab' -ContextName 'labctx'
             $null = Set-AzEnvironment -Name 'Lab' -ResourceManagerEndpoint 'https://arm3.lab.example/'
             (Get-AzContext -Name 'labctx').Environment.ResourceManagerUrl | Should -Be 'https://arm3.lab.example/'
-            (Read-ContextFile).Contexts['labctx'].Environment.ResourceManagerUrl | Should -Be 'https://arm3.lab.example/'
+            (Read-TestProfile).Contexts['labctx'].Environment.ResourceManagerUrl | Should -Be 'https://arm3.lab.example/'
         }
 
         It 'adds a name not known yet, as Az does' {
             (Set-AzEnvironment -Name 'Fresh' -ResourceManagerEndpoint 'https://arm.fresh.example/').Type | Should -Be 'User-defined'
-            (Read-ContextFile).EnvironmentTable['Fresh'].ResourceManagerUrl | Should -Be 'https://arm.fresh.example/'
+            (Read-TestProfile).EnvironmentTable['Fresh'].ResourceManagerUrl | Should -Be 'https://arm.fresh.example/'
         }
     }
 
     Context 'scope' {
         It '-Scope Process changes it in this session only' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             $null = Set-AzEnvironment -Name 'Lab' -GraphEndpoint 'https://graph.process.example/' -Scope Process
             (Get-AzEnvironment -Name 'Lab').GraphUrl | Should -Be 'https://graph.process.example/'
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
     }
 
@@ -64,9 +64,9 @@ Describe 'Set-AzEnvironment' {
         }
 
         It '-WhatIf leaves the file and the environment unchanged' {
-            $hash = Get-ContextFileHash
+            $hash = Get-TestFileHash
             Set-AzEnvironment -Name 'Lab' -GraphEndpoint 'https://graph.whatif.example/' -WhatIf | Should -BeNullOrEmpty
-            Get-ContextFileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzEnvironment -Name 'Lab').GraphUrl | Should -Be 'https://graph.lab.example/'
         }
 

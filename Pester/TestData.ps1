@@ -1,14 +1,24 @@
-# Test data for the Pester suites: contexts and AzureRmContext.json files in Az's format written straight
-# into the test store, fake JWTs and offline sign-ins. Dot-source it after common.ps1. Nothing here
+# Test data for every Pester suite: contexts and profiles in Az's file format written straight into the
+# test store (or anywhere under TestDrive) without any cmdlet, fake JWTs and offline sign-ins. Dot-source it after common.ps1. Nothing here
 # touches the network or any store outside TestDrive.
 Set-StrictMode -Version Latest
 
 <#
 .SYNOPSIS
-    The public AzureCloud environment as Az writes it into a context (the fields tests look at).
+    An environment as Az writes it into a context: the public AzureCloud (the fields tests look at), or a
+    custom one (Type User-defined) under its own host, <name>.example.
 #>
 function New-TestEnvironment {
     param([string]$Name = 'AzureCloud')
+    if ($Name -ne 'AzureCloud') {
+        return [ordered]@{
+            Name = $Name; Type = 'User-defined'; OnPremise = $false
+            ServiceManagementUrl = $null; ResourceManagerUrl = "https://management.$Name.example/"
+            ManagementPortalUrl = $null; ActiveDirectoryAuthority = "https://login.$Name.example/"
+            GraphUrl = $null; StorageEndpointSuffix = "$Name.example"; AdTenant = $null
+            VersionProfiles = @(); ExtendedProperties = [ordered]@{ OperationalInsightsEndpoint = "https://insights.$Name.example" }
+        }
+    }
     [ordered]@{
         Name = $Name
         Type = 'Built-in'
@@ -40,9 +50,10 @@ function New-TestEnvironment {
 
 <#
 .SYNOPSIS
-    One context in Az's JSON shape (an ordered hashtable). -Name is the key it will be stored under;
-    without it New-TestProfile uses Az's generated key ("<sub name> (<sub id>) - <tenant> - <account>",
-    or "<tenant> - <account>" with -NoSubscription).
+    One context in Az's JSON shape: returns Name (the key it will be stored under) and Context (an ordered
+    hashtable). Without -Name the key is Az's generated one ("<sub name> (<sub id>) - <tenant> - <account>",
+    or "<tenant> - <account>" with -NoSubscription). -Token adds an access token (account type
+    AccessToken); -Secret a service principal secret (type ServicePrincipal).
 .EXAMPLE
     New-TestContext -Name 'mycontext' -Account 'jane@contoso.com' -SubscriptionName 'Prod'
 #>
@@ -57,17 +68,21 @@ function New-TestContext {
         [string]$State = 'Enabled',
         [switch]$NoSubscription,
         [string]$Environment = 'AzureCloud',
+        [string]$Token,
+        [string]$Secret,
         [System.Collections.IDictionary]$AccountExtendedProperties = @{},
         [System.Collections.IDictionary]$ExtendedProperties = @{}
     )
     $accountExt = [ordered]@{ Tenants = $Tenant }
+    if ($Token) { $AccountType = 'AccessToken'; $accountExt.AccessToken = $Token }
+    if ($Secret) { $AccountType = 'ServicePrincipal'; $accountExt.ServicePrincipalSecret = $Secret }
     foreach ($k in $AccountExtendedProperties.Keys) { $accountExt[$k] = $AccountExtendedProperties[$k] }
     $subscription = if ($NoSubscription) { $null } else {
         [ordered]@{
             Id = $SubscriptionId
             Name = $SubscriptionName
             State = $State
-            ExtendedProperties = [ordered]@{ Account = $Account; Tenants = $Tenant; HomeTenant = $Tenant; Environment = $Environment }
+            ExtendedProperties = [ordered]@{ Account = $Account; Tenants = $Tenant; HomeTenant = $Tenant; Environment = $Environment; AuthorizationSource = 'RoleBased' }
         }
     }
     $ctx = [ordered]@{
@@ -88,9 +103,9 @@ function New-TestContext {
 
 <#
 .SYNOPSIS
-    Writes AzureRmContext.json (UTF-8 with BOM, as Az does) into the test store with the given contexts
-    (output of New-TestContext) and default key (the first context's name unless -Default is given).
-    Returns the file's path.
+    Writes a profile in Az's format (UTF-8 with BOM, as Az does) with the given contexts (output of
+    New-TestContext), default key (the first context's name unless -Default is given) and custom
+    environments, to -Path (default: the test store's AzureRmContext.json). Returns the file's path.
 .EXAMPLE
     New-TestProfile -Context (New-TestContext -Name a), (New-TestContext -Name b) -Default b
 #>
@@ -98,40 +113,63 @@ function New-TestProfile {
     param(
         [object[]]$Context = @(),
         [AllowNull()][object]$Default,
-        [string]$Directory = $env:AZCONTEXT_DIR
+        [string[]]$CustomEnvironments = @(),
+        [string]$Path
     )
-    if (-not $Directory) { throw 'New-TestProfile: no store (call New-TestStore first)' }
+    if (-not $Path) {
+        if (-not $env:AZCONTEXT_DIR) { throw 'New-TestProfile: no store (call New-TestStore first)' }
+        $Path = Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json'
+    }
     if (-not $PSBoundParameters.ContainsKey('Default')) {
         $Default = if ($Context.Count) { $Context[0].Name } else { 'Default' }
     }
     $contexts = [ordered]@{}
     foreach ($c in $Context) { $contexts[$c.Name] = $c.Context }
+    $environments = [ordered]@{}
+    foreach ($e in $CustomEnvironments) { $environments[$e] = New-TestEnvironment -Name $e }
     $profileObject = [ordered]@{
         DefaultContextKey = $Default
-        EnvironmentTable = @{}
+        EnvironmentTable = $environments
         Contexts = $contexts
         ExtendedProperties = @{}
     }
-    $path = Join-Path $Directory 'AzureRmContext.json'
     $json = $profileObject | ConvertTo-Json -Depth 20
-    [IO.File]::WriteAllText($path, $json, [Text.UTF8Encoding]::new($true))
-    $path
+    [IO.File]::WriteAllText($Path, $json, [Text.UTF8Encoding]::new($true))
+    $Path
 }
 
-<# The stored profile as objects (AzureRmContext.json parsed), or $null when there is no file. #>
+$script:ContosoKey = 'Contoso Prod (5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90) - c0ffee00-1234-4abc-9def-000000000042 - jane@contoso.com'
+$script:FabrikamKey = 'Fabrikam Dev (11111111-2222-4333-8444-555555555555) - fab00000-0000-4000-8000-000000000001 - bob@fabrikam.com'
+
+<#
+.SYNOPSIS
+    Writes a profile of two contexts in two tenants: 'Contoso Prod' ($ContosoKey, the default unless
+    -Default names another) and 'Fabrikam Dev' ($FabrikamKey, in the custom environment fabCloud).
+    -Token gives Contoso's account an access token. Returns the file's path.
+#>
+function New-TwoContextProfile {
+    param([string]$Token, [string]$Default = $script:ContosoKey, [string]$Path)
+    $a = New-TestContext -Token $Token -SubscriptionId '5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90'
+    $b = New-TestContext -Account 'bob@fabrikam.com' -Tenant 'fab00000-0000-4000-8000-000000000001' -SubscriptionId '11111111-2222-4333-8444-555555555555' -SubscriptionName 'Fabrikam Dev' -Environment 'fabCloud'
+    New-TestProfile -Context $a, $b -Default $Default -CustomEnvironments 'fabCloud' -Path $Path
+}
+
+<# A profile file's content parsed (default: the test store's AzureRmContext.json), or $null when absent. #>
 function Read-TestProfile {
-    param([string]$Directory = $env:AZCONTEXT_DIR)
-    $path = Join-Path $Directory 'AzureRmContext.json'
-    if (-not (Test-Path $path)) { return $null }
-    Get-Content -Raw $path | ConvertFrom-Json -AsHashtable
+    param([string]$Path = (Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json'))
+    if (-not (Test-Path $Path)) { return $null }
+    Get-Content -Raw $Path | ConvertFrom-Json -AsHashtable
 }
 
-<# The SHA-256 of AzureRmContext.json (or '' when missing), to show that a call left the file alone. #>
-function Get-TestProfileHash {
-    param([string]$Directory = $env:AZCONTEXT_DIR)
-    $path = Join-Path $Directory 'AzureRmContext.json'
-    if (-not (Test-Path $path)) { return '' }
-    (Get-FileHash -Algorithm SHA256 $path).Hash
+<#
+.SYNOPSIS
+    The SHA-256 of a file (default: the test store's AzureRmContext.json), or 'absent', to show that a call
+    left the file alone.
+#>
+function Get-TestFileHash {
+    param([string]$Path = (Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json'))
+    if (-not (Test-Path $Path)) { return 'absent' }
+    (Get-FileHash -Algorithm SHA256 $Path).Hash
 }
 
 <#
@@ -184,18 +222,6 @@ function Connect-Fake {
     if ($Scope) { $p.Scope = $Scope }
     if ($Environment) { $p.Environment = $Environment }
     Connect-AzAccount @p
-}
-
-<# AzureRmContext.json of the current test store, parsed (or $null when absent). #>
-function Read-ContextFile {
-    $path = Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json'
-    if (Test-Path $path) { Get-Content -Raw $path | ConvertFrom-Json -AsHashtable } else { $null }
-}
-
-<# The SHA-256 of AzureRmContext.json, or 'absent'. #>
-function Get-ContextFileHash {
-    $path = Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json'
-    if (Test-Path $path) { (Get-FileHash $path).Hash } else { 'absent' }
 }
 
 <# The names of every stored context, sorted. #>

@@ -44,8 +44,8 @@ internal static class ErrorMap
     }
 
     /// <summary>
-    /// The exception scripts see: of the public type Az throws for the same condition (§5 of the
-    /// compatibility reference), with the library's message, and the native failure as InnerException.
+    /// The exception scripts see: of the public type Az throws for the same condition, with the
+    /// library's message, and the native failure as InnerException.
     /// </summary>
     internal static Exception PublicException(NativeException e) => e.Status switch
     {

@@ -47,7 +47,8 @@ pub fn token_tenant_id(token: &str) -> Option<String> {
     }
 }
 
-/// Builds the context of an access-token login (Az §3.12, offline form).
+/// Builds the context of an access-token login (`Connect-AzAccount -AccessToken … -SkipValidation`, the
+/// form that needs no network).
 pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Result<Context> {
     if login.access_token.is_empty() {
         return Err(Error::InvalidArgument("The access token is empty.".into()));

@@ -5,7 +5,7 @@
 //! Everything here works on bytes and paths; nothing knows about profiles.
 //!
 //! - **Permissions.** Directories this module creates are 0700 and every file it writes is 0600, set
-//!   explicitly after creation, so the umask does not matter.
+//!   explicitly after creation, so the umask does not matter (Az leaves them to the umask).
 //! - **Trust** (as ssh's StrictModes): a store file is opened without following a symbolic link
 //!   (`O_NOFOLLOW`) and checked on the open handle (`fstat`): it must be a regular file owned by the
 //!   effective user, else [`Error::Untrusted`] names it and says what to do; one that is readable or
@@ -16,7 +16,7 @@
 //!   files are read, and at most [`MAX_FILE_LEN`] bytes of them.
 //! - **Atomic replacement** ([`write_atomic`]): a temporary file in the same directory, write, `fsync`,
 //!   `rename` over the target, `fsync` of the directory. A reader sees the old file or the new one, never
-//!   a mixture, and a crash at any point leaves one of the two.
+//!   a mixture, and a crash at any point leaves one of the two (Az rewrites the file in place).
 //! - **Locking** ([`lock`]): `flock` on the data file itself, which is what .NET's `FileShare.None`
 //!   does on Linux, so Az.Accounts and AzContext exclude each other. The file is never created for
 //!   locking (a missing file is `None`: see [`create_atomic`]). The wait is bounded and ends in
@@ -39,7 +39,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::error::{Error, FormatError, Result};
 use crate::os::{self, LockKind};
 
-/// How long [`lock`] waits by default (Az waits about 15 s).
+/// How long [`lock`] waits by default (Az retries for about 15 s; the wait must end in an error,
+/// never hang).
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Mode of every directory the store creates.

@@ -1,4 +1,5 @@
-//! `AzureRmContextSettings.json` (compatibility reference §1.8) and where the store's files live.
+//! `AzureRmContextSettings.json` (Az's autosave settings: `Mode`, `ContextDirectory`, `ContextFile`,
+//! `KeyStoreFile`, …) and where the store's files live.
 //!
 //! - The store directory is the caller's `AZCONTEXT_DIR` value when it is set and not empty, else
 //!   `~/.Azure`. The settings file always sits directly in it; its `ContextDirectory`, `ContextFile` and

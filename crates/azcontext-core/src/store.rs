@@ -1,4 +1,4 @@
-//! Scopes, autosave and the persistent store (compatibility reference §4).
+//! Scopes, autosave and the persistent store.
 //!
 //! # Scopes
 //!
@@ -13,7 +13,7 @@
 //!   changes; seeing them is deliberate.)
 //! - **Process mode**: the view is an in-memory profile owned by the session (empty at start).
 //!
-//! The per-call *effective scope* follows Az (§4.1): the save mode, then the caller's
+//! The per-call *effective scope* follows Az (a later rule wins): the save mode, then the caller's
 //! `AzContextAutoSave` value (`true` → CurrentUser, `false` → Process), then an explicit scope; a
 //! detached session ([`Session::detached`], for `-DefaultProfile`) is always Process.
 //!
@@ -28,8 +28,9 @@
 //!
 //! - [`Session::enable_autosave`]: the scope is Process only if asked for, else CurrentUser (settings
 //!   file rewritten with Mode CurrentUser). Either way the session switches to CurrentUser mode and the
-//!   in-memory state is **persisted** first (merged into the file; fixes Az #14757), and the returned
-//!   settings report the scope asked for (#10607): `Mode` is `Process` for `-Scope Process`.
+//!   in-memory state is **persisted** first (merged into the file; Az discards them,
+//!   Azure/azure-powershell#14757), and the returned settings report the scope asked for (Az reports
+//!   CurrentUser, #10607): `Mode` is `Process` for `-Scope Process`.
 //! - [`Session::disable_autosave`]: the current view is kept as the in-memory profile; CurrentUser scope
 //!   writes exactly `settings-after-disable.json`. No file is deleted.
 //!
@@ -76,7 +77,8 @@ impl Scope {
 pub struct StoreEnv {
     /// `AZCONTEXT_DIR`: the store directory; `None` or empty → `~/.Azure`.
     pub azcontext_dir: Option<String>,
-    /// `AzContextAutoSave`: `true`/`false` (any case) forces the modification scope (§4.1).
+    /// `AzContextAutoSave`: `true`/`false` (any case) forces the modification scope (`true` →
+    /// CurrentUser).
     pub autosave: Option<String>,
     /// `Azure_Profile_Autosave`: `true`/`false` overrides the settings file's Mode when the session
     /// starts (first use, or first use after the store directory changed).
@@ -814,7 +816,8 @@ impl Session {
         Ok(self.state(env)?.paths.clone())
     }
 
-    /// Az's effective-scope rule (§4.1) for a modification.
+    /// Az's effective-scope rule for a modification: detached → Process, else an explicit scope, else
+    /// `AzContextAutoSave`, else the session's save mode.
     pub fn effective_scope(&mut self, env: &StoreEnv, scope: Option<Scope>) -> Result<Scope> {
         if self.detached.is_some() {
             return Ok(Scope::Process);
@@ -921,7 +924,7 @@ impl Session {
         }
     }
 
-    /// Applies `op` in the effective scope (`scope: None` → Az's rule, §4.1).
+    /// Applies `op` in the effective scope (`scope: None` → Az's rule, [`Session::effective_scope`]).
     pub fn apply(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
         let clearing = matches!(op, Op::Clear);
         let out = self.apply_inner(env, op, scope);
@@ -1038,7 +1041,7 @@ impl Session {
 
     /// Get-AzContextAutosaveSetting. `Some(CurrentUser)`: what the settings file says (paths in use when
     /// on). Otherwise the process view: the save mode overridden by `AzContextAutoSave`; when that is
-    /// Process, every path field is the literal `"None"` (§3.11).
+    /// Process, every path field is the literal `"None"`, as Az reports it.
     pub fn autosave_settings(
         &mut self,
         env: &StoreEnv,
@@ -1215,7 +1218,7 @@ pub fn peek_current_context(env: &StoreEnv) -> Result<Option<NamedContext>> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The one place that maps operations and queries onto the model (issue 4).
+// The one place that maps operations and queries onto the model.
 
 fn to_named(name: &str, context: &std::sync::Arc<model::Context>) -> NamedContext {
     NamedContext {

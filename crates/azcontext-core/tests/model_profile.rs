@@ -1,4 +1,5 @@
-//! Profile model: fixtures, byte identity, checklist items of §6 that concern the model.
+//! Profile model: Az's fixtures read and written back byte for byte, key generation, default
+//! resolution, identity merging and the secrets each write form keeps.
 
 use azcontext_core::error::ErrorKind;
 use azcontext_core::model::{

@@ -169,8 +169,8 @@ fn enable_persists_memory_and_reports_the_scope_asked() {
     assert!(disk_keys(dir).is_empty());
 
     let en = s.enable_autosave(&e, Some(Scope::Process)).unwrap();
-    assert_eq!(en.mode, "Process", "#10607: the scope asked for");
-    assert_eq!(disk_keys(dir), ["mem"], "#14757: memory persisted");
+    assert_eq!(en.mode, "Process", "Az #10607: the scope asked for");
+    assert_eq!(disk_keys(dir), ["mem"], "Az #14757: memory persisted");
     assert!(fs::read_to_string(dir.join("AzureRmContextSettings.json"))
         .unwrap()
         .contains("\"Mode\":\"Process\""));

@@ -156,8 +156,8 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// A context file that does not parse is moved aside by the library (kept, never lost) and reported
-    /// once: that is a warning naming both paths, not a failure of the command (Az §6 item 60), and the
-    /// call is made again on the store as it now is.
+    /// once: that is a warning naming both paths, not a failure of the command (Az loads nothing,
+    /// silently), and the call is made again on the store as it now is.
     /// </summary>
     private T WithCorruptFileRecovery<T>(Func<T> call)
     {

@@ -53,7 +53,7 @@ public abstract class ContextCmdlet : AzContextCmdlet
         GetCurrent()?.Name is string current && string.Equals(current, name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The scope a change will actually apply in (Az §4.1): Process for -DefaultProfile, else a bound
+    /// The scope a change will actually apply in (Az's rule): Process for -DefaultProfile, else a bound
     /// -Scope, else this session's autosave mode overridden by AzContextAutoSave.
     /// </summary>
     internal ContextModificationScope ResolvedScope(ContextModificationScope scope)

@@ -183,7 +183,8 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
     [Parameter]
     public ContextModificationScope Scope { get; set; }
 
-    /// <summary>Parameter → top-level environment member (§3.15's table; the others keep their names).</summary>
+    /// <summary>Parameter → top-level environment member (Add-AzEnvironment's parameters whose member
+    /// name differs; the others keep their names).</summary>
     private static readonly (string Parameter, string Member)[] Fields =
     {
         (nameof(PublishSettingsFileUrl), "PublishSettingsFileUrl"),
@@ -208,7 +209,8 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
         (nameof(ContainerRegistryEndpointSuffix), "ContainerRegistryEndpointSuffix"),
     };
 
-    /// <summary>Parameter → ExtendedProperties key (Az's extended endpoints, §1.2.7).</summary>
+    /// <summary>Parameter → ExtendedProperties key (the endpoints Az keeps in the environment's
+    /// ExtendedProperties).</summary>
     private static readonly (string Parameter, string Key)[] Extended =
     {
         (nameof(AzureOperationalInsightsEndpointResourceId), "OperationalInsightsEndpointResourceId"),

@@ -127,9 +127,9 @@ impl Context {
         }
     }
 
-    /// Builds the context of an access-token login (§3.12): account type `AccessToken` with the
-    /// tokens in its extended properties, tenant `{Id}`, subscription `{Id, Name, State}` with the
-    /// `Tenants`/`Account` extended properties, and the given environment.
+    /// Builds the context of an access-token login (`Connect-AzAccount -AccessToken`): account type
+    /// `AccessToken` with the tokens in its extended properties, tenant `{Id}`, subscription
+    /// `{Id, Name, State}` with the `Tenants`/`Account` extended properties, and the given environment.
     #[allow(clippy::too_many_arguments)]
     pub fn for_access_token(
         account_id: &str,
@@ -387,8 +387,10 @@ impl Context {
             && self.environment.is_none()
     }
 
-    /// The key Az generates for this context when no name is given (§1.3). A null member renders as
-    /// empty text, so a nameless subscription gives a key that starts with a space.
+    /// The key Az generates for this context when no name is given:
+    /// `{SubName} ({SubId}) - {TenantId} - {AccountId}` with subscription, tenant and account;
+    /// `{SubName} ({SubId}) - {AccountId}` without a tenant; `{TenantId} - {AccountId}` without a
+    /// subscription; else `Default`. A null member renders as empty text, so a nameless subscription gives a key that starts with a space.
     pub fn generated_key(&self) -> String {
         let a = self.account.as_ref().map(|a| a.id().unwrap_or(""));
         let t = self.tenant.as_ref().map(|t| t.id().unwrap_or(""));
@@ -413,10 +415,11 @@ impl Context {
         }
     }
 
-    /// Same identity (§1.4): account Ids equal ignoring case (or both accounts null), tenant Ids equal
-    /// (or both null), subscription Ids equal (or both null). AzContext compares the tenant and
-    /// subscription Ids ignoring case as well: they are GUIDs, whose case carries no meaning.
-    /// A value equal for two contexts exactly when [`Context::same_identity`] holds, for hashing.
+    /// Same identity (Az's rule for reusing a context's key): account Ids equal ignoring case (or both
+    /// accounts null), tenant Ids equal (or both null), subscription Ids equal (or both null).
+    /// AzContext compares the tenant and subscription Ids ignoring case as well: they are GUIDs, whose
+    /// case carries no meaning. A value equal for two contexts exactly when [`Context::same_identity`]
+    /// holds, for hashing.
     pub fn identity_key(&self) -> IdentityKey {
         fn part(v: Option<Option<&str>>) -> Option<Option<String>> {
             v.map(|x| x.map(crate::json::fold_case))
@@ -452,9 +455,9 @@ impl Context {
         )
     }
 
-    /// Az's `Update` of a context (§1.4, merge rules not pinned by Az): non-null incoming members win,
-    /// entity members are merged member by member, extended maps are unioned. The token cache is
-    /// kept unless the incoming context has cache data.
+    /// Az's `Update` of a context (Az does not document its merge rules; these are AzContext's):
+    /// non-null incoming members win, entity members are merged member by member, extended maps are
+    /// unioned. The token cache is kept unless the incoming context has cache data.
     pub fn merge_from(&mut self, other: &Context) {
         fn merge<T: Clone>(dst: &mut Option<T>, src: &Option<T>, f: impl FnOnce(&mut T, &T)) {
             match (dst.as_mut(), src) {

@@ -35,7 +35,7 @@ const SUBSCRIPTION_SPEC: &[(&str, Ty)] = &[
     ("ExtendedProperties", Ty::StrMap),
 ];
 
-/// Az's current declaration order of `AzureEnvironment` (§1.2.7).
+/// The member order in which Az's current `AzureEnvironment` is written (its declaration order).
 pub(crate) const ENVIRONMENT_ORDER: &[&str] = &[
     "Name",
     "Type",
@@ -253,7 +253,7 @@ impl Subscription {
     }
 }
 
-/// `AzureEnvironment` (§1.2.7).
+/// `AzureEnvironment`: a cloud's name and endpoints, members in [`ENVIRONMENT_ORDER`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Environment {
     obj: Object,

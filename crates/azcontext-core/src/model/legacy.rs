@@ -1,7 +1,7 @@
-//! The AzureRM.profile ≤ 3.x format (§1.2.8): `{ "Environments": {...}, "Context": {...} }`,
+//! The AzureRM.profile ≤ 3.x format: `{ "Environments": {...}, "Context": {...} }`,
 //! converted to the current shape on load. Public environments in the old file are ignored (the
-//! built-ins are current); the converted context is stored under its generated key (§1.3), which
-//! becomes the default.
+//! built-ins are current); the converted context is stored under its generated key
+//! ([`Context::generated_key`]), which becomes the default.
 
 use super::entities::is_public_name;
 use super::{Invalid, DEFAULT_KEY};

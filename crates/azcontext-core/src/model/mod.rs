@@ -5,8 +5,9 @@
 //! Loading validates the types of the known members once, so the typed getters cannot fail.
 //! Typed children (a context's Account/Tenant/Subscription/Environment, the profile's contexts and
 //! environments) live in typed fields; the parent object keeps a `null` placeholder member at their
-//! position and the writer substitutes them. Objects AzContext creates follow Az's current member
-//! order (§1.2.2–§1.2.7); a member set on an object that lacked it is inserted at its Az position.
+//! position and the writer substitutes them. Objects AzContext creates follow the member order of
+//! Az's current types (the `*_ORDER` lists in `entities`); a member set on an object that lacked it is
+//! inserted at its Az position.
 //!
 //! No I/O here: bytes in ([`Profile::parse`]), bytes out ([`Profile::to_az_bytes`]).
 
@@ -252,7 +253,8 @@ pub(crate) fn merge_objects(target: &mut Object, src: &Object, order: &[&str]) {
 }
 
 /// Checks a context name chosen by a user (`-Name`, `-ContextName`, `Rename-AzContext -TargetName`):
-/// non-empty, no NUL, and not `Default` in any case (Az drops such an entry on its next save, §6 #63).
+/// non-empty, no NUL, and not `Default` in any case (Az's save removes the entry keyed `Default`,
+/// case-insensitively).
 pub fn validate_user_context_name(name: &str) -> crate::Result<()> {
     validate_stored_name(name, ObjectKind::Context)?;
     if let Some(c) = name.chars().find(|c| is_control(*c)) {

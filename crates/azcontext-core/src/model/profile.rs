@@ -50,7 +50,7 @@ pub const SECRET_PROPERTIES: &[&str] = &[
     "CertificatePassword",
 ];
 
-/// Az's text for a `null` default key (§5).
+/// Az's message when the stored default key is `null`.
 pub const DEFAULT_CONTEXT_LOST: &str = "The default context can no longer be found; please run 'Get-AzContext -ListAvailable' to see all available contexts, 'Select-AzContext' to select a new default context, or 'Connect-AzAccount' to login with a new account.";
 
 /// How a profile is written.
@@ -69,8 +69,9 @@ pub struct WriteOptions {
 }
 
 impl WriteOptions {
-    /// `AzureRmContext.json` (autosave): CacheData null, access tokens kept as Az keeps them (issue
-    /// #9), SP secrets and certificate passwords never, placeholder dropped.
+    /// `AzureRmContext.json` (autosave): CacheData null, access tokens kept as Az keeps them (in the
+    /// account's extended properties, so Az.Accounts can use the context), SP secrets and certificate
+    /// passwords never, placeholder dropped.
     pub fn autosave() -> WriteOptions {
         WriteOptions {
             keep_cache_data: false,
@@ -221,7 +222,7 @@ impl Profile {
                 }
             }
         }
-        // §1.5: absent -> "Default"; explicit null -> null if contexts exist, else "Default".
+        // As Az loads it: absent -> "Default"; explicit null -> null if contexts exist, else "Default".
         p.default_key = match default_present {
             None => Some(DEFAULT_KEY.to_owned()),
             Some(Value::String(s)) => Some(s),
@@ -402,7 +403,8 @@ impl Profile {
             .is_some_and(|d| eq_ignore_case(d, name))
     }
 
-    /// The key the default resolves to (§1.6, made deterministic): when the key is `Default`
+    /// The key the default resolves to (Az's rule, made deterministic: Az takes the first key in
+    /// hash order): when the key is `Default`
     /// (ordinal) and another context exists, the ordinal-first key other than `Default`.
     fn resolved_default_key(&self) -> Option<&str> {
         let key = self.default_key.as_deref()?;
@@ -417,9 +419,10 @@ impl Profile {
         Some(key)
     }
 
-    /// §1.6: the default context. `Err(LoginRequired(DEFAULT_CONTEXT_LOST))` when the key is `null`;
-    /// `Ok(None)` when the key names no context. The empty placeholder is returned as is (callers
-    /// treat an empty context as "not logged in").
+    /// The default context, as Az resolves it on every access.
+    /// `Err(LoginRequired(DEFAULT_CONTEXT_LOST))` when the key is `null`; `Ok(None)` when the key names
+    /// no context. The empty placeholder is returned as is (callers treat an empty context as "not
+    /// logged in").
     pub fn resolve_default(&self) -> crate::Result<Option<(&str, &Context)>> {
         if self.default_key.is_none() {
             return Err(Error::LoginRequired(DEFAULT_CONTEXT_LOST.to_owned()));
@@ -435,9 +438,10 @@ impl Profile {
             .filter(|(_, c)| !c.is_empty())
     }
 
-    /// Applies §1.6 step 1 to the stored state: when the key is `Default` and other contexts exist,
-    /// an *empty* `Default` entry is removed and the key moves to the ordinal-first remaining key.
-    /// (A real context stored under `Default` is kept; it just stops being the default.)
+    /// Applies Az's first default-resolution step to the stored state: when the key is `Default` and
+    /// other contexts exist, an *empty* `Default` entry is removed and the key moves to the
+    /// ordinal-first remaining key. (A real context stored under `Default` is kept; it just stops being
+    /// the default.)
     pub fn repair_default(&mut self) {
         if self.default_key.as_deref() == Some(DEFAULT_KEY) {
             if let Some(k) = self.resolved_default_key().map(str::to_owned) {
@@ -478,7 +482,8 @@ impl Profile {
     }
 
     /// Az's `TryAddContext`: reuse the key of a context with the same identity (merging `ctx` into
-    /// it), else store under the generated key (§1.3). The default is unchanged. Returns the key.
+    /// it), else store under the generated key ([`Context::generated_key`]). The default is unchanged.
+    /// Returns the key.
     pub fn add_context(&mut self, ctx: Context) -> String {
         if let Some(k) = self.find_identity(&ctx).map(str::to_owned) {
             let i = self.pos(&k).expect("indexed");
@@ -634,7 +639,7 @@ impl Profile {
         keys
     }
 
-    /// Clear-AzContext (§3.6): no contexts but the empty placeholder under `Default`, which is the
+    /// Clear-AzContext: no contexts but the empty placeholder under `Default`, which is the
     /// default. Environments are kept. Written, this is exactly `empty-profile.json` (plus custom
     /// environments).
     pub fn clear(&mut self) {
@@ -644,7 +649,7 @@ impl Profile {
         self.set_default_key(Some(DEFAULT_KEY.to_owned()));
     }
 
-    /// Import-AzContext (§3.8): custom environments merged; each non-empty context of `other` stored
+    /// Import-AzContext: custom environments merged; each non-empty context of `other` stored
     /// under the file's key, merged by identity; the default becomes the file's default key when it
     /// names a non-empty context now present. Returns the imported keys.
     pub fn merge_import(&mut self, other: &Profile) -> Vec<String> {

@@ -1,0 +1,5 @@
+@{
+    RootModule      = 'AzFloor.dll'
+    ModuleVersion   = '1.0.0'
+    CmdletsToExport = @('Invoke-AzFloorNoOp')
+}
