@@ -80,12 +80,12 @@ Describe 'Rename-AzContext' {
             @{ Char = 'LF'; Name = "two`nlines" }
             @{ Char = 'C1 NEL'; Name = "n$([char]0x85)l" }
         ) {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Rename-AzContext 'mycontext' $Name -ErrorAction SilentlyContinue -ErrorVariable err
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
             $err[0].Exception.Message | Should -BeLike '*control character*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
     }
 

@@ -117,21 +117,21 @@ Describe 'Set-AzContext' {
             @{ Char = 'LF'; Name = "lf`n" }
             @{ Char = 'C1 CSI'; Name = "c1$([char]0x9b)2J" }
         ) {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             Set-AzContext -Context (Get-AzContext -Name 'dev') -Name $Name -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
             $err[0].Exception.Message | Should -BeLike '*control character*'
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
         }
 
         It 'refuses a lone surrogate instead of storing U+FFFD' {
-            $hash = Get-TestProfileHash
+            $hash = Get-TestFileHash
             $err = @({ Set-AzContext -Context (Get-AzContext -Name 'dev') -Name "half$([char]0xD800)" } | Should -Throw -PassThru)
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
             $err[0].Exception.Message | Should -BeLike "*'Name'*lone UTF-16 surrogate (U+D800*"
-            Get-TestProfileHash | Should -Be $hash
+            Get-TestFileHash | Should -Be $hash
             (Get-AzContext -ListAvailable).Name | Should -Not -Contain "half$([char]0xFFFD)"
         }
 
