@@ -1209,14 +1209,6 @@ pub fn peek_current_name(env: &StoreEnv) -> Result<Option<String>> {
         .map(|(k, _)| k.to_owned()))
 }
 
-pub fn peek_current_context(env: &StoreEnv) -> Result<Option<NamedContext>> {
-    let dir = env.store_dir()?;
-    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
-    let paths = settings::resolve_paths(&settings, &dir, false)?;
-    let profile = peek_disk(&paths.context_file)?;
-    Ok(default_named(&profile))
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The one place that maps operations and queries onto the model.
 

@@ -1,6 +1,5 @@
 //! `AzureContext`: account, tenant, subscription, environment, version profile, token cache, extensions.
 
-use super::entities::{ACCOUNT_ORDER, ENVIRONMENT_ORDER, SUBSCRIPTION_ORDER, TENANT_ORDER};
 use super::profile::{WriteOptions, SECRET_PROPERTIES, TOKEN_PROPERTIES};
 use super::{
     check_members, map_get, map_iter, map_remove, map_set, merge_objects, set_member, Invalid, Ty,
@@ -310,21 +309,10 @@ impl Context {
     pub fn environment(&self) -> Option<&Environment> {
         self.environment.as_ref()
     }
-    pub fn environment_mut(&mut self) -> Option<&mut Environment> {
-        self.environment.as_mut()
-    }
     fn ensure_member(&mut self, name: &str) {
         if !self.obj.contains_key_ci(name) {
             super::insert_ordered(&mut self.obj, name, Value::Null, CONTEXT_ORDER);
         }
-    }
-    pub fn set_account(&mut self, a: Option<Account>) {
-        self.ensure_member("Account");
-        self.account = a;
-    }
-    pub fn set_tenant(&mut self, t: Option<Tenant>) {
-        self.ensure_member("Tenant");
-        self.tenant = t;
     }
     pub fn set_subscription(&mut self, s: Option<Subscription>) {
         self.ensure_member("Subscription");
@@ -333,9 +321,6 @@ impl Context {
     pub fn set_environment(&mut self, e: Option<Environment>) {
         self.ensure_member("Environment");
         self.environment = e;
-    }
-    pub fn version_profile(&self) -> Option<&str> {
-        super::get_str(&self.obj, "VersionProfile")
     }
     /// `TokenCache.CacheData` (base64 of the MSAL cache blob), if any.
     pub fn cache_data(&self) -> Option<&str> {
@@ -371,12 +356,6 @@ impl Context {
     }
     pub fn ext_entries(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
         map_iter(&self.obj, "ExtendedProperties")
-    }
-    /// Removes every `ExtendedProperties` entry (Set-AzContext -Subscription does this).
-    pub fn clear_ext(&mut self) {
-        if let Some(Value::Object(m)) = self.obj.get_ci_mut("ExtendedProperties") {
-            m.clear();
-        }
     }
 
     /// Empty: Account, Tenant, Subscription and Environment all null (Az's placeholder).
@@ -560,11 +539,3 @@ fn write_tenant(w: &mut Writer, t: &Tenant) {
     }
     w.end_object();
 }
-
-// Silence "unused" for orders only used through macros in some builds.
-const _: [&[&str]; 4] = [
-    ACCOUNT_ORDER,
-    TENANT_ORDER,
-    SUBSCRIPTION_ORDER,
-    ENVIRONMENT_ORDER,
-];

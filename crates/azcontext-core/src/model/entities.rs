@@ -117,9 +117,6 @@ macro_rules! entity_common {
             pub fn merge_from(&mut self, other: &$t) {
                 merge_objects(&mut self.obj, &other.obj, $order)
             }
-            fn set_opt(&mut self, member: &str, value: Option<&str>) {
-                set_member(&mut self.obj, member, Value::from_opt_str(value), $order)
-            }
         }
     };
 }
@@ -145,17 +142,11 @@ impl Account {
     pub fn id(&self) -> Option<&str> {
         self.get_str("Id")
     }
-    pub fn set_id(&mut self, id: Option<&str>) {
-        self.set_opt("Id", id)
-    }
     pub fn account_type(&self) -> Option<&str> {
         self.get_str("Type")
     }
     pub fn set_account_type(&mut self, t: Option<&str>) {
-        self.set_opt("Type", t)
-    }
-    pub fn credential(&self) -> Option<&str> {
-        self.get_str("Credential")
+        set_member(&mut self.obj, "Type", Value::from_opt_str(t), ACCOUNT_ORDER)
     }
     /// The comma-joined `Tenants` extended property as a list (empty entries dropped).
     pub fn tenants(&self) -> Vec<&str> {
@@ -190,14 +181,8 @@ impl Tenant {
     pub fn id(&self) -> Option<&str> {
         self.get_str("Id")
     }
-    pub fn set_id(&mut self, id: Option<&str>) {
-        self.set_opt("Id", id)
-    }
     pub fn directory(&self) -> Option<&str> {
         self.get_str("Directory")
-    }
-    pub fn set_directory(&mut self, d: Option<&str>) {
-        self.set_opt("Directory", d)
     }
     /// Az's computed `IsHome`: true when `ExtendedProperties.TenantCategory` is unset, empty or `Home`.
     pub fn is_home(&self) -> bool {
@@ -236,20 +221,19 @@ impl Subscription {
     pub fn id(&self) -> Option<&str> {
         self.get_str("Id")
     }
-    pub fn set_id(&mut self, id: Option<&str>) {
-        self.set_opt("Id", id)
-    }
     pub fn name(&self) -> Option<&str> {
         self.get_str("Name")
     }
     pub fn set_name(&mut self, n: Option<&str>) {
-        self.set_opt("Name", n)
+        set_member(
+            &mut self.obj,
+            "Name",
+            Value::from_opt_str(n),
+            SUBSCRIPTION_ORDER,
+        )
     }
     pub fn state(&self) -> Option<&str> {
         self.get_str("State")
-    }
-    pub fn set_state(&mut self, s: Option<&str>) {
-        self.set_opt("State", s)
     }
 }
 
@@ -338,27 +322,6 @@ impl Environment {
             ENVIRONMENT_ORDER,
         );
         Ok(())
-    }
-    pub fn on_premise(&self) -> bool {
-        self.obj
-            .get_ci("OnPremise")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    }
-    pub fn set_on_premise(&mut self, v: bool) {
-        set_member(
-            &mut self.obj,
-            "OnPremise",
-            Value::Bool(v),
-            ENVIRONMENT_ORDER,
-        )
-    }
-    pub fn version_profiles(&self) -> Vec<&str> {
-        self.obj
-            .get_ci("VersionProfiles")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
     }
     pub fn ext(&self, key: &str) -> Option<&str> {
         map_get(&self.obj, "ExtendedProperties", key)

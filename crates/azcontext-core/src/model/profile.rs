@@ -11,9 +11,7 @@ use super::{
 };
 use super::{Context, Environment, Invalid, Ty, DEFAULT_KEY};
 use crate::error::{Error, FormatError, ObjectKind};
-use crate::json::{
-    self, cmp_ignore_case, eq_ignore_case, fold_case, Object, PathSeg, Value, Writer,
-};
+use crate::json::{self, cmp_ignore_case, eq_ignore_case, fold_case, Object, Value, Writer};
 
 const ROOT_ORDER: &[&str] = &[
     "DefaultContextKey",
@@ -778,10 +776,6 @@ impl Profile {
         v
     }
 
-    pub fn is_public_environment(name: &str) -> bool {
-        is_public_name(name)
-    }
-
     /// Add-AzEnvironment / Set-AzEnvironment: merges `env` into the existing custom one (non-null
     /// members win), or adds it as Az's `new AzureEnvironment` does: every member in Az's order,
     /// `Type` `User-defined`, then the given members, so a cmdlet may pass only the endpoints it was
@@ -873,10 +867,6 @@ impl Profile {
         super::map_get(&self.root, "ExtendedProperties", key)
     }
 }
-
-// Keep PathSeg imported for the error paths built above via `within_key`.
-#[allow(dead_code)]
-fn _uses(_: PathSeg) {}
 
 /// One stored context: its key, the context (shared copy-on-write), and its text as the last autosave
 /// wrote it, kept until the context changes.
