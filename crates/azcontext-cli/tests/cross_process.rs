@@ -591,6 +591,14 @@ fn sleeps(pid: u32) -> bool {
         || fs::read_to_string(format!("/proc/{pid}/wchan")).is_ok_and(|w| w.contains("nanosleep"))
 }
 
+/// Runs azctx, expecting exit code `code`; returns its stderr.
+fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let o = run(dir, args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    err
+}
+
 fn corrupt_copies(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir)
         .unwrap()
@@ -708,9 +716,7 @@ fn an_empty_file_is_never_taken_as_no_contexts() {
     ok(&dir, &set_args("a", "s1"));
     let file = context_file(&dir);
     fs::write(&file, b"").unwrap();
-    let o = run(&dir, &set_args("b", "s2"));
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(5), "{err}");
+    let err = fails(&dir, &set_args("b", "s2"), 5);
     assert!(
         err.contains(&*file.to_string_lossy()) && err.contains("empty"),
         "{err}"
@@ -752,9 +758,7 @@ fn links_in_the_store_are_refused() {
         vec!["clear"],
         set_args("b", "s2"),
     ] {
-        let o = run(&dir, &args);
-        let err = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert_eq!(o.status.code(), Some(6), "{args:?}: {err}");
+        let err = fails(&dir, &args, 6);
         assert!(
             err.contains(&*file.to_string_lossy()) && err.contains("symbolic link"),
             "{args:?}: {err}"
@@ -810,9 +814,7 @@ fn ownership_and_modes_are_enforced() {
         br#"{"Mode":"CurrentUser","ContextFile":"../outside.json"}"#,
     )
     .unwrap();
-    let o = run(&dir, &["list"]);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(6), "{err}");
+    let err = fails(&dir, &["list"], 6);
     assert!(
         err.contains(&*settings.to_string_lossy()) && err.contains("ContextFile"),
         "{err}"
@@ -829,9 +831,7 @@ fn ownership_and_modes_are_enforced() {
         ),
     )
     .unwrap();
-    let o = run(&dir, &set_args("b", "s2"));
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(6), "{err}");
+    let err = fails(&dir, &set_args("b", "s2"), 6);
     assert!(
         err.contains(&*open_dir.to_string_lossy()) && err.contains("chmod 700"),
         "{err}"
@@ -856,9 +856,7 @@ fn ownership_and_modes_are_enforced() {
     std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
     for args in [vec!["list"], vec!["current"], set_args("b", "s2")] {
-        let o = run(&dir, &args);
-        let err = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert_eq!(o.status.code(), Some(6), "{args:?}: {err}");
+        let err = fails(&dir, &args, 6);
         assert!(
             err.contains(&*file.to_string_lossy())
                 && err.contains("owned by user 65534")
@@ -873,9 +871,7 @@ fn ownership_and_modes_are_enforced() {
     // A store folder of another user is refused too.
     std::os::unix::fs::chown(&file, Some(0), Some(0)).unwrap();
     std::os::unix::fs::chown(&dir, Some(65534), None).unwrap();
-    let o = run(&dir, &["list"]);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert_eq!(o.status.code(), Some(6), "{err}");
+    let err = fails(&dir, &["list"], 6);
     assert!(err.contains(&*dir.to_string_lossy()), "{err}");
     println!(
         "[ownership] 1777 folder -> 0700, 0666 keystore -> 0600; foreign file: {}",
@@ -936,9 +932,7 @@ fn special_files_in_the_store_are_refused_at_once() {
             .status()
             .unwrap();
         assert!(made.success());
-        let o = run(&dir, &["list"]);
-        let err = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert_eq!(o.status.code(), Some(6), "{err}");
+        let err = fails(&dir, &["list"], 6);
         assert!(err.contains("character device"), "{err}");
         assert!(fs::symlink_metadata(&file)
             .unwrap()
@@ -969,9 +963,7 @@ fn bad_values_are_usage_errors() {
             let mut args = set_args(&name, "s1");
             let at = args.iter().position(|a| *a == which).unwrap();
             args[at + 1] = blank;
-            let o = run(&dir, &args);
-            let err = String::from_utf8_lossy(&o.stderr).into_owned();
-            assert_eq!(o.status.code(), Some(1), "{which} {blank:?}: {err}");
+            let err = fails(&dir, &args, 1);
             assert!(err.contains(which), "{err}");
         }
     }
