@@ -64,6 +64,13 @@ public sealed class SaveAzContextCommand : AzContextCmdlet
         {
             return;
         }
+        if (Directory.Exists(path))
+        {
+            // No prompt first: no answer could make a directory a file.
+            WriteError(ErrorMap.Create(new IOException($"Cannot save the profile to '{path}': it is a directory. Give the path of a file."),
+                "ContextStoreIOError", ErrorCategory.WriteError, path));
+            return;
+        }
         if (WithCredential)
         {
             WriteWarning($"Personally identifiable information and confidential data may be written to the file located at '{path}'. Please ensure that the saved file is assigned appropriate access controls.");
