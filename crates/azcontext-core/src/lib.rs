@@ -14,6 +14,8 @@ pub mod error;
 #[forbid(unsafe_code)]
 pub mod fsio;
 #[forbid(unsafe_code)]
+pub mod interchange;
+#[forbid(unsafe_code)]
 pub mod json;
 #[forbid(unsafe_code)]
 pub mod keystore;

@@ -99,23 +99,24 @@ public sealed class SaveAzContextCommand : AzContextCmdlet
     /// </summary>
     private bool? TrySave(string path, string? profileJson, bool overwrite)
     {
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
         uint withCredential = WithCredential ? 1u : 0u;
+        uint replace = overwrite ? 1u : 0u;
         bool exists = false;
         string? saved = NativeOrWriteError(() =>
         {
+            SessionHandle session = Session;
+            string file = NativeCall.Arg(path, nameof(Path))!;
             try
             {
-                NativeCall.Check(NativeMethods.azctx_profile_save(s, dir, autosave, profileJson, NativeCall.Arg(path, nameof(Path))!, withCredential, overwrite ? 1u : 0u), path);
+                NativeCall.Check(Settings.Run(c => NativeMethods.azctx_profile_save(session, c, profileJson, file, withCredential, replace)), path);
                 return path;
             }
-            catch (NativeException e) when (e.Status == AzctxStatus.AlreadyExists && !overwrite)
+            catch (NativeException e) when (e.Status == AzctxStatus.FileAlreadyExists && !overwrite)
             {
                 exists = true;
                 return string.Empty;
             }
-        }, status => status == AzctxStatus.AlreadyExists ? "FileAlreadyExists" : null);
+        });
         return exists ? null : saved is not null;
     }
 }
