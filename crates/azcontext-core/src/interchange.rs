@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{Error, ObjectKind, Result};
-use crate::json::{self, Value};
+use crate::jsonio::{self as json, Value};
 use crate::model::{Context, Profile};
 
 /// A profile handed in by the caller: an Az profile (`AzureRmContext.json`'s shape, or the legacy one),
@@ -19,7 +19,7 @@ pub fn profile_or_context_from_json(text: &str) -> Result<Profile> {
         ));
     };
     if let Some(Value::Object(inner)) = obj.get("Profile") {
-        let inner_text = json::to_compact(&Value::Object(inner.clone()));
+        let inner_text = json::to_compact(inner);
         return Ok(Profile::parse(inner_text.as_bytes(), "<profile>")?);
     }
     let is_profile = obj.contains_key_ci("Contexts")
@@ -65,22 +65,10 @@ pub fn profile_from_file(path: &Path) -> Result<Profile> {
         )));
     }
     let source = path.display().to_string();
-    if meta.len() > json::MAX_LEN as u64 {
-        return Err(Error::InvalidProfile(crate::FormatError {
-            source_name: source,
-            line: 0,
-            column: 0,
-            message: format!(
-                "the file is {} bytes; a profile may have at most {} bytes",
-                meta.len(),
-                json::MAX_LEN
-            ),
-        }));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
-        Err(e) => return Err(Error::io("reading", path, e)),
+    // Opened without waiting (a FIFO never blocks), checked to be a regular file on the handle, and
+    // read to at most 64 MiB.
+    let Some((_, bytes)) = crate::fsio::read_file(path, crate::fsio::Trust::UserPath)? else {
+        return Err(not_found());
     };
     Ok(Profile::parse(&bytes, &source)?)
 }
