@@ -229,7 +229,7 @@ impl ContextSettings {
         } else {
             default_cache_dir()
         };
-        let Some(named) = non_empty_str(self.doc.get("CacheDirectory")).map(PathBuf::from) else {
+        let Some(named) = non_empty_str(&self.cache_directory).map(PathBuf::from) else {
             return fallback;
         };
         let legacy_home = home.map(|h| h.join(".IdentityService"));
@@ -248,7 +248,7 @@ impl ContextSettings {
     /// (`msal.cache.cae`, `msal.cache.nocae`); older values (`msal.cache`, `TokenCache.dat`) map to
     /// the default, as in Az.
     fn cache_file(&self) -> String {
-        match non_empty_str(self.doc.get("CacheFile")) {
+        match non_empty_str(&self.cache_file) {
             Some(f) if f.starts_with("msal.cache.") && !f.contains(['/', '\\']) => f.to_owned(),
             _ => DEFAULT_CACHE_FILE.to_owned(),
         }
@@ -488,9 +488,7 @@ mod tests {
             "{}".to_owned(),
             format!(
                 r#"{{"CacheDirectory":{}}}"#,
-                json::to_compact(&Value::from(
-                    default_cache_dir().to_string_lossy().into_owned()
-                ))
+                serde_json::to_string(&default_cache_dir().to_string_lossy().into_owned()).unwrap()
             ),
             r#"{"CacheDirectory":"relative/dir","CacheFile":"TokenCache.dat"}"#.to_owned(),
             r#"{"CacheDirectory":"/tmp/ci-job/store","CacheFile":"msal.cache"}"#.to_owned(),
@@ -510,9 +508,10 @@ mod tests {
             assert_eq!(p.cache_dir, default_cache_dir());
             let legacy = format!(
                 r#"{{"CacheDirectory":{}}}"#,
-                json::to_compact(&Value::from(
-                    home.join(".IdentityService").to_string_lossy().into_owned()
-                ))
+                serde_json::to_string(
+                    &home.join(".IdentityService").to_string_lossy().into_owned()
+                )
+                .unwrap()
             );
             assert_eq!(
                 parse(&legacy).paths(&home.join(".Azure")).cache_dir,
