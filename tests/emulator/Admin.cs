@@ -49,7 +49,8 @@ public static class Admin
                 Method = body["method"]?.ToString(),
                 Status = Int(body, "status") ?? 200,
                 Count = Int(body, "count") ?? 1,
-                RetryAfter = Int(body, "retryAfter"),
+                // Seconds, or any text (an HTTP date) sent as it is.
+                RetryAfter = body["retryAfter"]?.ToString(),
                 Body = body["body"]?.DeepClone(),
                 Size = Int(body, "size") ?? 64 * 1024 * 1024,
             };
@@ -173,7 +174,7 @@ public static class Admin
     {
         var res = ctx.Response;
         res.StatusCode = rule.Status;
-        if (rule.RetryAfter is { } after) res.Headers.RetryAfter = after.ToString();
+        if (rule.RetryAfter is { } after) res.Headers.RetryAfter = after;
         var isEntra = ctx.Request.Path.Value?.Contains("/oauth2/", StringComparison.OrdinalIgnoreCase) == true;
         switch (rule.Body)
         {
