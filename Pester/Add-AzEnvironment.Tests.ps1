@@ -10,7 +10,7 @@ BeforeDiscovery {
     $mapping = @(
         @{ Parameter = 'ServiceEndpoint'; Field = 'ServiceManagementUrl' }
         @{ Parameter = 'StorageEndpoint'; Field = 'StorageEndpointSuffix' }
-        @{ Parameter = 'ActiveDirectoryEndpoint'; Field = 'ActiveDirectoryAuthority' }
+        @{ Parameter = 'ActiveDirectoryEndpoint'; Field = 'ActiveDirectoryAuthority'; Suffix = '/' }
         @{ Parameter = 'ResourceManagerEndpoint'; Field = 'ResourceManagerUrl' }
         @{ Parameter = 'GalleryEndpoint'; Field = 'GalleryUrl' }
         @{ Parameter = 'GraphEndpoint'; Field = 'GraphUrl' }
@@ -60,8 +60,16 @@ Describe 'Add-AzEnvironment' {
         It 'maps -<Parameter> to <Field>' -ForEach $mapping {
             $p = @{ Name = 'Map'; $Parameter = 'value-of-' + $Parameter }
             $e = Add-AzEnvironment @p
-            $e.$Field | Should -Be ('value-of-' + $Parameter)
-            (Read-TestProfile).EnvironmentTable['Map'].$Field | Should -Be ('value-of-' + $Parameter)
+            $expected = 'value-of-' + $Parameter + $(if ($_.ContainsKey('Suffix')) { $_.Suffix })
+            $e.$Field | Should -Be $expected
+            (Read-TestProfile).EnvironmentTable['Map'].$Field | Should -Be $expected
+        }
+
+        It 'ends -ActiveDirectoryEndpoint with a slash, as Az does on Add (and not on Set)' {
+            (Add-AzEnvironment -Name 'Slash' -ActiveDirectoryEndpoint 'TestADEndpoint').ActiveDirectoryAuthority | Should -Be 'TestADEndpoint/'
+            (Add-AzEnvironment -Name 'Kept' -ActiveDirectoryEndpoint 'https://login.example/').ActiveDirectoryAuthority | Should -Be 'https://login.example/'
+            (Set-AzEnvironment -Name 'Slash' -ActiveDirectoryEndpoint 'NewTestADEndpoint').ActiveDirectoryAuthority | Should -Be 'NewTestADEndpoint'
+            (Read-TestProfile).EnvironmentTable['Slash'].ActiveDirectoryAuthority | Should -Be 'NewTestADEndpoint'
         }
 
         It 'stores -<Parameter> in ExtendedProperties as <Key>' -ForEach $extended {
@@ -137,6 +145,39 @@ Describe 'Add-AzEnvironment' {
             $err[0].TargetObject | Should -Be 'azurecloud'
             $err[0].Exception.Message | Should -Be 'Changing public environment is not supported.'
             (Get-AzEnvironment -Name 'AzureCloud').ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+        }
+
+        It 'has Az''s -ARMEndpoint parameter set: -<Parameter> at position <Position>' -ForEach @(
+            @{ Parameter = 'Name'; Position = 0 }
+            @{ Parameter = 'ARMEndpoint'; Position = 1 }
+            @{ Parameter = 'StorageEndpoint'; Position = 2 }
+            @{ Parameter = 'AzureKeyVaultDnsSuffix'; Position = 3 }
+            @{ Parameter = 'AzureKeyVaultServiceEndpointResourceId'; Position = 4 }
+            @{ Parameter = 'DataLakeAudience'; Position = 19 }
+            @{ Parameter = 'BatchEndpointResourceId'; Position = 20 }
+            @{ Parameter = 'AzureOperationalInsightsEndpointResourceId'; Position = 21 }
+            @{ Parameter = 'AzureOperationalInsightsEndpoint'; Position = 22 }
+            @{ Parameter = 'AzureAnalysisServicesEndpointSuffix'; Position = [int]::MinValue }
+            @{ Parameter = 'AzureAnalysisServicesEndpointResourceId'; Position = [int]::MinValue }
+            @{ Parameter = 'AzureAttestationServiceEndpointSuffix'; Position = [int]::MinValue }
+            @{ Parameter = 'AzureAttestationServiceEndpointResourceId'; Position = [int]::MinValue }
+            @{ Parameter = 'AzureSynapseAnalyticsEndpointSuffix'; Position = [int]::MinValue }
+            @{ Parameter = 'AzureSynapseAnalyticsEndpointResourceId'; Position = [int]::MinValue }
+            @{ Parameter = 'ContainerRegistryEndpointSuffix'; Position = [int]::MinValue }
+        ) {
+            $set = (Get-Command Add-AzEnvironment).ParameterSets | Where-Object Name -EQ 'ARMEndpoint'
+            $p = $set.Parameters | Where-Object Name -EQ $Parameter
+            $p | Should -Not -BeNullOrEmpty
+            $p.Position | Should -Be $Position
+        }
+
+        It 'numbers the Name set''s positions as Az does (the switch -EnableAdfsAuthentication holds 16)' {
+            $set = (Get-Command Add-AzEnvironment).ParameterSets | Where-Object Name -EQ 'Name'
+            $positions = @{}
+            foreach ($p in $set.Parameters) { $positions[$p.Name] = $p.Position }
+            $positions['EnableAdfsAuthentication'] | Should -Be 16
+            $positions['AdTenant'] | Should -Be 17
+            $positions['AzureOperationalInsightsEndpoint'] | Should -Be 22
         }
 
         It 'says that -ARMEndpoint is not available yet, and changes nothing' {

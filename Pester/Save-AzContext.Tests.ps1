@@ -133,6 +133,33 @@ Describe 'Save-AzContext' {
         }
     }
 
+    Context 'a path that cannot be a file' {
+        It 'fails at once for a directory, without asking to overwrite (-Force or not)' {
+            $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory $dir
+            foreach ($force in $false, $true) {
+                # A prompt would throw in this non-interactive host instead of writing this error.
+                Save-AzContext -Path $dir -Force:$force -ErrorAction SilentlyContinue -ErrorVariable err
+                $err.Count | Should -Be 1
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'ContextStoreIOError,*'
+                $err[0].Exception.Message | Should -Be "Cannot save the profile to '$dir': it is a directory. Give the path of a file."
+                $err[0].TargetObject | Should -Be $dir
+            }
+            Test-Path $dir -PathType Container | Should -BeTrue
+        }
+
+        It 'says what the system refused in words, never Rust''s "(os error N)"' {
+            $file = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+            Set-Content -Path $file -Value 'a file, not a folder'
+            $env:AZCONTEXT_DIR = Join-Path $file 'store'
+            Save-AzContext -Path $Out -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].Exception.Message | Should -BeLike "*'$file'*failed: *"
+            $err[0].Exception.Message | Should -Not -Match 'os error'
+            $err[0].Exception.ToString() | Should -Not -Match 'os error'
+        }
+    }
+
     Context '-WhatIf and -Confirm:$false' {
         It 'creates no file with -WhatIf' {
             Save-AzContext -Path $Out -WhatIf

@@ -95,20 +95,20 @@ pub enum Error {
     #[error("{0}")]
     LoginRequired(String),
 
-    #[error("{action} '{path}' failed: {source}")]
+    /// The operating system's error is said in words ([`io_words`]); it is not a `source()`, so no
+    /// caller appends its Rust text ("Is a directory (os error 21)") after the message.
+    #[error("{action} '{}' failed: {}", .path.display(), io_words(.cause))]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
-    #[error("access to '{path}' was denied ({action}): {source}")]
+    #[error("access to '{}' was denied ({action}): {}", .path.display(), io_words(.cause))]
     PermissionDenied {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
     /// Another process held the lock on `path` longer than the wait limit.
@@ -147,6 +147,21 @@ fn lock_timeout_message(path: &std::path::Path, waited_ms: &u64, holder: &Option
     s
 }
 
+/// An operating-system error in lower-case words, without Rust's " (os error N)" suffix: "is a
+/// directory", "permission denied", "no such file or directory".
+pub fn io_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => format!("{:?}", e.kind()),
+    }
+}
+
 impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -166,19 +181,19 @@ impl Error {
     }
 
     /// An I/O error on `path`, classified: permission problems get their own variant.
-    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, cause: std::io::Error) -> Error {
         let path = path.into();
-        if source.kind() == std::io::ErrorKind::PermissionDenied {
+        if cause.kind() == std::io::ErrorKind::PermissionDenied {
             Error::PermissionDenied {
                 action,
                 path,
-                source,
+                cause,
             }
         } else {
             Error::Io {
                 action,
                 path,
-                source,
+                cause,
             }
         }
     }
@@ -201,3 +216,25 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_are_said_in_words_without_the_os_error_number() {
+        let dir = std::io::Error::from_raw_os_error(21); // EISDIR
+        let e = Error::io("writing", "/tmp/x", dir);
+        let text = e.to_string();
+        assert_eq!(text, "writing '/tmp/x' failed: is a directory");
+        assert!(std::error::Error::source(&e).is_none());
+        let denied = Error::io("reading", "/tmp/y", std::io::Error::from_raw_os_error(13));
+        assert_eq!(denied.kind(), ErrorKind::PermissionDenied);
+        assert_eq!(
+            denied.to_string(),
+            "access to '/tmp/y' was denied (reading): permission denied"
+        );
+        let custom = std::io::Error::new(std::io::ErrorKind::Other, "Disk on fire");
+        assert_eq!(io_words(&custom), "disk on fire");
+    }
+}

@@ -14,4 +14,6 @@ namespace AzContext.Commands;
 public sealed class AddAzEnvironmentCommand : EnvironmentEndpointCmdlet
 {
     protected override string Action => "adding environment";
+
+    protected override bool AppendSlashToActiveDirectoryEndpoint => true;
 }

@@ -42,6 +42,7 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
 
     /// <summary>StorageEndpointSuffix.</summary>
     [Parameter(ParameterSetName = NameSet, Position = 4, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 2)]
     [Alias("StorageEndpointSuffix")]
     public string? StorageEndpoint { get; set; }
 
@@ -71,10 +72,12 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
 
     /// <summary>AzureKeyVaultDnsSuffix.</summary>
     [Parameter(ParameterSetName = NameSet, Position = 10, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 3, ValueFromPipelineByPropertyName = true)]
     public string? AzureKeyVaultDnsSuffix { get; set; }
 
     /// <summary>AzureKeyVaultServiceEndpointResourceId.</summary>
     [Parameter(ParameterSetName = NameSet, Position = 11, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 4, ValueFromPipelineByPropertyName = true)]
     public string? AzureKeyVaultServiceEndpointResourceId { get; set; }
 
     /// <summary>TrafficManagerDnsSuffix.</summary>
@@ -94,63 +97,74 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
     public string? AzureDataLakeAnalyticsCatalogAndJobEndpointSuffix { get; set; }
 
     /// <summary>AdTenant.</summary>
-    [Parameter(ParameterSetName = NameSet, Position = 16, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 17, ValueFromPipelineByPropertyName = true)]
     public string? AdTenant { get; set; }
 
     /// <summary>GraphEndpointResourceId.</summary>
-    [Parameter(ParameterSetName = NameSet, Position = 17, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 18, ValueFromPipelineByPropertyName = true)]
     [Alias("GraphEndpointResourceId", "GraphResourceId")]
     public string? GraphAudience { get; set; }
 
     /// <summary>DataLakeEndpointResourceId.</summary>
-    [Parameter(ParameterSetName = NameSet, Position = 18, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 19, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 19, ValueFromPipelineByPropertyName = true)]
     [Alias("DataLakeEndpointResourceId", "DataLakeResourceId")]
     public string? DataLakeAudience { get; set; }
 
     /// <summary>BatchEndpointResourceId.</summary>
-    [Parameter(ParameterSetName = NameSet, Position = 19, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 20, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 20, ValueFromPipelineByPropertyName = true)]
     [Alias("BatchResourceId", "BatchAudience")]
     public string? BatchEndpointResourceId { get; set; }
 
     /// <summary>ExtendedProperties OperationalInsightsEndpointResourceId.</summary>
-    [Parameter(ParameterSetName = NameSet, Position = 20, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 21, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 21, ValueFromPipelineByPropertyName = true)]
     public string? AzureOperationalInsightsEndpointResourceId { get; set; }
 
     /// <summary>ExtendedProperties OperationalInsightsEndpoint.</summary>
-    [Parameter(ParameterSetName = NameSet, Position = 21, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 22, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 22, ValueFromPipelineByPropertyName = true)]
     public string? AzureOperationalInsightsEndpoint { get; set; }
 
     /// <summary>OnPremise: the environment authenticates with AD FS.</summary>
-    [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = NameSet, Position = 16, ValueFromPipelineByPropertyName = true)]
     [Alias("OnPremise")]
     public SwitchParameter EnableAdfsAuthentication { get; set; }
 
     /// <summary>ExtendedProperties AzureAnalysisServicesEndpointSuffix.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? AzureAnalysisServicesEndpointSuffix { get; set; }
 
     /// <summary>ExtendedProperties AnalysisServicesEndpointResourceId.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? AzureAnalysisServicesEndpointResourceId { get; set; }
 
     /// <summary>ExtendedProperties AzureAttestationServiceEndpointSuffix.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? AzureAttestationServiceEndpointSuffix { get; set; }
 
     /// <summary>ExtendedProperties AzureAttestationServiceEndpointResourceId.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? AzureAttestationServiceEndpointResourceId { get; set; }
 
     /// <summary>ExtendedProperties AzureSynapseAnalyticsEndpointSuffix.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? AzureSynapseAnalyticsEndpointSuffix { get; set; }
 
     /// <summary>ExtendedProperties AzureSynapseAnalyticsEndpointResourceId.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? AzureSynapseAnalyticsEndpointResourceId { get; set; }
 
     /// <summary>ContainerRegistryEndpointSuffix.</summary>
     [Parameter(ParameterSetName = NameSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, ValueFromPipelineByPropertyName = true)]
     public string? ContainerRegistryEndpointSuffix { get; set; }
 
     /// <summary>ExtendedProperties MicrosoftGraphEndpointResourceId.</summary>
@@ -166,7 +180,7 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
     public string? SshAuthScope { get; set; }
 
     /// <summary>Reads the endpoints from Azure Resource Manager metadata (needs the network: not available yet).</summary>
-    [Parameter(ParameterSetName = ArmEndpointSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ArmEndpointSet, Position = 1, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("ArmUrl")]
     public string? ARMEndpoint { get; set; }
 
@@ -229,6 +243,12 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
     /// <summary>Az's ShouldProcess action for this cmdlet ("adding environment", "updating environment").</summary>
     protected abstract string Action { get; }
 
+    /// <summary>
+    /// Whether a non-blank -ActiveDirectoryEndpoint gets a trailing '/' when it lacks one: Add-AzEnvironment
+    /// does this, Set-AzEnvironment stores the value as given.
+    /// </summary>
+    protected virtual bool AppendSlashToActiveDirectoryEndpoint => false;
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName != NameSet)
@@ -277,6 +297,11 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
         {
             if (bound.TryGetValue(parameter, out object? v) && Text(v, parameter) is string s)
             {
+                if (AppendSlashToActiveDirectoryEndpoint && parameter == nameof(ActiveDirectoryEndpoint)
+                    && !string.IsNullOrWhiteSpace(s) && !s.EndsWith('/'))
+                {
+                    s += "/";
+                }
                 o[member] = s;
             }
         }

@@ -64,7 +64,14 @@ public sealed class SaveAzContextCommand : AzContextCmdlet
         {
             return;
         }
-        bool exists = File.Exists(path) || Directory.Exists(path);
+        if (Directory.Exists(path))
+        {
+            // No prompt first: no answer could make a directory a file.
+            WriteError(ErrorMap.Create(new IOException($"Cannot save the profile to '{path}': it is a directory. Give the path of a file."),
+                "ContextStoreIOError", ErrorCategory.WriteError, path));
+            return;
+        }
+        bool exists = File.Exists(path);
         if (exists && !Force && !ShouldContinue($"Overwrite existing file at '{path}'?", "Overwrite File?"))
         {
             return;
