@@ -9,7 +9,8 @@
 #   - only when crates.io cannot be reached: Debian's librust-*-dev crates and cbindgen (apt-get), and
 #     .cargo/config.toml pointing cargo at them. A user who reaches crates.io is never touched by that:
 #     cbindgen then comes from `cargo install` into .tools/cargo.
-#   - valgrind and a C/C++ compiler for the ABI tests (apt-get), when missing;
+#   - valgrind and a C/C++ compiler for the ABI tests, tmux for the azctx picker test (apt-get), when
+#     missing;
 #   - openssl and chromium-headless-shell for the tests' Entra ID/ARM emulator (apt-get), when missing.
 # A second run installs nothing.
 set -eu
@@ -21,7 +22,8 @@ PESTER_VERSION=5.7.1
 CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
 DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
-librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev"
+librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev
+librust-clap-complete-dev"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -68,7 +70,10 @@ crates_io_reachable() {
 
 # --- Rust crates: crates.io, or Debian's copies when crates.io cannot be reached -------------------
 if [ -f "$root/.cargo/config.toml" ]; then
-    : # set up by an earlier run: this machine has no crates.io
+    # Set up by an earlier run: this machine has no crates.io. Crates added to the workspace since
+    # then are installed here (apt_install skips those already installed).
+    # shellcheck disable=SC2086
+    apt_install $DEBIAN_CRATES
 elif crates_io_reachable; then
     : # crates.io is reachable: cargo fetches as usual
 else
@@ -103,6 +108,8 @@ fi
 command -v valgrind >/dev/null 2>&1 || apt_install valgrind
 command -v cc >/dev/null 2>&1 || apt_install gcc
 command -v c++ >/dev/null 2>&1 || apt_install g++
+# tmux drives azctx's interactive picker in a real terminal (crates/azcontext-cli/tests/cli.rs).
+command -v tmux >/dev/null 2>&1 || apt_install tmux
 
 # --- the tests' emulator and browser: openssl makes the test CA; Chromium's headless shell runs the
 # interactive sign-in page (tests/browser/xdg-open) ----------------------------------------------------

@@ -3,13 +3,15 @@
 //!
 //! ```text
 //! azctx current                      the current context's name (for shell prompts: no lock, no writes)
-//! azctx list [--json]                every context, `*` marks the current one
+//! azctx list [--json | --names]      a table of the contexts, `*` marks the current one
 //! azctx show NAME [--json]           one context
-//! azctx select NAME                  make NAME the current context
+//! azctx select [NAME | -]            make NAME (or a unique prefix of it) the current context; `-` the
+//!                                    previous one; no NAME: pick one in a terminal (fzf when installed)
 //! azctx rename OLD NEW [--force]     --force replaces an existing NEW
 //! azctx remove NAME [--force]        --force is needed to remove the current context
 //! azctx clear                        remove every context (always succeeds; a corrupt file is moved aside)
 //! azctx set --name N --subscription ID --tenant ID --account ID [--subscription-name S] [--force]
+//! azctx completion bash|zsh|fish|powershell   a completion script (subcommands, options, context names)
 //! ```
 //!
 //! Global option: `--lock-timeout SECONDS` (default 10): how long to wait for another process's lock.
@@ -35,7 +37,7 @@
 //! The hidden `test-helper` subcommands exist for the cross-process tests (`tests/`); they are not part
 //! of the supported interface.
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -45,6 +47,7 @@ use azcontext_core::store::{self, NamedContext, Op, OpValue, Scope, Session, Sto
 use azcontext_core::Error;
 use clap::{Parser, Subcommand};
 
+mod completion;
 mod helpers;
 
 pub const EXIT_OK: u8 = 0;
@@ -66,7 +69,7 @@ Exit codes:
 
 #[derive(Parser, Debug)]
 #[command(name = "azctx", version, about = "Az.Accounts-compatible contexts from the command line", after_help = AFTER_HELP)]
-struct Cli {
+pub(crate) struct Cli {
     /// Seconds to wait for another process's lock on the context file.
     #[arg(long, global = true, value_name = "SECONDS")]
     lock_timeout: Option<f64>,
@@ -78,24 +81,33 @@ struct Cli {
 enum Command {
     /// Print the current context's name (fast: reads only, takes no lock, writes nothing).
     Current,
-    /// List the contexts; `*` marks the current one.
+    /// List the contexts: current marker, name, subscription, tenant and account.
     List {
-        /// Print a JSON array of context records instead.
-        #[arg(long)]
+        /// Print a JSON array instead: one small object per context, with a `current` field.
+        #[arg(long, conflicts_with = "names")]
         json: bool,
+        /// Print only the names, one per line (for scripts and shell completion).
+        #[arg(long)]
+        names: bool,
     },
     /// Show one context.
     Show {
+        /// The context's name.
         name: String,
         /// Print the context record as JSON.
         #[arg(long)]
         json: bool,
     },
-    /// Make a context the current one.
-    Select { name: String },
+    /// Make a context the current one (`-`: the previous one; no NAME: pick one in a terminal).
+    Select {
+        /// The context's name or a unique prefix of it, or `-` for the previous context.
+        name: Option<String>,
+    },
     /// Rename a context.
     Rename {
+        /// The context's name.
         old: String,
+        /// Its new name.
         new: String,
         /// Replace an existing context named NEW.
         #[arg(long)]
@@ -103,6 +115,7 @@ enum Command {
     },
     /// Remove a context.
     Remove {
+        /// The context's name.
         name: String,
         /// Allow removing the current context.
         #[arg(long)]
@@ -112,14 +125,19 @@ enum Command {
     Clear,
     /// Create or update a context and make it current.
     Set {
+        /// The name to store the context under.
         #[arg(long)]
         name: String,
+        /// The subscription id.
         #[arg(long)]
         subscription: String,
+        /// The subscription's display name.
         #[arg(long)]
         subscription_name: Option<String>,
+        /// The tenant id.
         #[arg(long)]
         tenant: String,
+        /// The account id (a user name, an application id, ...).
         #[arg(long)]
         account: String,
         /// Account type (User, ServicePrincipal, AccessToken, ...).
@@ -128,6 +146,12 @@ enum Command {
         /// Replace an existing context of that name.
         #[arg(long)]
         force: bool,
+    },
+    /// Print a shell completion script (subcommands, options and context names).
+    Completion {
+        /// The shell the script is for.
+        #[arg(value_enum)]
+        shell: completion::Shell,
     },
     #[command(hide = true, subcommand)]
     TestHelper(helpers::HelperCommand),
@@ -204,8 +228,66 @@ fn error_text(e: &Error) -> String {
     s
 }
 
-fn not_found(name: &str) -> Failure {
-    Failure::Code(EXIT_NOT_FOUND, format!("no context named '{name}'"))
+/// azctx's one wording for a name that matches no context, with the stored names that are close
+/// (equal ignoring case, or starting with what was typed).
+fn not_found(name: &str, stored: &[NamedContext]) -> Failure {
+    let mut close: Vec<&str> = stored
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| is_close(n, name))
+        .collect();
+    close.sort_unstable();
+    let close: Vec<String> = close.iter().take(5).map(|n| format!("'{n}'")).collect();
+    let mut msg = format!("no context named '{name}'");
+    if !close.is_empty() {
+        msg.push_str(&format!("; did you mean {}?", or_list(&close)));
+    }
+    Failure::Code(EXIT_NOT_FOUND, msg)
+}
+
+fn is_close(stored: &str, typed: &str) -> bool {
+    let (s, t) = (stored.to_lowercase(), typed.to_lowercase());
+    !t.is_empty() && (s.starts_with(&t) || t.starts_with(&s))
+}
+
+/// `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`.
+fn or_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The stored context `typed` means: the exact name, else the one name equal to it ignoring case,
+/// else the one name it is a prefix of (ignoring case).
+fn resolve_name(typed: &str, stored: &[NamedContext]) -> Result<String, Failure> {
+    if stored.iter().any(|c| c.name == typed) {
+        return Ok(typed.to_owned());
+    }
+    let rules: [fn(&str, &str) -> bool; 2] = [
+        |n, t| n.to_lowercase() == t.to_lowercase(),
+        |n, t| !t.is_empty() && n.to_lowercase().starts_with(&t.to_lowercase()),
+    ];
+    for matches in rules {
+        let found: Vec<&str> = stored
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| matches(n, typed))
+            .collect();
+        if let [one] = found[..] {
+            return Ok(one.to_owned());
+        }
+        if found.len() > 1 {
+            break;
+        }
+    }
+    Err(not_found(typed, stored))
+}
+
+/// Where `azctx select` keeps the name of the context that was current before the last change.
+fn previous_file(session: &mut Session, env: &StoreEnv) -> Result<std::path::PathBuf, Failure> {
+    Ok(session.paths(env)?.store_dir.join("azctx-previous"))
 }
 
 fn io_fail(e: std::io::Error) -> Failure {
@@ -220,28 +302,30 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
             Some(name) => writeln!(out, "{name}").map_err(io_fail),
             None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
         },
-        Command::List { json } => {
+        Command::List { json, names } => {
             let list = session.list_contexts(env)?;
+            let current = session.current_context(env)?.map(|c| c.name);
+            let is_current = |nc: &NamedContext| current.as_deref() == Some(nc.name.as_str());
             if json {
-                let items: Vec<String> = list.iter().map(record_json).collect();
+                let items: Vec<String> = list
+                    .iter()
+                    .map(|nc| summary_json(nc, is_current(nc)))
+                    .collect();
                 writeln!(out, "[{}]", items.join(",")).map_err(io_fail)
-            } else {
-                let current = session.current_context(env)?.map(|c| c.name);
+            } else if names {
                 for nc in &list {
-                    let mark = if current.as_deref() == Some(nc.name.as_str()) {
-                        '*'
-                    } else {
-                        ' '
-                    };
-                    writeln!(out, "{mark} {}", nc.name).map_err(io_fail)?;
+                    writeln!(out, "{}", nc.name).map_err(io_fail)?;
                 }
                 Ok(())
+            } else {
+                write_table(out, &list, &is_current).map_err(io_fail)
             }
         }
         Command::Show { name, json } => {
-            let nc = session
-                .get_context(env, &name)?
-                .ok_or_else(|| not_found(&name))?;
+            let nc = match session.get_context(env, &name)? {
+                Some(nc) => nc,
+                None => return Err(not_found(&name, &session.list_contexts(env)?)),
+            };
             if json {
                 writeln!(out, "{}", record_json(&nc)).map_err(io_fail)
             } else {
@@ -249,7 +333,30 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
             }
         }
         Command::Select { name } => {
-            let o = session.apply(env, Op::Select { name: name.clone() }, None)?;
+            let list = session.list_contexts(env)?;
+            let before = session.current_context(env)?.map(|c| c.name);
+            let previous = previous_file(&mut session, env)?;
+            let target = match name.as_deref() {
+                Some("-") => match std::fs::read_to_string(&previous) {
+                    Ok(p) if !p.is_empty() => resolve_name(&p, &list)?,
+                    _ => {
+                        return Err(Failure::Code(
+                            EXIT_NOT_FOUND,
+                            "no previous context: `azctx select -` goes back to the context that was current before the last `azctx select`".into(),
+                        ))
+                    }
+                },
+                Some(typed) => resolve_name(typed, &list)?,
+                None => pick(&list, before.as_deref())?,
+            };
+            let o = session.apply(env, Op::Select { name: target }, None)?;
+            // Remembered only when the change was saved (not with AzContextAutoSave=false).
+            let saved = session.effective_scope(env, None)? == Scope::CurrentUser;
+            if let (true, Some(before), OpValue::Context(Some(now))) = (saved, &before, &o.value) {
+                if *before != now.name {
+                    azcontext_core::fsio::write_atomic(&previous, before.as_bytes())?;
+                }
+            }
             print_context_value(out, &o.value)
         }
         Command::Rename { old, new, force } => {
@@ -263,7 +370,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                 None,
             )?;
             match o.value {
-                OpValue::Context(None) => Err(not_found(&old)),
+                OpValue::Context(None) => Err(not_found(&old, &session.list_contexts(env)?)),
                 v => print_context_value(out, &v),
             }
         }
@@ -290,7 +397,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                 None,
             )?;
             match o.value {
-                OpValue::Context(None) => Err(not_found(&name)),
+                OpValue::Context(None) => Err(not_found(&name, &session.list_contexts(env)?)),
                 v => print_context_value(out, &v),
             }
         }
@@ -334,6 +441,9 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
             let o = session.apply(env, op, None)?;
             print_context_value(out, &o.value)
         }
+        Command::Completion { shell } => {
+            write!(out, "{}", completion::script(shell)).map_err(io_fail)
+        }
         Command::TestHelper(h) => helpers::run(h, env, out),
     }
 }
@@ -343,6 +453,179 @@ pub(crate) fn record_json(nc: &NamedContext) -> String {
     nc.context
         .without_secrets()
         .to_json_record(&nc.name, false, &model::WriteOptions::autosave())
+}
+
+/// `azctx list --json`: what a script or prompt needs of a context, no environment endpoints.
+fn summary_json(nc: &NamedContext, current: bool) -> String {
+    let c = &nc.context;
+    let field = |v: Option<&str>| v.map_or_else(|| "null".to_owned(), json_string);
+    format!(
+        "{{\"name\":{},\"current\":{current},\"subscriptionId\":{},\"subscriptionName\":{},\"tenantId\":{},\"account\":{},\"accountType\":{},\"environment\":{}}}",
+        json_string(&nc.name),
+        field(c.subscription().and_then(|s| s.id())),
+        field(c.subscription().and_then(|s| s.name())),
+        field(c.tenant().and_then(|t| t.id())),
+        field(c.account().and_then(|a| a.id())),
+        field(c.account().and_then(|a| a.account_type())),
+        field(c.environment().and_then(|e| e.name())),
+    )
+}
+
+/// A JSON string: quotes, backslashes and control characters escaped.
+fn json_string(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// `azctx list`: a table like `kubectl config get-contexts`, columns as wide as their longest cell.
+fn write_table(
+    out: &mut impl Write,
+    list: &[NamedContext],
+    is_current: &dyn Fn(&NamedContext) -> bool,
+) -> std::io::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let dash = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("-").to_owned();
+    let mut rows = vec![[
+        "CURRENT".to_owned(),
+        "NAME".to_owned(),
+        "SUBSCRIPTION".to_owned(),
+        "TENANT".to_owned(),
+        "ACCOUNT".to_owned(),
+    ]];
+    for nc in list {
+        let c = &nc.context;
+        let subscription = match c.subscription() {
+            Some(s) => match (s.name().filter(|n| !n.is_empty()), s.id()) {
+                (Some(n), Some(id)) => format!("{n} ({id})"),
+                (n, id) => dash(n.or(id)),
+            },
+            None => "-".to_owned(),
+        };
+        rows.push([
+            if is_current(nc) { "*" } else { "" }.to_owned(),
+            nc.name.clone(),
+            subscription,
+            dash(c.tenant().and_then(|t| t.id())),
+            dash(c.account().and_then(|a| a.id())),
+        ]);
+    }
+    let mut widths = [0usize; 5];
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for r in &rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < r.len() {
+                let pad = widths[i] - cell.chars().count() + 3;
+                line.extend(std::iter::repeat(' ').take(pad));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// `azctx select` without a name: fzf when installed, else a numbered list on stderr and a number (or
+/// a name) read from stdin. Only in a terminal; a script must name the context.
+fn pick(list: &[NamedContext], current: Option<&str>) -> Result<String, Failure> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(Failure::Code(
+            EXIT_USAGE,
+            "give the context's NAME (or `-` for the previous one); a picker opens only in a terminal\n\nUsage: azctx select [NAME | -]".into(),
+        ));
+    }
+    if list.is_empty() {
+        return Err(Failure::Code(
+            EXIT_NOT_FOUND,
+            "there are no contexts to choose from".into(),
+        ));
+    }
+    if let Some(fzf) = find_on_path("fzf") {
+        let mut child = std::process::Command::new(fzf)
+            .args(["--prompt", "context> ", "--height", "40%", "--reverse"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                Failure::Code(
+                    EXIT_OTHER,
+                    format!(
+                        "starting fzf failed: {}",
+                        azcontext_core::error::io_words(&e)
+                    ),
+                )
+            })?;
+        {
+            let mut stdin = child.stdin.take().expect("piped");
+            for nc in list {
+                let _ = writeln!(stdin, "{}", nc.name);
+            }
+        }
+        let o = child.wait_with_output().map_err(|e| {
+            Failure::Code(
+                EXIT_OTHER,
+                format!("fzf failed: {}", azcontext_core::error::io_words(&e)),
+            )
+        })?;
+        let chosen = String::from_utf8_lossy(&o.stdout)
+            .trim_end_matches('\n')
+            .to_owned();
+        if !o.status.success() || chosen.is_empty() {
+            return Err(Failure::Code(EXIT_USAGE, "no context was chosen".into()));
+        }
+        return Ok(chosen);
+    }
+    let mut err = std::io::stderr().lock();
+    for (i, nc) in list.iter().enumerate() {
+        let mark = if current == Some(nc.name.as_str()) {
+            '*'
+        } else {
+            ' '
+        };
+        let _ = writeln!(err, "{mark} {:>3}  {}", i + 1, nc.name);
+    }
+    let _ = write!(err, "context number (1-{}): ", list.len());
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(io_fail)?;
+    let answer = answer.trim();
+    match answer.parse::<usize>() {
+        Ok(n) if (1..=list.len()).contains(&n) => Ok(list[n - 1].name.clone()),
+        _ if answer.is_empty() => Err(Failure::Code(EXIT_USAGE, "no context was chosen".into())),
+        _ => resolve_name(answer, list),
+    }
+}
+
+/// The path of an executable named `name` in `PATH`, if any.
+fn find_on_path(name: &str) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
 }
 
 fn print_context_value(out: &mut impl Write, v: &OpValue) -> Result<(), Failure> {

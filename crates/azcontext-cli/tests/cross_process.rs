@@ -532,8 +532,12 @@ fn exit_codes_and_autosave_override() {
     let json = ok(&dir, &["show", "c", "--json"]);
     assert!(json.starts_with("{\"Name\":\"c\",\"Account\":"), "{json}");
     let list = ok(&dir, &["list", "--json"]);
-    assert!(list.starts_with("[{\"Name\":"), "{list}");
-    assert_eq!(ok(&dir, &["list"]), "  c\n* b\n", "c kept a's place");
+    assert!(
+        list.starts_with("[{\"name\":\"c\",\"current\":false"),
+        "{list}"
+    );
+    assert_eq!(ok(&dir, &["list", "--names"]), "c\nb\n", "c kept a's place");
+    assert_eq!(ok(&dir, &["current"]), "b\n");
 
     let o = azctx(&dir)
         .env("AzContextAutoSave", "FALSE")
@@ -545,5 +549,9 @@ fn exit_codes_and_autosave_override() {
         ok(&dir, &["current"]).trim(),
         "b",
         "not saved with AzContextAutoSave=false"
+    );
+    assert!(
+        !dir.join("azctx-previous").exists(),
+        "an unsaved select is not remembered for `select -`"
     );
 }
