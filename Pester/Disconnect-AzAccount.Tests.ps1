@@ -35,6 +35,15 @@ Describe 'Disconnect-AzAccount' {
             Get-ContextNames | Should -Be @('other')
         }
 
+        It 'Disconnect-AzAccount -ContextName with an unknown name is Az''s error and signs nobody out' {
+            Disconnect-AzAccount -ContextName 'nope' -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ContextNotFound,*'
+            $err[0].Exception.Message | Should -Be "Unable to find context with name 'nope'"
+            $err[0].TargetObject | Should -Be 'nope'
+            Get-ContextNames | Should -Be @('other', 'subscription1', 'subscription2')
+        }
+
         It 'Disconnect-AzAccount -AzureContext $contextObject signs out the context''s account' {
             $contextObject = Get-AzContext -Name 'subscription1'
             $a = Disconnect-AzAccount -AzureContext $contextObject

@@ -164,6 +164,15 @@ Describe 'Import-AzContext' {
             $err[0].Exception.Message | Should -Be "Cannot find file '$missing'"
         }
 
+        It 'says a folder is a folder, not that it cannot be found' {
+            $folder = Join-Path $TestDrive 'a-folder'
+            $null = New-Item -ItemType Directory $folder -Force
+            Import-AzContext -Path $folder -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+            $err[0].Exception.Message | Should -BeLike '*is a folder, not a profile file*'
+        }
+
         It 'fails for a file that is not JSON, naming the line and column, and imports nothing' {
             $hash = Get-TestFileHash (Get-StoreFile)
             $before = Get-Names

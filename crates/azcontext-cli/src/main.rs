@@ -160,8 +160,11 @@ enum Command {
 fn exit_code(e: &Error) -> u8 {
     match e.kind() {
         ErrorKind::InvalidArgument | ErrorKind::InvalidName => EXIT_USAGE,
-        ErrorKind::NotFound => EXIT_NOT_FOUND,
-        ErrorKind::AlreadyExists => EXIT_CONFLICT,
+        ErrorKind::NotFound
+        | ErrorKind::EnvironmentNotFound
+        | ErrorKind::FileNotFound
+        | ErrorKind::SubscriptionNotFound => EXIT_NOT_FOUND,
+        ErrorKind::AlreadyExists | ErrorKind::FileAlreadyExists => EXIT_CONFLICT,
         ErrorKind::LockTimeout => EXIT_LOCK_TIMEOUT,
         ErrorKind::CorruptFile | ErrorKind::InvalidProfile => EXIT_CORRUPT,
         _ => EXIT_OTHER,

@@ -144,7 +144,13 @@ pub fn disconnect_account(profile: &Profile, target: &DisconnectTarget) -> Resul
         DisconnectTarget::Account(id) => find(id).or_else(|| Some(Account::new(id, "User"))),
         DisconnectTarget::ContextName(name) => match profile.get(name) {
             Some((_, c)) => c.account().cloned(),
-            None => return Err(Error::context_not_found(name)),
+            None => {
+                return Err(Error::NotFound {
+                    kind: ObjectKind::Context,
+                    name: name.clone(),
+                    message: format!("Unable to find context with name '{name}'"),
+                })
+            }
         },
         DisconnectTarget::ServicePrincipal {
             application_id,
@@ -232,7 +238,11 @@ pub fn resolve_subscription_context(
     };
     candidates.sort_by(|(ka, a), (kb, b)| rank(a).cmp(&rank(b)).then_with(|| ka.cmp(kb)));
     let Some((_, found)) = candidates.first() else {
-        return Err(Error::InvalidArgument(INVALID_SUBSCRIPTION.into()));
+        return Err(Error::NotFound {
+            kind: ObjectKind::Subscription,
+            name: subscription.or(tenant).unwrap_or_default().to_owned(),
+            message: INVALID_SUBSCRIPTION.into(),
+        });
     };
 
     let subscription = found.subscription().cloned();

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod error;
 pub mod fsio;
+pub mod interchange;
 pub mod json;
 pub mod keystore;
 pub mod model;

@@ -85,6 +85,10 @@ pub struct StoreEnv {
     pub profile_autosave: Option<String>,
     /// Longest wait for the context file's lock; `None` → [`fsio::DEFAULT_LOCK_TIMEOUT`] (10 s).
     pub lock_timeout: Option<Duration>,
+    /// The call only looks (-WhatIf): a read that meets a corrupt context file reports it as
+    /// [`Error::InvalidProfile`] and leaves it in place instead of moving it aside. A setting of this
+    /// call, never of the session: calls of other runspaces sharing the session are unaffected.
+    pub what_if: bool,
 }
 
 /// Environment variable names the store honours (read by callers, not by the core).
@@ -102,6 +106,7 @@ impl StoreEnv {
             autosave: get(ENV_AUTOSAVE),
             profile_autosave: get(ENV_PROFILE_AUTOSAVE),
             lock_timeout: None,
+            what_if: false,
         }
     }
 
@@ -181,6 +186,9 @@ pub struct OpOutput {
     pub value: OpValue,
     /// The effective scope the operation was applied in.
     pub scope: Scope,
+    /// What the user should be told about the outcome, decided inside the operation (e.g. Az's
+    /// warning when the last context of a user account was removed).
+    pub warnings: Vec<String>,
     /// Whether `AzureRmContext.json` was rewritten (false also when the text was unchanged).
     pub written: bool,
     /// Set when a corrupt context file was moved aside during the operation (only [`Op::Clear`]
@@ -315,8 +323,6 @@ pub struct Session {
     /// The generation of a detached profile (the state has its own).
     detached_generation: u64,
     forced_mode: Option<Scope>,
-    /// Set while the caller only looks (-WhatIf): reads leave a corrupt file where it is.
-    what_if: bool,
     detached: Option<Profile>,
     state: Option<State>,
 }
@@ -404,7 +410,7 @@ fn peek_disk(path: &Path) -> Result<Profile> {
 
 /// The result of one locked read-modify-write.
 struct Written {
-    value: OpValue,
+    value: Applied,
     written: bool,
     quarantined: Option<PathBuf>,
     cache: DiskCache,
@@ -432,7 +438,7 @@ fn modify_disk<F>(
     f: F,
 ) -> Result<Written>
 where
-    F: FnOnce(&mut Profile) -> Result<OpValue>,
+    F: FnOnce(&mut Profile) -> Result<Applied>,
 {
     fsio::ensure_dir(&paths.context_dir)?;
     let path = &paths.context_file;
@@ -578,7 +584,6 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: None,
-            what_if: false,
             detached: None,
             state: None,
         }
@@ -600,7 +605,6 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(mode),
-            what_if: false,
             detached: None,
             state: None,
         }
@@ -612,7 +616,6 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(Scope::Process),
-            what_if: false,
             detached: Some(profile),
             state: None,
         }
@@ -620,12 +623,6 @@ impl Session {
 
     pub fn is_detached(&self) -> bool {
         self.detached.is_some()
-    }
-
-    /// While set, the caller only looks (-WhatIf): a read that meets a corrupt context file reports it
-    /// as [`Error::InvalidProfile`] and leaves it in place, instead of moving it aside.
-    pub fn set_what_if(&mut self, on: bool) {
-        self.what_if = on;
     }
 
     /// The detached profile, or the session state for the store directory of `env` (initialized, or
@@ -686,24 +683,26 @@ impl Session {
         Ok(self.state(env)?.paths.clone())
     }
 
-    /// Az's effective-scope rule for a modification: detached → Process, else an explicit scope, else
-    /// `AzContextAutoSave`, else the session's save mode.
+    /// Az's effective-scope rule for a modification, the one place it is decided: a detached session
+    /// is always Process; else an explicit `scope`; else the session's save mode overridden by the
+    /// caller's `AzContextAutoSave` (`true` → CurrentUser, `false` → Process). Every operation reports
+    /// the scope it was applied in ([`OpOutput::scope`]); callers that must know it beforehand (to word
+    /// a confirmation) ask here.
     pub fn effective_scope(&mut self, env: &StoreEnv, scope: Option<Scope>) -> Result<Scope> {
         if self.detached.is_some() {
             return Ok(Scope::Process);
         }
-        let mut s = self.state(env)?.mode;
-        if let Some(b) = env.autosave.as_deref().and_then(settings::parse_bool) {
-            s = if b {
-                Scope::CurrentUser
-            } else {
-                Scope::Process
-            };
-        }
         if let Some(explicit) = scope {
-            s = explicit;
+            return Ok(explicit);
         }
-        Ok(s)
+        let mode = self.state(env)?.mode;
+        Ok(
+            match env.autosave.as_deref().and_then(settings::parse_bool) {
+                Some(true) => Scope::CurrentUser,
+                Some(false) => Scope::Process,
+                None => mode,
+            },
+        )
     }
 
     /// Runs `f` on the current view (fresh from disk in CurrentUser mode).
@@ -712,7 +711,7 @@ impl Session {
             return Ok(f(p));
         }
         let timeout = env.timeout();
-        let leave_corrupt = self.what_if;
+        let leave_corrupt = env.what_if;
         let st = self.state(env)?;
         match &mut st.base {
             Base::Memory(p) => Ok(f(p)),
@@ -800,7 +799,13 @@ impl Session {
         let out = self.apply_inner(env, op, scope);
         // Even a failed operation may have refreshed or invalidated what the session holds.
         self.bump();
-        let out = out?;
+        let mut out = out?;
+        if let Some(q) = &out.quarantined {
+            out.warnings.push(format!(
+                "The context file did not parse; it was moved aside to '{}' and replaced by an empty one.",
+                q.display()
+            ));
+        }
         if clearing && out.scope == Scope::CurrentUser && !self.is_detached() {
             // Az's Clear-AzContext also clears the key store (service-principal secrets).
             let keystore = self.paths(env)?.keystore_file;
@@ -814,10 +819,11 @@ impl Session {
     fn apply_inner(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
         let scope = self.effective_scope(env, scope)?;
         if let Some(p) = self.detached.as_mut() {
-            let value = apply_op(p, &op)?;
+            let applied = apply_op(p, &op)?;
             return Ok(OpOutput {
-                value,
+                value: applied.value,
                 scope,
+                warnings: applied.warnings,
                 written: false,
                 quarantined: None,
             });
@@ -844,8 +850,9 @@ impl Session {
                     }
                 }
                 Ok(OpOutput {
-                    value: value.0,
+                    value: value.0.value,
                     scope,
+                    warnings: value.0.warnings,
                     written: false,
                     quarantined: None,
                 })
@@ -857,14 +864,15 @@ impl Session {
                     Base::Memory(mem) => {
                         // Memory first (what the caller sees and what must be valid), then the disk.
                         let mut trial: Profile = (**mem).clone();
-                        let value = apply_op(&mut trial, &op)?;
+                        let applied = apply_op(&mut trial, &op)?;
                         let w = modify_disk(&st.paths, timeout, tolerate, None, |disk| {
                             apply_op(disk, &op)
                         })?;
                         **mem = trial;
                         Ok(OpOutput {
-                            value,
+                            value: applied.value,
                             scope,
+                            warnings: applied.warnings,
                             written: w.written,
                             quarantined: w.quarantined,
                         })
@@ -882,7 +890,10 @@ impl Session {
                         })?;
                         *cache = Some(w.cache);
                         *view = None;
-                        let mut value = w.value;
+                        let Applied {
+                            mut value,
+                            warnings,
+                        } = w.value;
                         if !overlay.is_empty() {
                             overlay.push(Shadow { op, on_disk: true });
                             // What the caller sees is the view, which the overlay may shadow.
@@ -900,6 +911,7 @@ impl Session {
                         Ok(OpOutput {
                             value,
                             scope,
+                            warnings,
                             written: w.written,
                             quarantined: w.quarantined,
                         })
@@ -907,6 +919,25 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Disconnect-AzAccount: resolves `target` on this session's view (the current context, a
+    /// context name, an account or a service principal; see [`crate::accounts::disconnect_account`])
+    /// and removes every context of that account in the effective scope. `None` when nothing
+    /// resolves (no current context, or a service principal with no stored context).
+    pub fn disconnect(
+        &mut self,
+        env: &StoreEnv,
+        target: &crate::accounts::DisconnectTarget,
+        scope: Option<Scope>,
+    ) -> Result<(Option<model::Account>, Option<OpOutput>)> {
+        let account = self.with_view(env, |p| crate::accounts::disconnect_account(p, target))??;
+        let Some(account) = account else {
+            return Ok((None, None));
+        };
+        let account_id = account.id().unwrap_or_default().to_owned();
+        let out = self.apply(env, Op::Disconnect { account_id }, scope)?;
+        Ok((Some(account), Some(out)))
     }
 
     /// Get-AzContextAutosaveSetting. `Some(CurrentUser)`: what the settings file says (paths in use when
@@ -930,14 +961,7 @@ impl Session {
                 AutosaveSettings::disabled()
             });
         }
-        let mut effective = self.state(env)?.mode;
-        if let Some(b) = env.autosave.as_deref().and_then(settings::parse_bool) {
-            effective = if b {
-                Scope::CurrentUser
-            } else {
-                Scope::Process
-            };
-        }
+        let effective = self.effective_scope(env, None)?;
         let st = self.state(env)?;
         Ok(match effective {
             Scope::Process => AutosaveSettings::process_view(),
@@ -966,7 +990,7 @@ impl Session {
                 let mem: Profile = (**mem).clone();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
                     persist_memory(disk, &mem);
-                    Ok(OpValue::None)
+                    Ok(Applied::from(OpValue::None))
                 })?;
             }
             Base::Disk { overlay, .. } if overlay.iter().any(|s| !s.on_disk) => {
@@ -978,7 +1002,7 @@ impl Session {
                     .collect();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
                     replay(disk, ops);
-                    Ok(OpValue::None)
+                    Ok(Applied::from(OpValue::None))
                 })?;
             }
             Base::Disk { .. } => {}
@@ -1059,20 +1083,26 @@ impl Session {
 /// The current context's name as the store on disk says (`azctx current`): from the index when it is
 /// valid for the context file as it is now, else by parsing the file. Reads only: no lock, no writes.
 pub fn peek_current_name(env: &StoreEnv) -> Result<Option<String>> {
-    let dir = env.store_dir()?;
-    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
-    let paths = settings.paths(&dir);
-    let Some(stamp) = FileStamp::of_path(&paths.context_file)? else {
+    let context_file = peek_paths(env)?.context_file;
+    let Some(stamp) = FileStamp::of_path(&context_file)? else {
         return Ok(None);
     };
-    if let Some(name) = read_index(&paths.context_file, &stamp) {
+    if let Some(name) = read_index(&context_file, &stamp) {
         return Ok(name);
     }
-    let profile = peek_disk(&paths.context_file)?;
+    let profile = peek_disk(&context_file)?;
     Ok(profile
         .default_context()
         .filter(|(_, c)| !c.is_empty())
         .map(|(k, _)| k.to_owned()))
+}
+
+/// The store's files for `env` as the settings file names them now (the default places when there is
+/// none), without creating or writing anything: the one rule for where the user's files are.
+pub fn peek_paths(env: &StoreEnv) -> Result<StorePaths> {
+    let dir = env.store_dir()?;
+    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
+    Ok(settings.paths(&dir))
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1110,8 +1140,59 @@ fn persist_memory(disk: &mut Profile, mem: &Profile) {
     disk.merge_import(mem);
 }
 
-fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
-    Ok(match op {
+/// What [`apply_op`] produced: the value and what the user should be told.
+struct Applied {
+    value: OpValue,
+    warnings: Vec<String>,
+}
+
+impl From<OpValue> for Applied {
+    fn from(value: OpValue) -> Applied {
+        Applied {
+            value,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Az's warning when the last context of a User account is removed: the removed context's account,
+/// if it is a user's and no context of the same Id (ignoring case) remains in `p`.
+fn last_context_of_user_warning(p: &Profile, removed: &model::Context) -> Option<String> {
+    let account = removed.account()?;
+    let id = account.id().filter(|id| !id.is_empty())?;
+    if !account
+        .account_type()
+        .is_some_and(|t| crate::json::eq_ignore_case(t, "User"))
+    {
+        return None;
+    }
+    let remains = p.contexts().any(|(_, c)| {
+        c.account()
+            .and_then(|a| a.id())
+            .is_some_and(|i| crate::json::eq_ignore_case(i, id))
+    });
+    (!remains).then(|| {
+        format!("No contexts remain for user '{id}'; this user has been removed from the shared token cache.")
+    })
+}
+
+fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
+    if let Op::Remove { name, force } = op {
+        let removed = p.remove(name, *force)?;
+        let warnings = removed
+            .as_ref()
+            .and_then(|(_, c)| last_context_of_user_warning(p, c))
+            .into_iter()
+            .collect();
+        return Ok(Applied {
+            value: OpValue::Context(removed.map(|(k, c)| NamedContext {
+                name: k,
+                context: std::sync::Arc::new(c),
+            })),
+            warnings,
+        });
+    }
+    Ok(Applied::from(match op {
         Op::SetContext {
             context,
             name,
@@ -1150,12 +1231,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
             Some(key) => OpValue::Context(Some(named_or_missing(p, &key)?)),
             None => OpValue::Context(None),
         },
-        Op::Remove { name, force } => {
-            OpValue::Context(p.remove(name, *force)?.map(|(k, c)| NamedContext {
-                name: k,
-                context: std::sync::Arc::new(c),
-            }))
-        }
+        Op::Remove { .. } => unreachable!("handled above"),
         Op::Clear => {
             p.clear();
             OpValue::None
@@ -1183,5 +1259,5 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
             p.remove_account(account_id);
             OpValue::Contexts(matching)
         }
-    })
+    }))
 }

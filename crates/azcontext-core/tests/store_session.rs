@@ -435,3 +435,157 @@ fn clear_in_current_user_scope_empties_the_key_store_too() {
         0o600
     );
 }
+
+#[test]
+fn removing_the_last_context_of_a_user_warns_from_inside_the_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path());
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s-a"), None).unwrap();
+    s.apply(&e, set("b", "s-b"), None).unwrap();
+    let out = s
+        .apply(
+            &e,
+            Op::Remove {
+                name: "a".into(),
+                force: true,
+            },
+            None,
+        )
+        .unwrap();
+    assert!(
+        out.warnings.is_empty(),
+        "'b' still has the user: {:?}",
+        out.warnings
+    );
+    // Another process adds a context of the same user between this session's read and its removal:
+    // the decision is taken on the file as locked, so no warning is given.
+    let mut other = Session::new();
+    other.apply(&e, set("c", "s-c"), None).unwrap();
+    let out = s
+        .apply(
+            &e,
+            Op::Remove {
+                name: "b".into(),
+                force: true,
+            },
+            None,
+        )
+        .unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let out = s
+        .apply(
+            &e,
+            Op::Remove {
+                name: "c".into(),
+                force: true,
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        out.warnings,
+        vec!["No contexts remain for user 'me@example.com'; this user has been removed from the shared token cache.".to_owned()]
+    );
+    assert_eq!(out.scope, Scope::CurrentUser);
+}
+
+#[test]
+fn disconnect_resolves_its_target_in_the_core() {
+    use azcontext_core::accounts::DisconnectTarget;
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path());
+    let mut s = Session::new();
+    let (none, out) = s.disconnect(&e, &DisconnectTarget::Current, None).unwrap();
+    assert!(
+        none.is_none() && out.is_none(),
+        "no current context: nothing to do"
+    );
+    s.apply(&e, set("a", "s-a"), None).unwrap();
+    s.apply(&e, set("b", "s-b"), None).unwrap();
+    let missing = s
+        .disconnect(&e, &DisconnectTarget::ContextName("nope".into()), None)
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
+    let (account, out) = s
+        .disconnect(&e, &DisconnectTarget::ContextName("A".into()), None)
+        .unwrap();
+    assert_eq!(account.unwrap().id(), Some("me@example.com"));
+    assert_eq!(out.unwrap().scope, Scope::CurrentUser);
+    assert!(
+        disk_keys(dir.path()).is_empty(),
+        "every context of the account went"
+    );
+}
+
+#[test]
+fn what_if_belongs_to_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("AzureRmContext.json");
+    let mut s = Session::new();
+    let plain = env(dir.path());
+    s.list_contexts(&plain).unwrap();
+    fs::write(&file, b"{ broken").unwrap();
+    let looking = StoreEnv {
+        what_if: true,
+        ..env(dir.path())
+    };
+    assert!(matches!(
+        s.list_contexts(&looking),
+        Err(Error::InvalidProfile(_))
+    ));
+    assert_eq!(fs::read(&file).unwrap(), b"{ broken");
+    assert!(matches!(
+        s.list_contexts(&plain),
+        Err(Error::CorruptFile { .. })
+    ));
+}
+
+#[test]
+fn io_errors_say_what_happened_in_words() {
+    use azcontext_core::error::ErrorKind;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such.json");
+    let e = azcontext_core::interchange::profile_from_file(&missing).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::FileNotFound);
+    assert_eq!(
+        e.to_string(),
+        format!("Cannot find file '{}'", missing.display())
+    );
+    let folder = azcontext_core::interchange::profile_from_file(dir.path()).unwrap_err();
+    assert_eq!(folder.kind(), ErrorKind::InvalidArgument);
+    assert!(folder.to_string().contains("is a folder"), "{folder}");
+    let full = Error::io(
+        "writing",
+        "/x/AzureRmContext.json",
+        std::io::Error::from_raw_os_error(28),
+    );
+    assert_eq!(full.kind(), ErrorKind::Io);
+    assert!(
+        full.to_string().contains("no space left on device"),
+        "{full}"
+    );
+    let gone = Error::io(
+        "reading",
+        "/x/y",
+        std::io::Error::from(std::io::ErrorKind::NotFound),
+    );
+    assert_eq!(gone.kind(), ErrorKind::FileNotFound);
+}
+
+#[test]
+fn a_permission_error_is_not_reported_as_a_missing_file() {
+    use azcontext_core::error::ErrorKind;
+    let denied = Error::io(
+        "reading",
+        "/x/ctx.json",
+        std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+    );
+    assert_eq!(denied.kind(), ErrorKind::PermissionDenied);
+    assert!(
+        denied
+            .to_string()
+            .contains("was denied (reading): permission denied"),
+        "{denied}"
+    );
+}

@@ -163,29 +163,28 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             return;
         }
         string body = request.ToJsonString();
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
         uint force = replace ? 1u : 0u;
         // The target of an error is the context name or the account id, never the request (it holds the token).
         object target = (object?)contextName ?? AccountId ?? string.Empty;
-        string json = Native(() =>
+        string envelope = Native(() =>
         {
             try
             {
-                return NativeCall.Json((out nint j) => NativeMethods.azctx_account_connect_token(Session, StoreDir, AutosaveEnv, body, force, scope, out j), target);
+                return RawJson((s, c) => (out nint j) => NativeMethods.azctx_account_connect_token(s, c, body, force, scope, out j), target);
             }
-            catch (NativeException e) when (e.Status == AzctxStatus.NotFound)
+            catch (NativeException e) when (e.Status == AzctxStatus.EnvironmentNotFound)
             {
-                // The only thing the login looks up by name is the environment.
-                ThrowTerminatingError(ErrorMap.Create(e, "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
-                throw;
+                // An unknown environment is about -Environment, not the context.
+                throw new NativeException(e.Status, e.Message, environment);
             }
         });
-        WriteObject(PSAzureProfile.FromJson(json));
+        WriteObject(PSAzureProfile.FromJson(Unwrap(envelope)));
     }
 
     private bool ContextExists(string name)
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_context_get(s, dir, autosave, name, out j), name);
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_get(s, c, name, out j), name);
         return PSAzureContext.FromJson(json) is not null;
     }
 

@@ -66,32 +66,15 @@ public sealed class RemoveAzContextCommand : ContextCmdlet
             return;
         }
 
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
         uint forceArg = isDefault || Force ? 1u : 0u;
-        string? json = CallJsonOrWriteError((s, dir, autosave) => (out nint j) =>
-            NativeMethods.azctx_context_remove(s, dir, autosave, name, forceArg, scope, out j), name);
-        if (json is null || PSAzureContext.FromJson(json) is not PSAzureContext removed)
-        {
-            return;
-        }
-        WarnIfLastContextOfUser(removed);
-        if (PassThru)
+        // The library decides, inside the locked change, whether this was the last context of a user
+        // account, and says so as a warning.
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) =>
+            NativeMethods.azctx_context_remove(s, c, name, forceArg, scope, out j), name);
+        if (PassThru && json is not null && PSAzureContext.FromJson(json) is PSAzureContext removed)
         {
             WriteObject(removed);
-        }
-    }
-
-    /// <summary>Az's warning when the last context of a User account goes.</summary>
-    private void WarnIfLastContextOfUser(PSAzureContext removed)
-    {
-        if (removed.Account is not { Id: { Length: > 0 } id, Type: var type } || !string.Equals(type, "User", StringComparison.OrdinalIgnoreCase))
-        {
-            return;
-        }
-        bool remains = StoredContexts().Any(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase));
-        if (!remains)
-        {
-            WriteWarning($"No contexts remain for user '{id}'; this user has been removed from the shared token cache.");
         }
     }
 }

@@ -81,16 +81,16 @@ public sealed class SaveAzContextCommand : AzContextCmdlet
             WriteWarning($"Personally identifiable information and confidential data may be written to the file located at '{path}'. Please ensure that the saved file is assigned appropriate access controls.");
         }
 
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
         uint withCredential = WithCredential ? 1u : 0u;
         // An existing file was confirmed above; one that appeared since is not replaced silently.
         uint overwrite = exists || Force ? 1u : 0u;
         string? saved = NativeOrWriteError(() =>
         {
-            NativeCall.Check(NativeMethods.azctx_profile_save(s, dir, autosave, profileJson, NativeCall.Arg(path, nameof(Path))!, withCredential, overwrite), path);
+            SessionHandle session = Session;
+            string file = NativeCall.Arg(path, nameof(Path))!;
+            NativeCall.Check(Settings.Run(c => NativeMethods.azctx_profile_save(session, c, profileJson, file, withCredential, overwrite)), path);
             return path;
-        }, status => status == AzctxStatus.AlreadyExists ? "FileAlreadyExists" : null);
+        });
         if (saved is not null)
         {
             WriteVerbose($"The current profile was saved to the file system at '{path}'. This file may include personally identifiable information and secrets.  Please ensure that the saved file is assigned appropriate access controls.");

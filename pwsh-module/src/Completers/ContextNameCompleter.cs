@@ -12,9 +12,9 @@ namespace AzContext.Completers;
 /// </summary>
 public sealed class ContextNameCompleter : StoreNameCompleter
 {
-    private protected override IEnumerable<string> Names(SessionHandle session, string? dir, string? autosave)
+    private protected override IEnumerable<string> Names(SessionHandle session, CallSettings settings)
     {
-        string json = NativeCall.Json((out nint j) => NativeMethods.azctx_context_names(session, dir, autosave, out j));
+        string json = settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_context_names(session, c, out j)));
         return (Json.Parse(json) as JsonArray ?? new JsonArray()).Select(n => n?.ToString() ?? "");
     }
 

@@ -15,7 +15,7 @@ namespace AzContext.Completers;
 public abstract class StoreNameCompleter : IArgumentCompleter
 {
     /// <summary>The names to complete from, read through the process's session.</summary>
-    private protected abstract IEnumerable<string> Names(SessionHandle session, string? dir, string? autosave);
+    private protected abstract IEnumerable<string> Names(SessionHandle session, CallSettings settings);
 
     /// <summary>The text inserted for <paramref name="name"/>.</summary>
     private protected abstract string Quote(string name);
@@ -27,7 +27,7 @@ public abstract class StoreNameCompleter : IArgumentCompleter
         List<string> names;
         try
         {
-            names = Names(Store.Session, Store.Dir, Store.Autosave).ToList();
+            names = Names(Store.Session, CallSettings.FromEnvironment).ToList();
         }
         catch (NativeException)
         {

@@ -16,13 +16,15 @@ internal static class ContextListCache
     private static JsonObject[]? s_items;
 
     /// <summary>The contexts of the session's current view, each a JSON object with "Name". Never modify them.</summary>
-    internal static JsonObject[] Get(SessionHandle session, string? dir, string? autosave)
+    internal static JsonObject[] Get(SessionHandle session, CallSettings settings)
     {
         lock (s_lock)
         {
             bool mine = ReferenceEquals(s_session, session) && s_items is not null;
             ulong known = mine ? s_version : 0;
-            AzctxStatus status = NativeMethods.azctx_context_list_if_changed(session, dir, autosave, known, out ulong version, out nint json);
+            ulong version = 0;
+            nint json = 0;
+            AzctxStatus status = settings.Run(c => NativeMethods.azctx_context_list_if_changed(session, c, known, out version, out json));
             NativeCall.Check(status);
             if (json == 0 && mine)
             {

@@ -53,6 +53,15 @@ internal static class NativeCall
         throw new NativeException(status, message, target);
     }
 
+    /// <summary>The account extended properties that hold secrets, as the library defines them.</summary>
+    internal static string[] SecretPropertyNames()
+    {
+        string json = Json((out nint j) => NativeMethods.azctx_secret_property_names(out j));
+        return Models.Json.Parse(json) is System.Text.Json.Nodes.JsonArray names
+            ? System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(names, n => n?.ToString() ?? string.Empty))
+            : Array.Empty<string>();
+    }
+
     /// <summary>Copies and frees a string the library returned (NULL gives null).</summary>
     internal static string? Take(nint ptr) => ptr == 0 ? null : TakeString(ptr);
 

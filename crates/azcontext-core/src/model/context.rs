@@ -480,9 +480,7 @@ impl Context {
     pub fn without_secrets(&self) -> Context {
         let mut c = self.clone();
         if let Some(a) = c.account.as_mut() {
-            for k in SECRET_PROPERTIES {
-                a.remove_ext(k);
-            }
+            *a = a.without_secrets();
         }
         if c.cache_data().is_some() {
             c.set_cache_data(None);
@@ -500,6 +498,18 @@ impl Context {
             }
             _ => false,
         }
+    }
+}
+
+impl Account {
+    /// A copy without the secret extended properties ([`SECRET_PROPERTIES`], ignoring case, every
+    /// spelling of each).
+    pub fn without_secrets(&self) -> Account {
+        let mut a = self.clone();
+        for k in SECRET_PROPERTIES {
+            while a.remove_ext(k).is_some() {}
+        }
+        a
     }
 }
 

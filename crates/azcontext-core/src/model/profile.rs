@@ -36,9 +36,11 @@ pub const TOKEN_PROPERTIES: &[&str] = &[
     "KeyVault",
 ];
 
-/// Account extended properties that hold secrets or tokens; left out of secret-free writes.
-/// Tokens ([`TOKEN_PROPERTIES`]) are the first four; `ServicePrincipalSecret` and `CertificatePassword`
-/// are the credentials that never go to `AzureRmContext.json`.
+/// Account extended properties that hold secrets or tokens; left out of secret-free writes and never
+/// shown (the module takes this very list through the C ABI). Tokens ([`TOKEN_PROPERTIES`]) are the
+/// first four; the rest are credentials that never go to `AzureRmContext.json`: a service principal's
+/// secret, a certificate's password, a managed identity's login secret and a federated sign-in's
+/// client assertion.
 pub const SECRET_PROPERTIES: &[&str] = &[
     "AccessToken",
     "GraphAccessToken",
@@ -46,6 +48,8 @@ pub const SECRET_PROPERTIES: &[&str] = &[
     "KeyVault",
     "ServicePrincipalSecret",
     "CertificatePassword",
+    "MSILoginSecret",
+    "ClientAssertion",
 ];
 
 /// Az's message when the stored default key is `null`.
@@ -59,7 +63,7 @@ pub struct WriteOptions {
     /// Keep the account's access tokens ([`TOKEN_PROPERTIES`]).
     pub keep_tokens: bool,
     /// Keep the account's credentials: the members of [`SECRET_PROPERTIES`] that are not tokens
-    /// (`ServicePrincipalSecret`, `CertificatePassword`).
+    /// (`ServicePrincipalSecret`, `CertificatePassword`, `MSILoginSecret`, `ClientAssertion`).
     pub keep_secrets: bool,
     /// Keep an *empty* context keyed `Default` (the placeholder). When dropped and it was the
     /// default, the written default key is the ordinal-first remaining key, or `Default`.
