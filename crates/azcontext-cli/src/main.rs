@@ -62,6 +62,7 @@ const AFTER_HELP: &str = "\
 Environment:
   AZCONTEXT_DIR      store directory (default ~/.Azure)
   AzContextAutoSave  false: changes are not saved (this process only)
+  AZCONTEXT_NAME     the current context of this shell only (see `azctx use`)
 
 Exit codes:
   0 ok, 1 usage, 2 not found, 3 conflict (use --force), 4 lock timeout,
@@ -80,7 +81,17 @@ pub(crate) struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Print the current context's name (fast: reads only, takes no lock, writes nothing).
+    /// With AZCONTEXT_NAME set, that context (which must be stored).
     Current,
+    /// Print the shell line that makes NAME current in this shell only:
+    /// `eval "$(azctx use dev)"` (`-`: the one before). Nothing is written.
+    Use {
+        /// The context's name or a unique prefix of it, or `-` for the previous one.
+        name: String,
+        /// The shell that evaluates the line (sh also for bash and zsh).
+        #[arg(long, value_enum, default_value = "sh")]
+        shell: UseShell,
+    },
     /// List the contexts: current marker, name, subscription, tenant and account.
     List {
         /// Print a JSON array instead: one small object per context, with a `current` field.
@@ -293,21 +304,87 @@ fn previous_file(session: &mut Session, env: &StoreEnv) -> Result<std::path::Pat
     Ok(session.paths(env)?.store_dir.join("azctx-previous"))
 }
 
+/// The context a shell used before its last `azctx use` (for `azctx use -`).
+const PREVIOUS_VAR: &str = "AZCONTEXT_PREVIOUS";
+
 fn io_fail(e: std::io::Error) -> Failure {
     Failure::Code(EXIT_OTHER, format!("writing the output failed: {e}"))
+}
+
+/// The shells `azctx use` writes for.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum UseShell {
+    // sh, bash, zsh: `export AZCONTEXT_NAME='…'`.
+    Sh,
+    // PowerShell: `$env:AZCONTEXT_NAME = '…'`.
+    Pwsh,
+    // fish: `set -gx AZCONTEXT_NAME '…'`.
+    Fish,
+}
+
+/// This process's pin (`AZCONTEXT_NAME`), when set and not empty.
+fn pinned_name() -> Option<String> {
+    std::env::var(store::ENV_CONTEXT_NAME)
+        .ok()
+        .filter(|n| !n.is_empty())
+}
+
+/// The current context's name: the pinned one (which must be stored), else the stored default.
+fn current_name(env: &StoreEnv) -> Result<Option<String>, Failure> {
+    Ok(match pinned_name() {
+        Some(pin) => Some(store::peek_pinned_name(env, &pin)?),
+        None => store::peek_current_name(env)?,
+    })
+}
+
+/// One `NAME=value` assignment of an exported variable, quoted for `shell`.
+fn export_line(shell: UseShell, name: &str, value: &str) -> String {
+    match shell {
+        UseShell::Sh => format!("export {name}='{}'", value.replace('\'', "'\\''")),
+        UseShell::Pwsh => format!("$env:{name} = '{}'", value.replace('\'', "''")),
+        UseShell::Fish => format!(
+            "set -gx {name} '{}'",
+            value.replace('\\', "\\\\").replace('\'', "\\'")
+        ),
+    }
 }
 
 fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure> {
     // azctx works on the persisted store; AzContextAutoSave=false still makes changes Process-scoped.
     let mut session = Session::with_mode(Scope::CurrentUser);
     match cmd {
-        Command::Current => match store::peek_current_name(env)? {
+        Command::Current => match current_name(env)? {
             Some(name) => writeln!(out, "{name}").map_err(io_fail),
             None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
         },
+        Command::Use { name, shell } => {
+            let list = session.list_contexts(env)?;
+            let target = if name == "-" {
+                match std::env::var(PREVIOUS_VAR).ok().filter(|p| !p.is_empty()) {
+                    Some(p) => resolve_name(&p, &list)?,
+                    None => {
+                        return Err(Failure::Code(
+                            EXIT_NOT_FOUND,
+                            format!("no previous context: {PREVIOUS_VAR} is set by `azctx use NAME` in this shell"),
+                        ))
+                    }
+                }
+            } else {
+                resolve_name(&name, &list)?
+            };
+            // What this shell used until now: its pin, else the stored default (even if the pin is
+            // no longer stored, going back to it is what `use -` means).
+            let before = pinned_name().or(store::peek_current_name(env)?);
+            let mut line = export_line(shell, store::ENV_CONTEXT_NAME, &target);
+            if let Some(b) = before.filter(|b| *b != target) {
+                line.push_str("; ");
+                line.push_str(&export_line(shell, PREVIOUS_VAR, &b));
+            }
+            writeln!(out, "{line}").map_err(io_fail)
+        }
         Command::List { json, names } => {
             let list = session.list_contexts(env)?;
-            let current = session.current_context(env)?.map(|c| c.name);
+            let current = current_name(env)?;
             let is_current = |nc: &NamedContext| current.as_deref() == Some(nc.name.as_str());
             if json {
                 let items: Vec<String> = list

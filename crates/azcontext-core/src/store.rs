@@ -95,6 +95,9 @@ pub struct StoreEnv {
 pub const ENV_AZCONTEXT_DIR: &str = "AZCONTEXT_DIR";
 pub const ENV_AUTOSAVE: &str = "AzContextAutoSave";
 pub const ENV_PROFILE_AUTOSAVE: &str = "Azure_Profile_Autosave";
+/// `AZCONTEXT_NAME`: the current context of one process (and the processes it starts), like
+/// AWS_PROFILE; the stored default is what a process without it starts with.
+pub const ENV_CONTEXT_NAME: &str = "AZCONTEXT_NAME";
 
 impl StoreEnv {
     /// Reads `AZCONTEXT_DIR`, `AzContextAutoSave` and `Azure_Profile_Autosave` from this process's
@@ -1095,6 +1098,23 @@ pub fn peek_current_name(env: &StoreEnv) -> Result<Option<String>> {
         .default_context()
         .filter(|(_, c)| !c.is_empty())
         .map(|(k, _)| k.to_owned()))
+}
+
+/// The current context of a process pinned to `pinned` (its `AZCONTEXT_NAME`): the stored key of that
+/// name (ignoring case). A name that is not stored is an error naming it, never a fall-back to another
+/// context. Reads only, like [`peek_current_name`].
+pub fn peek_pinned_name(env: &StoreEnv, pinned: &str) -> Result<String> {
+    let profile = peek_disk(&peek_paths(env)?.context_file)?;
+    match profile.get(pinned) {
+        Some((key, c)) if !c.is_empty() => Ok(key.to_owned()),
+        _ => Err(Error::NotFound {
+            kind: ObjectKind::Context,
+            name: pinned.to_owned(),
+            message: format!(
+                "The context '{pinned}' named by {ENV_CONTEXT_NAME} is not stored; unset {ENV_CONTEXT_NAME} or set it to a stored context (azctx list)."
+            ),
+        }),
+    }
 }
 
 /// The store's files for `env` as the settings file names them now (the default places when there is
