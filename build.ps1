@@ -84,6 +84,7 @@ function Invoke-Build {
     # a binary module cannot be unloaded from this one).
     & $Pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'pwsh-module/help/New-MamlHelp.ps1') `
         -ModulePath (Join-Path $ModuleOut 'AzContext.psd1') -OutFile (Join-Path $ModuleOut 'en-US/AzContext.dll-Help.xml')
+    Copy-Item (Join-Path $Root 'pwsh-module/help/about_AzContext.help.txt') (Join-Path $ModuleOut 'en-US')
     Write-Host "built $ModuleOut and $(Join-Path $Out 'bin/azctx')"
     Build-TestTools
 }

@@ -21,7 +21,7 @@ PWSH_VERSION=7.6.9
 PESTER_VERSION=5.7.1
 CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
-DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
+DEBIAN_CRATES="librust-thiserror-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
 librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev
 librust-clap-complete-dev"
 

@@ -144,6 +144,37 @@ Describe 'The AzContext module' {
         }
     }
 
+    Context 'help' {
+        It 'documents <Name> with OUTPUTS and the Az.Accounts page of the same cmdlet for -Online' -ForEach $Cmdlets {
+            $h = Get-Help $Name -Full
+            @($h.returnValues.returnValue.type.name) | Should -Not -BeNullOrEmpty
+            $links = @($h.relatedLinks.navigationLink)
+            $links[0].linkText | Should -Be 'Online Version:'
+            $links[0].uri | Should -Be "https://learn.microsoft.com/powershell/module/az.accounts/$($Name.ToLowerInvariant())"
+            $links.linkText | Should -Contain 'about_AzContext'
+        }
+
+        It 'lists the types that bind from the pipeline as INPUTS' {
+            (Get-Help Select-AzContext -Full).inputTypes.inputType.type.name |
+                Should -Contain 'Microsoft.Azure.Commands.Profile.Models.Core.PSAzureContext'
+            (Get-Help Get-AzContext -Full).returnValues.returnValue.type.name |
+                Should -Be 'Microsoft.Azure.Commands.Profile.Models.Core.PSAzureContext'
+        }
+
+        It 'gives -Name its position, as the cmdlets bind it' {
+            (Get-Help Get-AzContext -Parameter Name).position | Should -Be '0'
+            (Get-Help Select-AzContext -Parameter Name).position | Should -Be '0'
+            (Get-Help Remove-AzContext -Parameter Name).position | Should -Be '0'
+        }
+
+        It 'has about_AzContext: the store, scopes, autosave, the variables and the differences from Az.Accounts' {
+            $about = Get-Help about_AzContext | Out-String
+            foreach ($topic in 'THE STORE', 'SCOPES', 'AUTOSAVE', 'AZCONTEXT_DIR', 'AzContextAutoSave', 'Azure_Profile_Autosave', 'DIFFERENCES FROM AZ.ACCOUNTS') {
+                $about | Should -Match ([regex]::Escape($topic))
+            }
+        }
+    }
+
     Context 'import' {
         It 'finds the native library from any current directory' {
             $out = Invoke-InNewPwsh -ScriptBlock {

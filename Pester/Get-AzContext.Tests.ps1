@@ -237,6 +237,37 @@ Describe 'Get-AzContext' {
         }
     }
 
+    Context 'a store that is not to be trusted' {
+        It 'refuses a context file that is a symbolic link, naming it, and leaves the link''s target alone' {
+            $file = Join-Path $Store 'AzureRmContext.json'
+            $outside = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+            Set-Content $outside '{ not JSON'
+            & chmod 644 $outside
+            $null = New-Item -ItemType SymbolicLink -Path $file -Target $outside
+            $e = try { Get-AzContext -ListAvailable; $null } catch { $_ }
+            $e | Should -Not -BeNullOrEmpty
+            $e.FullyQualifiedErrorId | Should -BeLike 'ContextStoreAccessDenied,*'
+            $e.CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $e.Exception | Should -BeOfType [System.UnauthorizedAccessException]
+            "$($e.Exception.Message)" | Should -BeLike "'$file' is a symbolic link*"
+            (& stat -c '%a' $outside) | Should -Be '644'
+            Get-Content $outside -Raw | Should -BeLike '{ not JSON*'
+            @(Get-ChildItem $Store -Filter 'AzureRmContext.json.corrupt-*').Count | Should -Be 0
+        }
+
+        It 'refuses a context file of another user with the command that fixes it (root can give files away)' {
+            if ((& id -u) -ne '0') { Set-ItResult -Skipped -Because 'only root can chown to another user'; return }
+            $null = New-TestProfile -Context @(New-TestContext -Name 'mine')
+            $file = Join-Path $Store 'AzureRmContext.json'
+            & chown 65534 $file
+            $before = (Get-FileHash $file).Hash
+            $e = try { Get-AzContext; $null } catch { $_ }
+            $e.FullyQualifiedErrorId | Should -BeLike 'ContextStoreAccessDenied,*'
+            "$($e.Exception.Message)" | Should -BeLike "'$file' is owned by user 65534*chown 0*"
+            (Get-FileHash $file).Hash | Should -Be $before
+        }
+    }
+
     Context 'secrets' {
         BeforeEach {
             $secret = 'eyJ0eXAiOiJKV1Qi.SECRET-ACCESS-TOKEN.sig'

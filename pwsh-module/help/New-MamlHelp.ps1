@@ -51,7 +51,8 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
         $attrs = @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
         $required = [bool]($attrs | Where-Object Mandatory)
         $positions = @($attrs | Where-Object { $_.Position -ge 0 } | ForEach-Object Position)
-        $pos = if ($positions) { $positions[0] } else { 'named' }
+        # (A test of the array itself would take @(0) for false.)
+        $pos = if ($positions.Count -gt 0) { $positions[0] } else { 'named' }
         $pipe = @()
         if ($attrs | Where-Object ValueFromPipeline) { $pipe += 'ByValue' }
         if ($attrs | Where-Object ValueFromPipelineByPropertyName) { $pipe += 'ByPropertyName' }
@@ -65,7 +66,23 @@ foreach ($cmd in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
         $i++
         $null = $sb.AppendLine("<command:example><maml:title>-------------------------- Example $i --------------------------</maml:title><dev:code>$(Esc $ex.Code)</dev:code><dev:remarks>$(Para $ex.Remarks)</dev:remarks></command:example>")
     }
-    $null = $sb.AppendLine('</command:examples></command:command>')
+    $null = $sb.AppendLine('</command:examples>')
+    # INPUTS: the types that bind from the pipeline; OUTPUTS: the cmdlet's OutputType.
+    $inputs = @($params | Where-Object {
+            $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) }
+        } | ForEach-Object { $_.ParameterType.FullName } | Sort-Object -Unique)
+    $null = $sb.AppendLine('<command:inputTypes>')
+    foreach ($t in $inputs) {
+        $null = $sb.AppendLine("<command:inputType><dev:type><maml:name>$(Esc $t)</maml:name></dev:type><maml:description><maml:para /></maml:description></command:inputType>")
+    }
+    $null = $sb.AppendLine('</command:inputTypes><command:returnValues>')
+    foreach ($t in @($cmd.OutputType | ForEach-Object Name | Sort-Object -Unique)) {
+        $null = $sb.AppendLine("<command:returnValue><dev:type><maml:name>$(Esc $t)</maml:name></dev:type><maml:description><maml:para /></maml:description></command:returnValue>")
+    }
+    # The first link is what Get-Help -Online opens: Az.Accounts' reference page of the same cmdlet.
+    $online = "https://learn.microsoft.com/powershell/module/az.accounts/$($cmd.Name.ToLowerInvariant())"
+    $null = $sb.AppendLine("</command:returnValues><maml:relatedLinks><maml:navigationLink><maml:linkText>Online Version:</maml:linkText><maml:uri>$online</maml:uri></maml:navigationLink><maml:navigationLink><maml:linkText>about_AzContext</maml:linkText><maml:uri /></maml:navigationLink></maml:relatedLinks>")
+    $null = $sb.AppendLine('</command:command>')
 }
 $null = $sb.AppendLine('</helpItems>')
 Set-Content -Path $OutFile -Value $sb.ToString() -Encoding utf8NoBOM

@@ -204,11 +204,13 @@ fn main() -> ExitCode {
     };
     let mut env = StoreEnv::from_process_env();
     if let Some(secs) = cli.lock_timeout {
-        if !(secs.is_finite() && secs >= 0.0) {
-            eprintln!("azctx: --lock-timeout must be a number of seconds >= 0");
-            return ExitCode::from(EXIT_USAGE);
+        match lock_timeout(secs) {
+            Ok(d) => env.lock_timeout = Some(d),
+            Err(msg) => {
+                eprintln!("azctx: {msg}");
+                return ExitCode::from(EXIT_USAGE);
+            }
         }
-        env.lock_timeout = Some(Duration::from_secs_f64(secs));
     }
     let mut out = std::io::stdout().lock();
     match run(cli.command, &env, &mut out) {
@@ -222,10 +224,40 @@ fn main() -> ExitCode {
                 Failure::Core(e) => (exit_code(&e), error_text(&e)),
                 Failure::Code(c, m) => (c, m),
             };
-            eprintln!("azctx: {msg}");
+            eprintln!("azctx: {}", shown(&msg));
             ExitCode::from(code)
         }
     }
+}
+
+/// The longest `--lock-timeout` taken (one day): more is a usage error, never a panic.
+const MAX_LOCK_TIMEOUT_SECS: f64 = 86_400.0;
+
+fn lock_timeout(secs: f64) -> Result<Duration, String> {
+    if secs.is_finite() && (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(&secs) {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!(
+            "--lock-timeout must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS} (one day)"
+        ))
+    }
+}
+
+/// `azctx set` ids, as the cmdlets take them: not empty or blank.
+fn required_id(option: &str, value: &str) -> Result<(), Failure> {
+    if value.trim().is_empty() {
+        return Err(Failure::Code(
+            EXIT_USAGE,
+            format!("{option} must not be empty or blank; give the id (a GUID or name)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A name as it may reach a terminal: control characters (ESC, CR, LF, …) of names stored by another
+/// tool are written as `\xHH`, never raw.
+fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    model::escape_controls(name)
 }
 
 fn error_text(e: &Error) -> String {
@@ -251,8 +283,12 @@ fn not_found(name: &str, stored: &[NamedContext]) -> Failure {
         .filter(|n| is_close(n, name))
         .collect();
     close.sort_unstable();
-    let close: Vec<String> = close.iter().take(5).map(|n| format!("'{n}'")).collect();
-    let mut msg = format!("no context named '{name}'");
+    let close: Vec<String> = close
+        .iter()
+        .take(5)
+        .map(|n| format!("'{}'", shown(n)))
+        .collect();
+    let mut msg = format!("no context named '{}'", shown(name));
     if !close.is_empty() {
         msg.push_str(&format!("; did you mean {}?", or_list(&close)));
     }
@@ -354,7 +390,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
     let mut session = Session::with_mode(Scope::CurrentUser);
     match cmd {
         Command::Current => match current_name(env)? {
-            Some(name) => writeln!(out, "{name}").map_err(io_fail),
+            Some(name) => writeln!(out, "{}", shown(&name)).map_err(io_fail),
             None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
         },
         Command::Use { name, shell } => {
@@ -394,7 +430,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                 writeln!(out, "[{}]", items.join(",")).map_err(io_fail)
             } else if names {
                 for nc in &list {
-                    writeln!(out, "{}", nc.name).map_err(io_fail)?;
+                    writeln!(out, "{}", shown(&nc.name)).map_err(io_fail)?;
                 }
                 Ok(())
             } else {
@@ -462,7 +498,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                             EXIT_CONFLICT,
                             format!(
                                 "'{}' is the current context; use --force to remove it",
-                                cur.name
+                                shown(&cur.name)
                             ),
                         ));
                     }
@@ -500,6 +536,9 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
             account_type,
             force,
         } => {
+            required_id("--subscription", &subscription)?;
+            required_id("--tenant", &tenant)?;
+            required_id("--account", &account)?;
             let ctx = Context::from_parts(
                 Some(Account::new(&account, &account_type)),
                 Some(Tenant::new(&tenant)),
@@ -579,7 +618,10 @@ fn write_table(
     if list.is_empty() {
         return Ok(());
     }
-    let dash = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("-").to_owned();
+    let dash = |s: Option<&str>| {
+        s.filter(|s| !s.is_empty())
+            .map_or_else(|| "-".to_owned(), |v| shown(v).into_owned())
+    };
     let mut rows = vec![[
         "CURRENT".to_owned(),
         "NAME".to_owned(),
@@ -598,7 +640,7 @@ fn write_table(
         };
         rows.push([
             if is_current(nc) { "*" } else { "" }.to_owned(),
-            nc.name.clone(),
+            shown(&nc.name).into_owned(),
             subscription,
             dash(c.tenant().and_then(|t| t.id())),
             dash(c.account().and_then(|a| a.id())),
@@ -681,7 +723,7 @@ fn pick(list: &[NamedContext], current: Option<&str>) -> Result<String, Failure>
         } else {
             ' '
         };
-        let _ = writeln!(err, "{mark} {:>3}  {}", i + 1, nc.name);
+        let _ = writeln!(err, "{mark} {:>3}  {}", i + 1, shown(&nc.name));
     }
     let _ = write!(err, "context number (1-{}): ", list.len());
     let _ = err.flush();
@@ -710,15 +752,15 @@ fn find_on_path(name: &str) -> Option<std::path::PathBuf> {
 
 fn print_context_value(out: &mut impl Write, v: &OpValue) -> Result<(), Failure> {
     if let OpValue::Context(Some(nc)) = v {
-        writeln!(out, "{}", nc.name).map_err(io_fail)?;
+        writeln!(out, "{}", shown(&nc.name)).map_err(io_fail)?;
     }
     Ok(())
 }
 
 fn write_summary(out: &mut impl Write, nc: &NamedContext) -> std::io::Result<()> {
     let c = &nc.context;
-    let dash = |s: Option<&str>| s.unwrap_or("-").to_owned();
-    writeln!(out, "Name:             {}", nc.name)?;
+    let dash = |s: Option<&str>| s.map_or_else(|| "-".to_owned(), |v| shown(v).into_owned());
+    writeln!(out, "Name:             {}", shown(&nc.name))?;
     writeln!(
         out,
         "Account:          {}",

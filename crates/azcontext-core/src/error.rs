@@ -124,6 +124,16 @@ pub enum Error {
         cause: std::io::Error,
     },
 
+    /// A store file or folder AzContext refuses to use, as ssh's StrictModes does: owned by another
+    /// user, a symbolic link, or not a regular file (a folder: not a directory). `problem` says what is
+    /// wrong, `fix` what to do. Nothing was read from it or changed.
+    #[error("'{}' {problem}; {fix}", .path.display())]
+    Untrusted {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
+
     /// Another process held the lock on `path` longer than the wait limit.
     #[error("{}", lock_timeout_message(.path, .waited_ms, .holder_pid))]
     LockTimeout {
@@ -198,7 +208,7 @@ impl Error {
             Error::ReadOnly { .. } => ErrorKind::ReadOnly,
             Error::LoginRequired(_) => ErrorKind::LoginRequired,
             Error::Io { .. } => ErrorKind::Io,
-            Error::PermissionDenied { .. } => ErrorKind::PermissionDenied,
+            Error::PermissionDenied { .. } | Error::Untrusted { .. } => ErrorKind::PermissionDenied,
             Error::LockTimeout { .. } => ErrorKind::LockTimeout,
             Error::CorruptFile { .. } => ErrorKind::CorruptFile,
             Error::NotSupported(_) => ErrorKind::NotSupported,

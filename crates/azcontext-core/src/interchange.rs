@@ -65,22 +65,10 @@ pub fn profile_from_file(path: &Path) -> Result<Profile> {
         )));
     }
     let source = path.display().to_string();
-    if meta.len() > json::MAX_LEN as u64 {
-        return Err(Error::InvalidProfile(crate::FormatError {
-            source_name: source,
-            line: 0,
-            column: 0,
-            message: format!(
-                "the file is {} bytes; a profile may have at most {} bytes",
-                meta.len(),
-                json::MAX_LEN
-            ),
-        }));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
-        Err(e) => return Err(Error::io("reading", path, e)),
+    // Opened without waiting (a FIFO never blocks), checked to be a regular file on the handle, and
+    // read to at most 64 MiB.
+    let Some((_, bytes)) = crate::fsio::read_file(path, crate::fsio::Trust::UserPath)? else {
+        return Err(not_found());
     };
     Ok(Profile::parse(&bytes, &source)?)
 }

@@ -11,6 +11,11 @@
 //! - `Mode` turns autosave on only when it is exactly the string `CurrentUser`; anything else (including
 //!   `currentuser`, `null` or a missing member) means Process. Null or missing paths fall back to the
 //!   defaults.
+//! - Trust: the store folder and the settings file pass the rules of [`crate::fsio`] (owned by the
+//!   user, no link, too-open modes tightened) before anything in the file is used. Its
+//!   `ContextDirectory` must then be a folder the user owns that group and others cannot write (it is
+//!   checked, never changed), and `ContextFile`/`KeyStoreFile` plain file names in it
+//!   ([`resolve_paths`]); anything else is refused with [`Error::Untrusted`] naming the settings file.
 //! - A settings file that does not parse is moved aside (see [`crate::fsio::quarantine`]) and reported
 //!   as [`Error::CorruptFile`]; the next use creates a fresh one.
 
@@ -241,7 +246,7 @@ impl ContextSettings {
 /// A file that does not parse is reported as [`Error::InvalidProfile`] (nothing is moved aside).
 pub fn peek(store_dir: &Path) -> Result<Option<ContextSettings>> {
     let path = store_dir.join(SETTINGS_FILE);
-    match fsio::read_file(&path)? {
+    match fsio::read_file(&path, fsio::Trust::Store { tighten: false })? {
         None => Ok(None),
         Some((_, bytes)) => Ok(Some(ContextSettings::parse(
             &bytes,
@@ -257,10 +262,11 @@ pub fn peek(store_dir: &Path) -> Result<Option<ContextSettings>> {
 /// still does not parse, it is quarantined and reported as [`Error::CorruptFile`].
 pub fn load_or_create(store_dir: &Path) -> Result<ContextSettings> {
     fsio::ensure_dir(store_dir)?;
+    fsio::secure_dir(store_dir, true)?;
     let path = store_dir.join(SETTINGS_FILE);
     let mut retries_left = 5;
     loop {
-        match fsio::read_file(&path)? {
+        match fsio::read_file(&path, fsio::Trust::Store { tighten: true })? {
             Some((_, bytes)) => {
                 return match ContextSettings::parse(&bytes, &path.to_string_lossy()) {
                     Ok(s) => Ok(s),
@@ -288,6 +294,63 @@ pub fn load_or_create(store_dir: &Path) -> Result<ContextSettings> {
             }
         }
     }
+}
+
+/// A file name the settings file gives (`ContextFile`, `KeyStoreFile`) must name a file directly in the
+/// context folder: no separator, not `.` or `..`.
+fn plain_file_name(name: &str) -> bool {
+    !name.contains('/') && !name.contains('\0') && name != "." && name != ".."
+}
+
+/// [`ContextSettings::paths`], checked: the file names are plain names, and a context folder other
+/// than the store folder exists (created 0700 when missing) as a folder the user owns that group and
+/// others cannot write; the files the session will use, when present, pass the store's trust rules
+/// (with `tighten`, their modes are tightened to 0600). `tighten == false` changes nothing on disk
+/// (for the read-only `azctx current`).
+pub fn resolve_paths(
+    settings: &ContextSettings,
+    store_dir: &Path,
+    tighten: bool,
+) -> Result<StorePaths> {
+    let paths = settings.paths(store_dir);
+    for member in ["ContextFile", "KeyStoreFile"] {
+        if let Some(name) = non_empty_str(settings.doc.get(member)) {
+            if !plain_file_name(name) {
+                return Err(Error::Untrusted {
+                    path: paths.settings_file.clone(),
+                    problem: format!(
+                        "gives {member} '{name}', which is not a plain file name in the context folder"
+                    ),
+                    fix: format!(
+                        "set {member} to a file name such as '{}', or remove the settings file to start with the defaults",
+                        if member == "ContextFile" {
+                            DEFAULT_CONTEXT_FILE
+                        } else {
+                            DEFAULT_KEYSTORE_FILE
+                        }
+                    ),
+                });
+            }
+        }
+    }
+    if paths.context_dir != store_dir {
+        if tighten {
+            fsio::ensure_dir(&paths.context_dir)?;
+        }
+        if paths.context_dir.exists() {
+            fsio::secure_dir(&paths.context_dir, false)?;
+        }
+    }
+    if tighten {
+        for file in [
+            &paths.context_file,
+            &paths.keystore_file,
+            &crate::store::index_path(&paths.context_file),
+        ] {
+            fsio::secure_existing_file(file)?;
+        }
+    }
+    Ok(paths)
 }
 
 /// Writes the settings file atomically (0600).

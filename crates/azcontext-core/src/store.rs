@@ -345,69 +345,150 @@ fn is_blank(bytes: &[u8]) -> bool {
     b.iter().all(|c| c.is_ascii_whitespace())
 }
 
+/// Parses the context file's bytes. An empty or blank file is not "no contexts" but a file being
+/// written (Az.Accounts and `Set-Content` truncate before they write) or a damaged one: an error,
+/// like any text that does not parse. Only a missing file is an empty store.
 fn parse_disk(bytes: &[u8], path: &Path) -> std::result::Result<Profile, crate::FormatError> {
     if is_blank(bytes) {
-        return Ok(empty_disk_profile());
+        return Err(crate::FormatError {
+            source_name: path.to_string_lossy().into_owned(),
+            line: 0,
+            column: 0,
+            message: "the file is empty; a context file holds at least '{}' (an empty file is never taken as an empty store)".into(),
+        });
     }
     Profile::parse(bytes, &path.to_string_lossy())
 }
 
-/// Reads the context file without a lock. A file that does not parse is re-read under the lock (an Az
-/// writer may have been rewriting it in place) and, if still bad, quarantined.
+/// How long a context file that is empty or does not parse keeps being re-read, after the re-read
+/// under the lock, before it is taken as corrupt: the time a writer that takes no lock (`Set-Content`,
+/// an editor) may need to finish an in-place rewrite.
+const SETTLE_WINDOW: Duration = Duration::from_secs(2);
+/// The pause between two looks at such a file during [`SETTLE_WINDOW`].
+const SETTLE_POLL: Duration = Duration::from_millis(10);
+
+/// What a careful read of the context file found.
+enum DiskRead {
+    Parsed(DiskCache),
+    /// Still empty or unparsable after the shared lock and the settle window: the last error.
+    Bad(crate::FormatError),
+}
+
+fn parsed(stamp: Option<FileStamp>, bytes: &[u8], profile: Profile) -> DiskRead {
+    DiskRead::Parsed(DiskCache {
+        stamp,
+        hash: if stamp.is_some() {
+            fsio::content_hash(bytes)
+        } else {
+            0
+        },
+        profile,
+    })
+}
+
+fn missing() -> DiskRead {
+    parsed(None, b"", empty_disk_profile())
+}
+
+/// Reads the context file without acting on a file caught mid-write. Read without a lock first; a file
+/// that is empty or does not parse is read again under a shared `flock`, which waits for a writer
+/// that holds the lock (AzContext's, and Az.Accounts' `FileShare.None`); if it is still bad, it is read
+/// again whenever it changes, for up to [`SETTLE_WINDOW`], for writers that take no lock. Only then
+/// is it [`DiskRead::Bad`]. `tighten`: apply the trust rules' mode tightening (see [`fsio::Trust`]).
+fn read_settled(path: &Path, timeout: Duration, tighten: bool) -> Result<DiskRead> {
+    let trust = fsio::Trust::Store { tighten };
+    match fsio::read_file(path, trust)? {
+        None => return Ok(missing()),
+        Some((stamp, bytes)) => {
+            if let Ok(p) = parse_disk(&bytes, path) {
+                return Ok(parsed(Some(stamp), &bytes, p));
+            }
+        }
+    }
+    let mut last_err;
+    let mut last_stamp;
+    {
+        let Some(mut lock) = fsio::lock_shared(path, timeout)? else {
+            return Ok(missing());
+        };
+        let bytes = lock.read_all()?;
+        match parse_disk(&bytes, path) {
+            Ok(p) => return Ok(parsed(Some(lock.stamp()), &bytes, p)),
+            Err(e) => last_err = e,
+        }
+        last_stamp = Some(lock.stamp());
+    }
+    let deadline = std::time::Instant::now() + SETTLE_WINDOW;
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(SETTLE_POLL);
+        let now = FileStamp::of_path(path)?;
+        if now == last_stamp {
+            continue;
+        }
+        match fsio::read_file(path, trust)? {
+            None => return Ok(missing()),
+            Some((stamp, bytes)) => match parse_disk(&bytes, path) {
+                Ok(p) => return Ok(parsed(Some(stamp), &bytes, p)),
+                Err(e) => {
+                    last_err = e;
+                    last_stamp = Some(stamp);
+                }
+            },
+        }
+    }
+    Ok(DiskRead::Bad(last_err))
+}
+
+/// Reads the context file for a session (see [`read_settled`]). A file that is still bad is read once
+/// more under the exclusive lock and, if still bad, quarantined ([`Error::CorruptFile`]), or with
+/// `leave_corrupt` (-WhatIf) reported and left in place.
 fn read_disk(path: &Path, timeout: Duration, leave_corrupt: bool) -> Result<DiskCache> {
-    match fsio::read_file(path)? {
-        None => Ok(DiskCache {
+    if let DiskRead::Parsed(c) = read_settled(path, timeout, true)? {
+        return Ok(c);
+    }
+    let Some(mut lock) = fsio::lock_exclusive(path, timeout)? else {
+        return Ok(DiskCache {
             stamp: None,
             hash: 0,
             profile: empty_disk_profile(),
+        });
+    };
+    let bytes = lock.read_all()?;
+    match parse_disk(&bytes, path) {
+        Ok(profile) => Ok(DiskCache {
+            stamp: Some(lock.stamp()),
+            hash: fsio::content_hash(&bytes),
+            profile,
         }),
-        Some((stamp, bytes)) => match parse_disk(&bytes, path) {
-            Ok(profile) => Ok(DiskCache {
-                stamp: Some(stamp),
-                hash: fsio::content_hash(&bytes),
-                profile,
-            }),
-            Err(_) => {
-                let mut lock = fsio::lock_exclusive(path, timeout)?;
-                let bytes = lock.read_all()?;
-                match parse_disk(&bytes, path) {
-                    Ok(profile) => Ok(DiskCache {
-                        stamp: Some(lock.stamp()),
-                        hash: fsio::content_hash(&bytes),
-                        profile,
-                    }),
-                    Err(source) if leave_corrupt => {
-                        // Asked to change nothing (-WhatIf): report the file, leave it where it is.
-                        drop(lock);
-                        Err(Error::InvalidProfile(crate::FormatError {
-                            message: format!(
-                                "{} (the file was left as it is; without -WhatIf it would be moved aside)",
-                                source.message
-                            ),
-                            ..source
-                        }))
-                    }
-                    Err(source) => {
-                        let quarantined = fsio::quarantine(path)?;
-                        drop(lock);
-                        Err(Error::CorruptFile {
-                            path: path.to_path_buf(),
-                            quarantined,
-                            source,
-                        })
-                    }
-                }
-            }
-        },
+        Err(source) if leave_corrupt => {
+            // Asked to change nothing (-WhatIf): report the file, leave it where it is.
+            drop(lock);
+            Err(Error::InvalidProfile(crate::FormatError {
+                message: format!(
+                    "{} (the file was left as it is; without -WhatIf it would be moved aside)",
+                    source.message
+                ),
+                ..source
+            }))
+        }
+        Err(source) => {
+            let quarantined = fsio::quarantine(path)?;
+            drop(lock);
+            Err(Error::CorruptFile {
+                path: path.to_path_buf(),
+                quarantined,
+                source,
+            })
+        }
     }
 }
 
-/// Reads the context file for `azctx current`-style callers: no lock, no settings write, nothing moved.
-/// A file that does not parse is an [`Error::InvalidProfile`].
+/// Reads the context file for `azctx current`-style callers: no settings write, nothing moved, no mode
+/// changed. A file that is still bad after [`read_settled`] is an [`Error::InvalidProfile`].
 fn peek_disk(path: &Path) -> Result<Profile> {
-    match fsio::read_file(path)? {
-        None => Ok(empty_disk_profile()),
-        Some((_, bytes)) => Ok(parse_disk(&bytes, path)?),
+    match read_settled(path, fsio::DEFAULT_LOCK_TIMEOUT, false)? {
+        DiskRead::Parsed(c) => Ok(c.profile),
+        DiskRead::Bad(e) => Err(Error::InvalidProfile(e)),
     }
 }
 
@@ -430,6 +511,15 @@ fn autosave_scope(scope: Option<Scope>) -> Scope {
 
 /// One locked read-modify-write of the context file: lock, read, apply `f`, write if changed.
 ///
+/// A missing file is created whole, atomically ([`fsio::create_atomic_stamped`]), never empty; if
+/// another writer creates it first, the operation runs again under that file's lock (so `f` may run
+/// twice; only the last run's result is kept).
+///
+/// Under the lock, a file that is empty or does not parse is never taken as "no contexts": it is read
+/// again (whenever it changes) for up to [`SETTLE_WINDOW`], for writers that take no lock, and if still
+/// bad kept aside ([`fsio::keep_aside`]) and reported as [`Error::CorruptFile`]; only `tolerate_corrupt`
+/// (Clear) then goes on, on an empty profile.
+///
 /// `cached` is the session's last parse of the file: when the locked file is still exactly that file
 /// (same stamp), it is used instead of parsing the text again — the text is still read, to skip a
 /// write that would change nothing.
@@ -438,18 +528,40 @@ fn modify_disk<F>(
     timeout: Duration,
     tolerate_corrupt: bool,
     cached: Option<DiskCache>,
-    f: F,
+    mut f: F,
 ) -> Result<Written>
 where
-    F: FnOnce(&mut Profile) -> Result<Applied>,
+    F: FnMut(&mut Profile) -> Result<Applied>,
 {
     fsio::ensure_dir(&paths.context_dir)?;
     let path = &paths.context_file;
-    let mut lock = fsio::lock_exclusive(path, timeout)?;
-    // Under the lock no other writer is mid-way: stray index temp files are a dead writer's.
     let index = index_path(path);
+    let mut lock = loop {
+        if let Some(lock) = fsio::lock_exclusive(path, timeout)? {
+            break lock;
+        }
+        let mut profile = empty_disk_profile();
+        let value = f(&mut profile)?;
+        let text = profile.to_az_bytes();
+        if let Some(stamp) = fsio::create_atomic_stamped(path, &text)? {
+            // No lock is held, but the index is checked against the file's stamp by every reader.
+            write_index(&index, stamp, &profile);
+            return Ok(Written {
+                value,
+                written: true,
+                quarantined: None,
+                cache: DiskCache {
+                    stamp: Some(stamp),
+                    hash: fsio::content_hash(&text),
+                    profile,
+                },
+            });
+        }
+        // Another writer created it first: lock theirs.
+    };
+    // Under the lock no other writer is mid-way: stray index temp files are a dead writer's.
     fsio::sweep_temp_files(&index);
-    let current = lock.read_all()?;
+    let mut current = lock.read_all()?;
     let mut quarantined = None;
     // Reused only when the locked file is the very file and the very bytes it was parsed from.
     let reusable = cached.filter(|c| {
@@ -457,10 +569,24 @@ where
             && !current.is_empty()
             && c.hash == fsio::content_hash(&current)
     });
-    let parsed = match reusable {
+    let mut parsed = match reusable {
         Some(c) => Ok(c.profile),
         None => parse_disk(&current, path),
     };
+    if parsed.is_err() {
+        // A writer that takes no lock may be half way through an in-place rewrite.
+        let deadline = std::time::Instant::now() + SETTLE_WINDOW;
+        let mut seen = lock.stamp();
+        while parsed.is_err() && std::time::Instant::now() < deadline {
+            std::thread::sleep(SETTLE_POLL);
+            if FileStamp::of_path(path)? == Some(seen) {
+                continue;
+            }
+            current = lock.read_all()?;
+            seen = lock.stamp();
+            parsed = parse_disk(&current, path);
+        }
+    }
     let mut profile = match parsed {
         Ok(p) => p,
         Err(source) => {
@@ -545,7 +671,11 @@ fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
 /// The default context's name from a valid index, or `None` when there is no index or it is stale.
 /// `Some(None)`: the index says there is no current context.
 fn read_index(context_file: &Path, stamp: &FileStamp) -> Option<Option<String>> {
-    let bytes = std::fs::read(index_path(context_file)).ok()?;
+    let (_, bytes) = fsio::read_file(
+        &index_path(context_file),
+        fsio::Trust::Store { tighten: false },
+    )
+    .ok()??;
     let value = crate::json::parse(&bytes, "<index>").ok()?;
     let obj = value.as_object()?;
     if obj.get("ContextFile").map(crate::json::to_compact)? != stamp_json(stamp) {
@@ -636,7 +766,7 @@ impl Session {
         if stale {
             self.state = None;
             let settings = settings::load_or_create(&dir)?;
-            let paths = settings.paths(&dir);
+            let paths = settings::resolve_paths(&settings, &dir, true)?;
             let mode = match self.forced_mode {
                 Some(m) => m,
                 None => {
@@ -1004,7 +1134,7 @@ impl Session {
                     .map(|s| &s.op)
                     .collect();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
-                    replay(disk, ops);
+                    replay(disk, ops.iter().copied());
                     Ok(Applied::from(OpValue::None))
                 })?;
             }
@@ -1019,7 +1149,7 @@ impl Session {
         if asked == Scope::CurrentUser {
             st.settings.enable(&st.store_dir);
             settings::save(&st.store_dir, &st.settings)?;
-            st.paths = st.settings.paths(&st.store_dir);
+            st.paths = settings::resolve_paths(&st.settings, &st.store_dir, true)?;
         }
         Ok(AutosaveSettings::in_use(
             asked.as_str(),
@@ -1052,7 +1182,9 @@ impl Session {
 
     /// Save-AzContext: writes `profile` (or the current view) to `path` atomically with mode 0600, in
     /// Az's format with the token-cache member and, with `with_secrets`, SP secrets. When the file exists
-    /// and `overwrite` is false: [`Error::AlreadyExists`] and nothing is written.
+    /// and `overwrite` is false: [`Error::AlreadyExists`] and nothing is written. A path that is a
+    /// directory, FIFO, socket or device is [`Error::InvalidArgument`] either way (a symbolic link is
+    /// replaced itself; its target is never written).
     pub fn save_profile_to(
         &mut self,
         env: &StoreEnv,
@@ -1065,6 +1197,8 @@ impl Session {
             Some(p) => p,
             None => self.profile(env)?,
         };
+        // A directory, FIFO, socket or device is never replaced, with or without `overwrite`.
+        fsio::check_replaceable(path)?;
         let bytes = profile.to_az_bytes_with(&model::WriteOptions::export(with_secrets));
         if overwrite {
             fsio::write_atomic(path, &bytes)
@@ -1122,7 +1256,7 @@ pub fn peek_pinned_name(env: &StoreEnv, pinned: &str) -> Result<String> {
 pub fn peek_paths(env: &StoreEnv) -> Result<StorePaths> {
     let dir = env.store_dir()?;
     let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
-    Ok(settings.paths(&dir))
+    settings::resolve_paths(&settings, &dir, false)
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -285,6 +285,92 @@ fn save_profile_to_is_private_and_refuses_to_clobber() {
 }
 
 #[test]
+fn save_profile_to_never_replaces_a_special_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(&tmp.path().join("s"));
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s1"), None).unwrap();
+    let fifo = tmp.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut targets = vec![(fifo, "FIFO")];
+    targets.push((tmp.path().join("s"), "directory"));
+    let is_root = {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(tmp.path()).unwrap().uid() == 0
+    };
+    if is_root {
+        // A character device like /dev/null (1,3): -Force once renamed a file over such a node.
+        let dev = tmp.path().join("null");
+        let made = std::process::Command::new("mknod")
+            .arg(&dev)
+            .args(["c", "1", "3"])
+            .status()
+            .unwrap();
+        assert!(made.success());
+        targets.push((dev, "character device"));
+    }
+    for (path, what) in &targets {
+        let kind = fs::symlink_metadata(path).unwrap().file_type();
+        for overwrite in [false, true] {
+            let err = s
+                .save_profile_to(&e, None, path, false, overwrite)
+                .unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains(&*path.to_string_lossy()) && text.contains(what),
+                "{text}"
+            );
+        }
+        let after = fs::symlink_metadata(path).unwrap().file_type();
+        assert_eq!(
+            (after.is_fifo(), after.is_dir(), after.is_char_device()),
+            (kind.is_fifo(), kind.is_dir(), kind.is_char_device()),
+            "{what} left as it was"
+        );
+    }
+}
+
+#[test]
+fn user_chosen_names_hold_no_control_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut s = Session::new();
+    for bad in [
+        "a\u{1b}[31mred",
+        "cr\r",
+        "lf\n",
+        "tab\t",
+        "c1\u{85}",
+        "del\u{7f}",
+    ] {
+        let err = s.apply(&e, set(bad, "s1"), None).unwrap_err();
+        assert!(matches!(err, Error::InvalidName { .. }), "{err:?}");
+        assert!(err.to_string().contains("control character"), "{err}");
+        s.apply(&e, set("ok", "s1"), None).unwrap();
+        let rename = Op::Rename {
+            source: "ok".into(),
+            target: bad.into(),
+            force: true,
+        };
+        assert!(matches!(
+            s.apply(&e, rename, None),
+            Err(Error::InvalidName { .. })
+        ));
+    }
+    assert_eq!(disk_keys(tmp.path()), vec!["ok".to_string()]);
+    assert_eq!(
+        azcontext_core::model::escape_controls("x\u{1b}[2J\r\ny\u{9b}"),
+        "x\\x1B[2J\\x0D\\x0Ay\\x9B"
+    );
+}
+
+#[test]
 fn view_version_changes_exactly_when_the_view_may_have_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let e = env(tmp.path());
@@ -386,12 +472,9 @@ fn a_failed_enable_keeps_the_process_scope_changes() {
     );
     // hold the lock so Enable times out
     let file = tmp.path().join("AzureRmContext.json");
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&file)
-        .unwrap();
-    fs2::FileExt::lock_exclusive(&f).unwrap();
+    let f = azcontext_core::fsio::lock_exclusive(&file, std::time::Duration::from_secs(10))
+        .unwrap()
+        .expect("the context file exists");
     let mut e2 = e.clone();
     e2.lock_timeout = Some(std::time::Duration::from_millis(100));
     assert!(a.enable_autosave(&e2, None).is_err());

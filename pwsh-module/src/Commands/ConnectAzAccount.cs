@@ -63,20 +63,28 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [Alias("ManagedService")]
     public SwitchParameter Identity { get; set; }
 
-    /// <summary>The Azure Resource Manager access token, as a string or a SecureString.</summary>
+    /// <summary>
+    /// The Azure Resource Manager access token, as a string or a SecureString. Bound as a SecureString
+    /// (see SecretArgumentTransformationAttribute), like the other token parameters, so that no error
+    /// record's BoundParameters holds its text.
+    /// </summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId, Mandatory = true)]
+    [SecretArgumentTransformation]
     public object? AccessToken { get; set; }
 
     /// <summary>An AAD Graph access token, stored with the account (ExtendedProperties GraphAccessToken).</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [SecretArgumentTransformation]
     public object? GraphAccessToken { get; set; }
 
     /// <summary>A Microsoft Graph access token (ExtendedProperties MicrosoftGraphAccessToken).</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [SecretArgumentTransformation]
     public object? MicrosoftGraphAccessToken { get; set; }
 
     /// <summary>A Key Vault access token (ExtendedProperties KeyVault).</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [SecretArgumentTransformation]
     public object? KeyVaultAccessToken { get; set; }
 
     /// <summary>Stores the context without asking Azure anything; needs -Subscription and a tenant.</summary>

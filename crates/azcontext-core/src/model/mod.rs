@@ -257,6 +257,16 @@ pub(crate) fn merge_objects(target: &mut Object, src: &Object, order: &[&str]) {
 /// case-insensitively).
 pub fn validate_user_context_name(name: &str) -> crate::Result<()> {
     validate_stored_name(name, ObjectKind::Context)?;
+    if let Some(c) = name.chars().find(|c| is_control(*c)) {
+        return Err(Error::InvalidName {
+            kind: ObjectKind::Context,
+            name: escape_controls(name).into_owned(),
+            reason: format!(
+                "the name contains the control character U+{:04X} (a name must not hold ESC, CR, LF or any other C0 or C1 control); choose a name of printable characters",
+                u32::from(c)
+            ),
+        });
+    }
     if eq_ignore_case(name, DEFAULT_KEY) {
         return Err(Error::InvalidName {
             kind: ObjectKind::Context,
@@ -265,6 +275,28 @@ pub fn validate_user_context_name(name: &str) -> crate::Result<()> {
         });
     }
     Ok(())
+}
+
+/// A C0 or C1 control character, or DEL: what a terminal may act on instead of showing.
+pub fn is_control(c: char) -> bool {
+    matches!(u32::from(c), 0x00..=0x1F | 0x7F..=0x9F)
+}
+
+/// `name` fit for a terminal: every control character (see [`is_control`]) written as `\xHH`, the
+/// rest unchanged. For names another tool stored; names chosen here never hold one.
+pub fn escape_controls(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        if is_control(c) {
+            out.push_str(&format!("\\x{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A name that can be stored at all: non-empty, without U+0000.
