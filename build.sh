@@ -23,7 +23,7 @@ CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
 DEBIAN_CRATES="librust-thiserror-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
 librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev
-librust-clap-complete-dev"
+librust-clap-complete-dev librust-serde-dev librust-serde-derive-dev librust-serde-json-dev"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }

@@ -197,6 +197,39 @@ Describe 'Get-AzContext' {
         }
     }
 
+    Context '-ListAvailable with contexts that share an environment' {
+        BeforeEach {
+            $null = New-TestProfile -Default 'x' -CustomEnvironments 'Lab' -Context @(
+                New-TestContext -Name 'x' -Tenant 'aaaa' -SubscriptionName 'One'
+                New-TestContext -Name 'y' -Tenant 'aaaa' -SubscriptionName 'Two'
+                New-TestContext -Name 'z' -Tenant 'aaaa' -SubscriptionName 'Three' -Environment 'Lab'
+            )
+        }
+
+        It 'gives each listed context its own environment, with the stored values' {
+            $list = Get-AzContext -ListAvailable
+            $x = $list | Where-Object Name -EQ 'x'
+            $y = $list | Where-Object Name -EQ 'y'
+            $z = $list | Where-Object Name -EQ 'z'
+            $x.Environment.Name | Should -Be 'AzureCloud'
+            $y.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            $z.Environment.Name | Should -Be 'Lab'
+            $z.Environment.ResourceManagerUrl | Should -Be 'https://management.Lab.example/'
+            $x.Environment.ResourceManagerUrl = 'https://changed.example/'
+            $y.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            [object]::ReferenceEquals($x.Environment, $y.Environment) | Should -BeFalse
+        }
+
+        It 'hands a listed context back whole (Set-AzContext -Context), environment included' {
+            $y = Get-AzContext -ListAvailable | Where-Object Name -EQ 'y'
+            $null = Set-AzContext -Context $y -Name 'copy' -Force
+            $copy = Get-AzContext -Name 'copy'
+            $copy.Environment.Name | Should -Be 'AzureCloud'
+            $copy.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            $copy.Subscription.Name | Should -Be 'Two'
+        }
+    }
+
     Context 'bad input' {
         It 'refuses a name holding NUL with a stable error id, never passing a cut-short name on' {
             $e = try { Get-AzContext -Name "my`0context"; $null } catch { $_ }

@@ -493,7 +493,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
         Command::Remove { name, force } => {
             if !force {
                 if let Some(cur) = session.current_context(env)? {
-                    if azcontext_core::json::eq_ignore_case(&cur.name, &name) {
+                    if azcontext_core::names::eq_ignore_case(&cur.name, &name) {
                         return Err(Failure::Code(
                             EXIT_CONFLICT,
                             format!(

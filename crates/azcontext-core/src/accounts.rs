@@ -6,8 +6,8 @@
 //! form would need the network.
 
 use crate::error::{Error, ObjectKind, Result};
-use crate::json::{self, eq_ignore_case, Value};
 use crate::model::{Account, Context, Profile, Subscription, Tenant};
+use crate::names::eq_ignore_case;
 
 /// Az's message when `-SkipValidation` lacks an id.
 pub const SKIP_VALIDATION_NEEDS_IDS: &str =
@@ -40,11 +40,12 @@ pub fn token_tenant_id(token: &str) -> Option<String> {
     let payload = token.split('.').nth(1)?;
     let bytes =
         base64::decode_config(payload.trim_end_matches('='), base64::URL_SAFE_NO_PAD).ok()?;
-    let value = json::parse(&bytes, "<token>").ok()?;
-    match value.as_object()?.get("tid")? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        _ => None,
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        tid: Option<String>,
     }
+    let claims: Claims = crate::jsonio::from_slice(&bytes, "<token>").ok()?;
+    claims.tid.filter(|t| !t.trim().is_empty())
 }
 
 /// Builds the context of an access-token login (`Connect-AzAccount -AccessToken … -SkipValidation`, the

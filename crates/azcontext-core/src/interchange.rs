@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::error::{Error, ObjectKind, Result};
-use crate::json::{self, Value};
+use crate::jsonio::{self as json, Value};
 use crate::model::{Context, Profile};
 
 /// A profile handed in by the caller: an Az profile (`AzureRmContext.json`'s shape, or the legacy one),
@@ -19,7 +19,7 @@ pub fn profile_or_context_from_json(text: &str) -> Result<Profile> {
         ));
     };
     if let Some(Value::Object(inner)) = obj.get("Profile") {
-        let inner_text = json::to_compact(&Value::Object(inner.clone()));
+        let inner_text = json::to_compact(inner);
         return Ok(Profile::parse(inner_text.as_bytes(), "<profile>")?);
     }
     let is_profile = obj.contains_key_ci("Contexts")

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::fsio;
-use crate::json::{self, Object, Value};
+use crate::jsonio::{self, Object, Value};
 
 pub const SETTINGS_FILE: &str = "AzureRmContextSettings.json";
 pub const DEFAULT_CONTEXT_FILE: &str = "AzureRmContext.json";
@@ -76,10 +76,57 @@ pub fn default_cache_dir() -> PathBuf {
         .join(".IdentityService")
 }
 
-/// The parsed settings file. Keeps the whole JSON object so unknown members survive a rewrite.
-#[derive(Debug, Clone, PartialEq)]
+/// The parsed settings file: Az's members in Az's order, then every other member as it was read, so
+/// unknown members survive a rewrite (see [`Member`] for absent and null members). Members of an
+/// unexpected type are kept as they are and read as unset.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ContextSettings {
-    doc: Object,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    mode: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    context_directory: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    context_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    cache_directory: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    cache_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    key_store_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    settings: Member,
+    #[serde(flatten)]
+    other: Object,
+}
+
+/// A member of the settings: `None` when absent (then not written), `Some(Value::Null)` when null
+/// (serde reads `null` into an `Option` as `None`, which would drop the member on a rewrite).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Member(Option<Value>);
+
+impl Member {
+    fn is_absent(&self) -> bool {
+        self.0.is_none()
+    }
+    fn text(s: String) -> Member {
+        Member(Some(Value::String(s)))
+    }
+    fn as_str(&self) -> Option<&str> {
+        self.0.as_ref().and_then(Value::as_str)
+    }
+}
+
+impl serde::Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Member, D::Error> {
+        Value::deserialize(d).map(|v| Member(Some(v)))
+    }
 }
 
 /// The files in use, resolved from the store directory and the settings.
@@ -94,30 +141,19 @@ pub struct StorePaths {
     pub cache_file: String,
 }
 
-fn non_empty_str(v: Option<&Value>) -> Option<&str> {
-    v.and_then(Value::as_str).filter(|s| !s.is_empty())
+fn non_empty_str(v: &Member) -> Option<&str> {
+    v.as_str().filter(|s| !s.is_empty())
 }
 
 impl ContextSettings {
     /// Parses settings text. Only text that is not a JSON object is an error.
     pub fn parse(bytes: &[u8], source_name: &str) -> std::result::Result<Self, crate::FormatError> {
-        match json::parse(bytes, source_name)? {
-            Value::Object(doc) => Ok(ContextSettings { doc }),
-            other => Err(crate::FormatError {
-                source_name: source_name.to_owned(),
-                line: 1,
-                column: 1,
-                message: format!(
-                    "expected an object for the settings, found {}",
-                    other.type_name()
-                ),
-            }),
-        }
+        jsonio::from_slice(bytes, source_name)
     }
 
     /// A fresh file as Az writes it at first import: autosave on, the paths in use, a new InstallationId.
     pub fn new_current_user(store_dir: &Path) -> Self {
-        let mut s = ContextSettings { doc: Object::new() };
+        let mut s = ContextSettings::default();
         s.enable(store_dir);
         s
     }
@@ -130,7 +166,7 @@ impl ContextSettings {
 
     /// The raw `Mode` member, if it is a string.
     pub fn mode(&self) -> Option<&str> {
-        self.doc.get("Mode").and_then(Value::as_str)
+        self.mode.as_str()
     }
 
     /// Autosave on: `Mode` is exactly `CurrentUser` (ordinal, case-sensitive, as Az compares it).
@@ -140,8 +176,9 @@ impl ContextSettings {
 
     /// Installation id from `Settings`, if any.
     pub fn installation_id(&self) -> Option<&str> {
-        self.doc
-            .get("Settings")
+        self.settings
+            .0
+            .as_ref()
             .and_then(Value::as_object)
             .and_then(|o| o.get("InstallationId"))
             .and_then(Value::as_str)
@@ -149,7 +186,7 @@ impl ContextSettings {
 
     /// The `Settings` map's string entries (e.g. `InstallationId`), in file order.
     pub fn settings_map(&self) -> Vec<(String, String)> {
-        match self.doc.get("Settings") {
+        match &self.settings.0 {
             Some(Value::Object(o)) => o
                 .iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.to_owned(), s.to_owned())))
@@ -161,14 +198,12 @@ impl ContextSettings {
     /// Resolves the files in use. Null, missing or empty members fall back to the defaults; a relative
     /// `ContextDirectory` is taken relative to the store directory.
     pub fn paths(&self, store_dir: &Path) -> StorePaths {
-        let context_dir = match non_empty_str(self.doc.get("ContextDirectory")) {
+        let context_dir = match non_empty_str(&self.context_directory) {
             Some(d) => store_dir.join(d), // join keeps an absolute d as is
             None => store_dir.to_path_buf(),
         };
-        let context_file =
-            non_empty_str(self.doc.get("ContextFile")).unwrap_or(DEFAULT_CONTEXT_FILE);
-        let keystore_file =
-            non_empty_str(self.doc.get("KeyStoreFile")).unwrap_or(DEFAULT_KEYSTORE_FILE);
+        let context_file = non_empty_str(&self.context_file).unwrap_or(DEFAULT_CONTEXT_FILE);
+        let keystore_file = non_empty_str(&self.key_store_file).unwrap_or(DEFAULT_KEYSTORE_FILE);
         StorePaths {
             store_dir: store_dir.to_path_buf(),
             settings_file: store_dir.join(SETTINGS_FILE),
@@ -185,8 +220,8 @@ impl ContextSettings {
     /// when missing.
     pub fn enable(&mut self, store_dir: &Path) {
         let paths = self.paths(store_dir);
-        let mut settings = match self.doc.get("Settings") {
-            Some(Value::Object(o)) => o.clone(),
+        let mut settings = match self.settings.0.take() {
+            Some(Value::Object(o)) => o,
             _ => Object::new(),
         };
         if !settings
@@ -208,37 +243,18 @@ impl ContextSettings {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| DEFAULT_CONTEXT_FILE.to_owned());
-        let known: [(&str, Value); 7] = [
-            ("Mode", Value::from(MODE_CURRENT_USER)),
-            (
-                "ContextDirectory",
-                Value::from(paths.context_dir.to_string_lossy().into_owned()),
-            ),
-            ("ContextFile", Value::from(context_name)),
-            (
-                "CacheDirectory",
-                Value::from(paths.cache_dir.to_string_lossy().into_owned()),
-            ),
-            ("CacheFile", Value::from(paths.cache_file.clone())),
-            ("KeyStoreFile", Value::from(keystore_name)),
-            ("Settings", Value::Object(settings)),
-        ];
-        let mut doc = Object::with_capacity(known.len() + self.doc.len());
-        let names: Vec<&str> = known.iter().map(|(k, _)| *k).collect();
-        for (k, v) in known {
-            doc.push(k, v);
-        }
-        for (k, v) in self.doc.iter() {
-            if !names.contains(&k) {
-                doc.push(k, v.clone());
-            }
-        }
-        self.doc = doc;
+        self.mode = Member::text(MODE_CURRENT_USER.to_owned());
+        self.context_directory = Member::text(paths.context_dir.to_string_lossy().into_owned());
+        self.context_file = Member::text(context_name);
+        self.cache_directory = Member::text(paths.cache_dir.to_string_lossy().into_owned());
+        self.cache_file = Member::text(paths.cache_file);
+        self.key_store_file = Member::text(keystore_name);
+        self.settings = Member(Some(Value::Object(settings)));
     }
 
     /// The file's text: compact, one line, no BOM, no final newline.
     pub fn to_text(&self) -> String {
-        json::to_compact(&Value::Object(self.doc.clone()))
+        jsonio::to_compact(self)
     }
 }
 
@@ -313,8 +329,11 @@ pub fn resolve_paths(
     tighten: bool,
 ) -> Result<StorePaths> {
     let paths = settings.paths(store_dir);
-    for member in ["ContextFile", "KeyStoreFile"] {
-        if let Some(name) = non_empty_str(settings.doc.get(member)) {
+    for (member, value) in [
+        ("ContextFile", &settings.context_file),
+        ("KeyStoreFile", &settings.key_store_file),
+    ] {
+        if let Some(name) = non_empty_str(value) {
             if !plain_file_name(name) {
                 return Err(Error::Untrusted {
                     path: paths.settings_file.clone(),
@@ -395,10 +414,10 @@ mod tests {
         let s = ContextSettings::new_current_user(Path::new("/home/alice/.Azure"));
         let text = s.to_text();
         assert!(!text.contains('\n') && !text.starts_with('\u{feff}'));
-        let v = json::parse(text.as_bytes(), "x").unwrap();
+        let v = jsonio::parse(text.as_bytes(), "x").unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().collect();
         if let Some(f) = fixture("settings-currentuser.json") {
-            let fv = json::parse(&f, "fixture").unwrap();
+            let fv = jsonio::parse(&f, "fixture").unwrap();
             let fkeys: Vec<&str> = fv.as_object().unwrap().keys().collect();
             assert_eq!(keys, fkeys);
         }

@@ -200,8 +200,11 @@ pub struct OpOutput {
 }
 
 /// Az's `ContextAutosaveSettings`. Fields are `None` where Az shows null; the Process view of
-/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows. Serialized in Az's shape:
+/// `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,"CacheFile":…,"KeyStoreFile":…,
+/// "Settings":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct AutosaveSettings {
     pub mode: String,
     pub context_directory: Option<String>,
@@ -209,6 +212,7 @@ pub struct AutosaveSettings {
     pub cache_directory: Option<String>,
     pub cache_file: Option<String>,
     pub key_store_file: Option<String>,
+    #[serde(serialize_with = "crate::jsonio::serialize_pairs")]
     pub settings: Vec<(String, String)>,
 }
 
@@ -249,28 +253,6 @@ impl AutosaveSettings {
             key_store_file: name(&paths.keystore_file),
             settings: s.settings_map(),
         }
-    }
-
-    /// Az's JSON shape: `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,
-    /// "CacheFile":…,"KeyStoreFile":…,"Settings":{…}}`.
-    pub fn to_json(&self) -> crate::json::Value {
-        use crate::json::{Object, Value};
-        let mut o = Object::with_capacity(7);
-        o.push("Mode", Value::from(self.mode.clone()));
-        o.push(
-            "ContextDirectory",
-            Value::from(self.context_directory.clone()),
-        );
-        o.push("ContextFile", Value::from(self.context_file.clone()));
-        o.push("CacheDirectory", Value::from(self.cache_directory.clone()));
-        o.push("CacheFile", Value::from(self.cache_file.clone()));
-        o.push("KeyStoreFile", Value::from(self.key_store_file.clone()));
-        let mut s = Object::with_capacity(self.settings.len());
-        for (k, v) in &self.settings {
-            s.push(k.clone(), Value::from(v.clone()));
-        }
-        o.push("Settings", Value::Object(s));
-        Value::Object(o)
     }
 }
 
@@ -659,7 +641,7 @@ fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
         stamp_json(&stamp)
     );
     match profile.default_context() {
-        Some((name, c)) if !c.is_empty() => crate::json::write_string(&mut text, name),
+        Some((name, c)) if !c.is_empty() => crate::jsonio::write_string(&mut text, name),
         _ => text.push_str("null"),
     }
     text.push('}');
@@ -676,14 +658,14 @@ fn read_index(context_file: &Path, stamp: &FileStamp) -> Option<Option<String>> 
         fsio::Trust::Store { tighten: false },
     )
     .ok()??;
-    let value = crate::json::parse(&bytes, "<index>").ok()?;
+    let value = crate::jsonio::parse(&bytes, "<index>").ok()?;
     let obj = value.as_object()?;
-    if obj.get("ContextFile").map(crate::json::to_compact)? != stamp_json(stamp) {
+    if obj.get("ContextFile").map(crate::jsonio::to_compact)? != stamp_json(stamp) {
         return None;
     }
     match obj.get("DefaultContext")? {
-        crate::json::Value::String(s) => Some(Some(s.clone())),
-        crate::json::Value::Null => Some(None),
+        crate::jsonio::Value::String(s) => Some(Some(s.clone())),
+        crate::jsonio::Value::Null => Some(None),
         _ => None,
     }
 }
@@ -1316,14 +1298,14 @@ fn last_context_of_user_warning(p: &Profile, removed: &model::Context) -> Option
     let id = account.id().filter(|id| !id.is_empty())?;
     if !account
         .account_type()
-        .is_some_and(|t| crate::json::eq_ignore_case(t, "User"))
+        .is_some_and(|t| crate::names::eq_ignore_case(t, "User"))
     {
         return None;
     }
     let remains = p.contexts().any(|(_, c)| {
         c.account()
             .and_then(|a| a.id())
-            .is_some_and(|i| crate::json::eq_ignore_case(i, id))
+            .is_some_and(|i| crate::names::eq_ignore_case(i, id))
     });
     (!remains).then(|| {
         format!("No contexts remain for user '{id}'; this user has been removed from the shared token cache.")
@@ -1406,7 +1388,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
                 .filter(|(_, c)| {
                     c.account()
                         .and_then(|a| a.id())
-                        .is_some_and(|id| crate::json::eq_ignore_case(id, account_id))
+                        .is_some_and(|id| crate::names::eq_ignore_case(id, account_id))
                 })
                 .map(|(k, c)| to_named(k, c))
                 .collect();

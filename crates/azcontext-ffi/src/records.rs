@@ -1,7 +1,7 @@
 //! The JSON records that cross the ABI. They are written by the core's own model and JSON writer, in
 //! Az's property names: one schema for the file and the boundary.
 
-use azcontext_core::json::{self, Value};
+use azcontext_core::jsonio::{self as json, Value};
 use azcontext_core::model::{Account, Context, Environment, Profile, WriteOptions};
 use azcontext_core::settings::StorePaths;
 use azcontext_core::store::{AutosaveSettings, NamedContext, OpOutput};
@@ -50,11 +50,11 @@ pub fn name_list(list: &[NamedContext]) -> String {
 }
 
 pub fn autosave(s: &AutosaveSettings) -> String {
-    json::to_compact(&s.to_json())
+    json::to_compact(s)
 }
 
 pub fn environment(e: &Environment) -> String {
-    json::to_compact(&Value::Object(e.as_object().clone()))
+    json::to_compact(e.as_object())
 }
 
 pub fn environment_list<'a>(envs: impl IntoIterator<Item = &'a Environment>) -> String {
@@ -172,7 +172,7 @@ pub fn store_paths(p: &StorePaths) -> String {
 
 /// An account record, as it is (the caller strips secrets first where the output must not hold them).
 pub fn account(a: &Account) -> String {
-    json::to_compact(&Value::Object(a.as_object().clone()))
+    json::to_compact(a.as_object())
 }
 
 pub fn environment_from_json(text: &str) -> FfiResult<Environment> {

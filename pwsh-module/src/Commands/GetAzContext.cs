@@ -41,8 +41,8 @@ public sealed class GetAzContextCommand : AzContextCmdlet
             }
             SessionHandle s = Session;
             CallSettings settings = Settings;
-            JsonObject[] items = Native(() => ContextListCache.Get(s, settings));
-            foreach (JsonObject o in items)
+            ContextRecord[] items = Native(() => ContextListCache.Get(s, settings));
+            foreach (ContextRecord o in items)
             {
                 WriteObject(new PSAzureContext(o));
             }

@@ -1,6 +1,6 @@
 //! The Az.Accounts profile model: a typed view over the JSON document of `AzureRmContext.json`.
 //!
-//! Design: every entity keeps the JSON object it was read from (`json::Object`), so unknown members,
+//! Design: every entity keeps the JSON object it was read from (`jsonio::Object`), so unknown members,
 //! member order, absent optional members and raw number text survive a round trip byte for byte.
 //! Loading validates the types of the known members once, so the typed getters cannot fail.
 //! Typed children (a context's Account/Tenant/Subscription/Environment, the profile's contexts and
@@ -15,6 +15,7 @@ mod context;
 mod entities;
 mod legacy;
 mod profile;
+mod read;
 
 pub use context::{Context, ContextRecord, IdentityKey};
 pub use entities::{
@@ -25,7 +26,8 @@ pub use profile::{
 };
 
 use crate::error::{Error, FormatError, ObjectKind};
-use crate::json::{self, eq_ignore_case, Object, PathSeg, Value};
+use crate::jsonio::{self as json, Object, PathSeg, Value};
+use crate::names::eq_ignore_case;
 
 /// The key Az uses for its placeholder context and as the initial default key.
 pub const DEFAULT_KEY: &str = "Default";
