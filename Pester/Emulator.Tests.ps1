@@ -500,6 +500,38 @@ Describe 'Emulator: injected failures and the request log' {
         @($r.Json.value).Count | Should -BeGreaterThan 1000
     }
 
+    It '429 with Retry-After as an HTTP date, passed through as given' {
+        $when = [DateTime]::UtcNow.AddSeconds(30).ToString('r')
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body @{ pathPrefix = '/tenants'; status = 429; retryAfter = $when }
+        $r = Invoke-AzEmulatorRequest $Emu -Path '/tenants?api-version=2022-12-01' -Bearer $UserToken
+        $r.Status | Should -Be 429
+        $r.Headers['Retry-After'] | Should -Be $when
+    }
+
+    It 'an HTML error page (a gateway''s) and a JSON body of the test''s own, such as a nextLink that loops' {
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body @{ pathPrefix = '/subscriptions'; status = 502; body = 'html' }
+        $r = Invoke-AzEmulatorRequest $Emu -Path '/subscriptions?api-version=2022-12-01' -Bearer $UserToken
+        $r.Status | Should -Be 502
+        $r.Headers['Content-Type'] | Should -BeLike 'text/html*'
+        $self = "$($Emu.BaseUri)subscriptions?api-version=2022-12-01"
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body @{ pathPrefix = '/subscriptions'; count = 3; body = @{ value = @(); nextLink = $self } }
+        foreach ($i in 1..3) {
+            $r = Invoke-AzEmulatorRequest $Emu -Path $self -Bearer $UserToken
+            $r.Status | Should -Be 200
+            $r.Json.nextLink | Should -Be $self
+        }
+        (Invoke-AzEmulatorRequest $Emu -Path $self -Bearer $UserToken).Json.PSObject.Properties['nextLink'] | Should -BeNullOrEmpty
+    }
+
+    It 'a rule for one method leaves the others alone' {
+        $sub = @($Emu.Seed.Subscriptions)[0].Id
+        $path = "/subscriptions/$sub/resourcegroups/rg-method?api-version=2021-04-01"
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body @{ pathPrefix = "/subscriptions/$sub/resourcegroups"; method = 'PUT'; status = 409 }
+        (Invoke-AzEmulatorRequest $Emu -Path $path -Bearer $UserToken).Status | Should -Be 404
+        (Invoke-AzEmulatorRequest $Emu -Method PUT -Path $path -Bearer $UserToken -JsonBody '{"location":"westeurope"}').Status | Should -Be 409
+        (Invoke-AzEmulatorRequest $Emu -Method PUT -Path $path -Bearer $UserToken -JsonBody '{"location":"westeurope"}').Status | Should -Be 201
+    }
+
     It 'a bad rule is refused, naming what is wrong' {
         { Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body @{ pathPrefix = 'subscriptions'; status = 500 } } | Should -Throw '*pathPrefix*'
         { Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body @{ pathPrefix = '/x'; status = 200 } } | Should -Throw '*failing status*'

@@ -49,7 +49,8 @@ public static class Admin
                 Method = body["method"]?.ToString(),
                 Status = Int(body, "status") ?? 200,
                 Count = Int(body, "count") ?? 1,
-                RetryAfter = Int(body, "retryAfter"),
+                // Seconds, or any text (an HTTP date) sent as it is.
+                RetryAfter = body["retryAfter"]?.ToString(),
                 Body = body["body"]?.DeepClone(),
                 Size = Int(body, "size") ?? 64 * 1024 * 1024,
             };
@@ -173,7 +174,7 @@ public static class Admin
     {
         var res = ctx.Response;
         res.StatusCode = rule.Status;
-        if (rule.RetryAfter is { } after) res.Headers.RetryAfter = after.ToString();
+        if (rule.RetryAfter is { } after) res.Headers.RetryAfter = after;
         var isEntra = ctx.Request.Path.Value?.Contains("/oauth2/", StringComparison.OrdinalIgnoreCase) == true;
         switch (rule.Body)
         {
@@ -210,6 +211,7 @@ public static class Admin
             401 => ("InvalidAuthenticationToken", "The access token is invalid."),
             403 => ("AuthorizationFailed", $"The client does not have authorization to perform action 'Microsoft.Resources/{ctx.Request.Method.ToLowerInvariant()}' over scope '{ctx.Request.Path}' or the scope is invalid. If access was recently granted, please refresh your credentials."),
             404 => ("NotFound", $"The resource '{ctx.Request.Path}' was not found."),
+            409 => ("Conflict", "The operation conflicts with another operation in progress on the resource."),
             429 => ("TooManyRequests", "The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits"),
             503 => ("ServiceUnavailable", "The service is temporarily unavailable. Please try again later."),
             >= 500 => ("InternalServerError", $"Encountered internal server error. Diagnostic information: timestamp '{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}', tracking id '{Guid.NewGuid()}'."),

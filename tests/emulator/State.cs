@@ -54,7 +54,7 @@ public sealed class FailRule
     public string? Method { get; init; }
     public int Status { get; init; }
     public int Count { get; set; }
-    public int? RetryAfter { get; init; }
+    public string? RetryAfter { get; init; }
     public JsonNode? Body { get; init; }
     public long Size { get; init; }
 }
