@@ -2,39 +2,15 @@
 //! (`select` by prefix, `select -`, the picker in a terminal), one "not found" wording with close
 //! names, help and usage text, and the shell completion scripts.
 
+mod common;
+use common::{azctx, ok, run, AZCTX};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const AZCTX: &str = env!("CARGO_BIN_EXE_azctx");
 const TENANT: &str = "c0ffee00-1234-4abc-9def-000000000042";
 const PROD_SUB: &str = "5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90";
 const DEV_SUB: &str = "11111111-2222-4333-8444-555555555555";
-
-fn azctx(dir: &Path) -> Command {
-    let mut c = Command::new(AZCTX);
-    c.env("AZCONTEXT_DIR", dir)
-        .env_remove("AzContextAutoSave")
-        .env_remove("Azure_Profile_Autosave")
-        .env_remove("AZCONTEXT_NAME")
-        .env_remove("AZCONTEXT_PREVIOUS");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    azctx(dir).args(args).output().expect("azctx runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "azctx {args:?} failed ({:?}): {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 /// Exit code and stderr of a command that must fail.
 fn fails(dir: &Path, args: &[&str]) -> (i32, String) {

@@ -9,6 +9,8 @@
 //!
 //! No assertion depends on time; sleeps only set up races.
 
+mod common;
+use common::{azctx, ok, run, AZCTX};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -20,31 +22,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use azcontext_core::model::Profile;
-
-const AZCTX: &str = env!("CARGO_BIN_EXE_azctx");
-
-fn azctx(dir: &Path) -> Command {
-    let mut c = Command::new(AZCTX);
-    c.env("AZCONTEXT_DIR", dir)
-        .env_remove("AzContextAutoSave")
-        .env_remove("Azure_Profile_Autosave");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    azctx(dir).args(args).output().expect("azctx runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "azctx {args:?} failed ({:?}): {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn context_file(dir: &Path) -> PathBuf {
     dir.join("AzureRmContext.json")
