@@ -55,6 +55,11 @@ function Invoke-Build {
     Write-Step 'cbindgen: crates/azcontext-ffi/include/azcontext.h'
     Invoke-Cbindgen $Header
 
+    Write-Step 'dotnet build pwsh-module/engine (sign-in, MSAL.NET)'
+    $engineBin = Join-Path $Root 'pwsh-module/engine/bin/Release'
+    dotnet build (Join-Path $Root 'pwsh-module/engine/AzContext.Engine.csproj') --nologo --verbosity quiet -c Release `
+        "-p:Version=$version" -o $engineBin | Out-Host
+
     Write-Step 'dotnet build pwsh-module'
     $csBin = Join-Path $Root 'pwsh-module/bin/Release'
     dotnet build (Join-Path $Root 'pwsh-module/AzContext.csproj') --nologo --verbosity quiet -c Release `
@@ -64,6 +69,10 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleOut, (Join-Path $ModuleOut 'en-US'), (Join-Path $Out 'bin') -Force
     Copy-Item (Join-Path $csBin 'AzContext.dll') $ModuleOut
+    # The engine and MSAL only in dependencies/, never beside AzContext.dll: the module loads them into
+    # its own AssemblyLoadContext on first sign-in, so another module's MSAL never clashes with them.
+    $deps = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
+    Get-ChildItem $engineBin -Filter '*.dll' | Copy-Item -Destination $deps
     Copy-Item (Join-Path $TargetDir 'release/libazcontext.so') $ModuleOut
     foreach ($f in 'AzContext.format.ps1xml', 'AzContext.types.ps1xml') {
         Copy-Item (Join-Path $Root "pwsh-module/$f") $ModuleOut
@@ -86,6 +95,20 @@ function Invoke-Build {
         -ModulePath (Join-Path $ModuleOut 'AzContext.psd1') -OutFile (Join-Path $ModuleOut 'en-US/AzContext.dll-Help.xml')
     Copy-Item (Join-Path $Root 'pwsh-module/help/about_AzContext.help.txt') (Join-Path $ModuleOut 'en-US')
     Write-Host "built $ModuleOut and $(Join-Path $Out 'bin/azctx')"
+    Build-TestTools
+}
+
+# The tests' own programs, beside the module and never in it: the Entra ID / ARM emulator and the MSAL
+# client that uses the token cache the way Az.Accounts does.
+function Build-TestTools {
+    foreach ($tool in @(
+            @{ Project = 'tests/emulator/AzContext.Emulator.csproj'; Out = 'emulator' }
+            @{ Project = 'tests/msal-client/AzContext.MsalClient.csproj'; Out = 'msal-client' })) {
+        $project = Join-Path $Root $tool.Project
+        if (-not (Test-Path $project)) { continue }
+        Write-Step "dotnet build $($tool.Project) -> out/$($tool.Out)"
+        dotnet build $project --nologo --verbosity quiet -c Release -o (Join-Path $Out $tool.Out) | Out-Host
+    }
 }
 
 # ---------------------------------------------------------------------------------------------------

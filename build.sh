@@ -6,11 +6,13 @@
 # What it may install, each only when missing, into git-ignored folders of this checkout:
 #   - pwsh 7.6.9 (NuGet tool package 'PowerShell') into .tools/pwsh, unless a pwsh 7.4+ is on PATH;
 #   - Pester 5.7.1 (NuGet package 'Pester') into .tools/nuget;
+#   - Microsoft.Identity.Client 4.73.1 into .tools/nuget, for one test only (another module's MSAL);
 #   - only when crates.io cannot be reached: Debian's librust-*-dev crates and cbindgen (apt-get), and
 #     .cargo/config.toml pointing cargo at them. A user who reaches crates.io is never touched by that:
 #     cbindgen then comes from `cargo install` into .tools/cargo.
 #   - valgrind and a C/C++ compiler for the ABI tests, tmux for the azctx picker test (apt-get), when
-#     missing.
+#     missing;
+#   - openssl and chromium-headless-shell for the tests' Entra ID/ARM emulator (apt-get), when missing.
 # A second run installs nothing.
 set -eu
 
@@ -18,11 +20,13 @@ root=$(cd "$(dirname "$0")" && pwd)
 tools="$root/.tools"
 PWSH_VERSION=7.6.9
 PESTER_VERSION=5.7.1
+# An older MSAL, for the test that another module's MSAL in the Default load context never clashes with ours.
+OLD_MSAL_VERSION=4.73.1
 CBINDGEN_VERSION=0.24.3
 # Debian bookworm package names of every crate the workspace uses (and cbindgen).
-DEBIAN_CRATES="librust-thiserror-dev librust-fs2-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
+DEBIAN_CRATES="librust-thiserror-dev librust-dirs-dev librust-clap-dev librust-clap-derive-dev
 librust-base64-dev librust-uuid-dev librust-proptest-dev librust-tempfile-dev librust-libc-dev
-librust-clap-complete-dev"
+librust-clap-complete-dev librust-serde-dev librust-serde-derive-dev librust-serde-json-dev"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -110,6 +114,11 @@ command -v c++ >/dev/null 2>&1 || apt_install g++
 # tmux drives azctx's interactive picker in a real terminal (crates/azcontext-cli/tests/cli.rs).
 command -v tmux >/dev/null 2>&1 || apt_install tmux
 
+# --- the tests' emulator and browser: openssl makes the test CA; Chromium's headless shell runs the
+# interactive sign-in page (tests/browser/xdg-open) ----------------------------------------------------
+command -v openssl >/dev/null 2>&1 || apt_install openssl
+[ -x /usr/lib/chromium/chromium-headless-shell ] || apt_install chromium-headless-shell
+
 # --- pwsh: a 7.4+ on PATH, else the project's own --------------------------------------------------
 pwsh=""
 if command -v pwsh >/dev/null 2>&1; then
@@ -128,22 +137,30 @@ if [ -z "$pwsh" ]; then
     fi
 fi
 
-# --- Pester 5.7.1 ----------------------------------------------------------------------------------
-pester="$tools/nuget/pester/$PESTER_VERSION/tools/Pester.psd1"
-if [ ! -f "$pester" ]; then
-    say "fetching Pester $PESTER_VERSION into .tools/nuget"
-    fetch="$tools/pester-fetch"
+# --- NuGet packages the tests use -----------------------------------------------------------------
+# nuget_fetch ID VERSION PATH: downloads package ID VERSION into .tools/nuget unless PATH exists.
+nuget_fetch() {
+    [ -e "$3" ] && return 0
+    say "fetching $1 $2 into .tools/nuget"
+    fetch="$tools/nuget-fetch-$1"
     mkdir -p "$fetch"
     cat >"$fetch/fetch.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
-  <ItemGroup><PackageDownload Include="Pester" Version="[$PESTER_VERSION]" /></ItemGroup>
+  <ItemGroup><PackageDownload Include="$1" Version="[$2]" /></ItemGroup>
 </Project>
 EOF
     dotnet restore "$fetch/fetch.csproj" --packages "$tools/nuget" >/dev/null
-    [ -f "$pester" ] || die "Pester was downloaded but $pester is missing"
-fi
+    [ -e "$3" ] || die "$1 $2 was downloaded but $3 is missing"
+}
 
+# Pester 5.7.1, and an older MSAL for the one test that another module's MSAL never clashes with ours.
+pester="$tools/nuget/pester/$PESTER_VERSION/tools/Pester.psd1"
+nuget_fetch Pester "$PESTER_VERSION" "$pester"
+old_msal="$tools/nuget/microsoft.identity.client/$OLD_MSAL_VERSION"
+nuget_fetch Microsoft.Identity.Client "$OLD_MSAL_VERSION" "$old_msal"
+
+export AZCONTEXT_OLD_MSAL="$old_msal"
 export AZCONTEXT_PESTER="$pester"
 export AZCONTEXT_PWSH="$pwsh"
 export PATH="$tools/cargo/bin:$PATH"

@@ -4,6 +4,31 @@ BeforeDiscovery {
     $script:ModuleDir = Join-Path (Split-Path $PSScriptRoot) 'out/AzContext'
     Import-Module (Join-Path $script:ModuleDir 'AzContext.psd1') -Force
     $script:Cmdlets = @((Get-Module AzContext).ExportedCmdlets.Keys | Sort-Object | ForEach-Object { @{ Name = $_ } })
+    # The whole status table: the ids and exception types scripts match on. A change here is a breaking change.
+    $script:ErrorRows = @(
+        @{ Status = 'NullArgument'; Id = 'NativeCallFault'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'InvalidUtf8'; Id = 'NativeCallFault'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'InvalidArgument'; Id = 'InvalidArgument'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'NotFound'; Id = 'ContextNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'AlreadyExists'; Id = 'ContextAlreadyExists'; Category = 'ResourceExists'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'InvalidName'; Id = 'InvalidContextName'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'InvalidProfile'; Id = 'InvalidProfile'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
+        @{ Status = 'ReadOnly'; Id = 'PublicEnvironmentReadOnly'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'LoginRequired'; Id = 'LoginRequired'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'NotSupported'; Id = 'NotSupportedOffline'; Category = 'NotImplemented'; Type = 'System.Management.Automation.PSNotSupportedException' }
+        @{ Status = 'EnvironmentNotFound'; Id = 'EnvironmentNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'FileNotFound'; Id = 'FileNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'FileAlreadyExists'; Id = 'FileAlreadyExists'; Category = 'ResourceExists'; Type = 'System.Management.Automation.PSInvalidOperationException' }
+        @{ Status = 'SubscriptionNotFound'; Id = 'InvalidSubscriptionOrTenant'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
+        @{ Status = 'Io'; Id = 'ContextStoreIOError'; Category = 'WriteError'; Type = 'System.IO.IOException' }
+        @{ Status = 'PermissionDenied'; Id = 'ContextStoreAccessDenied'; Category = 'PermissionDenied'; Type = 'System.UnauthorizedAccessException' }
+        # Az's UnauthorizedAccessException, as a type of its own.
+        @{ Status = 'LockTimeout'; Id = 'ContextStoreLocked'; Category = 'ResourceBusy'; Type = 'AzContext.ContextStoreLockedException' }
+        @{ Status = 'CorruptFile'; Id = 'ContextFileCorrupt'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
+        @{ Status = 'Panic'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+        @{ Status = 'SessionPoisoned'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+        @{ Status = 'Internal'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
+    )
 }
 
 BeforeAll {
@@ -75,7 +100,8 @@ Describe 'The AzContext module' {
 
         It 'mirrors every status value of the header in the C# enum' {
             $h = [regex]::Matches($Header, 'AZCTX_STATUS_([A-Z0-9_]+) = (\d+)') | ForEach-Object { "$($_.Groups[1].Value.Replace('_', ''))=$($_.Groups[2].Value)" }
-            $c = [regex]::Matches($StatusCs, '(?m)^\s+(\w+) = (\d+),') | Select-Object -First 17 | ForEach-Object { "$($_.Groups[1].Value.ToUpper())=$($_.Groups[2].Value)" }
+            $statusEnum = [regex]::Match($StatusCs, '(?s)enum AzctxStatus : uint\s*\{(.*?)\}').Groups[1].Value
+            $c = [regex]::Matches($statusEnum, '(?m)^\s+(\w+) = (\d+),') | ForEach-Object { "$($_.Groups[1].Value.ToUpper())=$($_.Groups[2].Value)" }
             @($h).Count | Should -BeGreaterThan 10
             Compare-Object @($h) @($c) | Should -BeNullOrEmpty
         }
@@ -86,33 +112,25 @@ Describe 'The AzContext module' {
                 Should -Be ([uint32]$Matches[1])
         }
 
-        It 'maps every status to an error id and category, and an unknown one to NativeStatusUnknown' {
-            $errorMap = [AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.ErrorMap')
-            $map = $errorMap.GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
-            $statuses = [Enum]::GetValues([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus')) | Where-Object { [uint32]$_ -ne 0 }
-            foreach ($s in $statuses) { $map.ContainsKey($s) | Should -BeTrue -Because "$s needs a mapping" }
-            $lookup = $errorMap.GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
-            $unknown = [Enum]::ToObject([AzContext.Commands.AzContextCmdlet].Assembly.GetType('AzContext.Native.AzctxStatus'), 4242)
-            $lookup.Invoke($null, @($unknown)).ErrorId | Should -Be 'NativeStatusUnknown'
+        It 'has one row for every status, and no other row' -ForEach @(@{ Rows = $ErrorRows }) {
+            $asm = [AzContext.Commands.AzContextCmdlet].Assembly
+            $statuses = @([Enum]::GetNames($asm.GetType('AzContext.Native.AzctxStatus')) | Where-Object { $_ -ne 'Ok' })
+            Compare-Object $statuses @($Rows | ForEach-Object Status) | Should -BeNullOrEmpty -Because 'every status is listed below, exactly once'
+            $map = $asm.GetType('AzContext.ErrorMap').GetField('Table', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
+            $map.Count | Should -Be $statuses.Count
+            $lookup = $asm.GetType('AzContext.ErrorMap').GetMethod('Lookup', [Reflection.BindingFlags]'NonPublic,Static')
+            $lookup.Invoke($null, @([Enum]::ToObject($asm.GetType('AzContext.Native.AzctxStatus'), 4242))).ErrorId | Should -Be 'NativeStatusUnknown'
         }
 
-        # The ids and exception types scripts match on: a change here is a breaking change.
-        It 'turns <Status> into error id <Id>, category <Category> and a <Type>' -ForEach @(
-            @{ Status = 'NullArgument'; Id = 'NativeCallFault'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
-            @{ Status = 'InvalidArgument'; Id = 'InvalidArgument'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
-            @{ Status = 'NotFound'; Id = 'ContextNotFound'; Category = 'ObjectNotFound'; Type = 'System.Management.Automation.PSInvalidOperationException' }
-            @{ Status = 'AlreadyExists'; Id = 'ContextAlreadyExists'; Category = 'ResourceExists'; Type = 'System.Management.Automation.PSInvalidOperationException' }
-            @{ Status = 'InvalidName'; Id = 'InvalidContextName'; Category = 'InvalidArgument'; Type = 'System.Management.Automation.PSArgumentException' }
-            @{ Status = 'InvalidProfile'; Id = 'InvalidProfile'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
-            @{ Status = 'ReadOnly'; Id = 'PublicEnvironmentReadOnly'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
-            @{ Status = 'LoginRequired'; Id = 'LoginRequired'; Category = 'InvalidOperation'; Type = 'System.Management.Automation.PSInvalidOperationException' }
-            @{ Status = 'NotSupported'; Id = 'NotSupportedOffline'; Category = 'NotImplemented'; Type = 'System.Management.Automation.PSNotSupportedException' }
-            @{ Status = 'Io'; Id = 'ContextStoreIOError'; Category = 'WriteError'; Type = 'System.IO.IOException' }
-            @{ Status = 'PermissionDenied'; Id = 'ContextStoreAccessDenied'; Category = 'PermissionDenied'; Type = 'System.UnauthorizedAccessException' }
-            @{ Status = 'LockTimeout'; Id = 'ContextStoreLocked'; Category = 'ResourceBusy'; Type = 'System.UnauthorizedAccessException' }
-            @{ Status = 'CorruptFile'; Id = 'ContextFileCorrupt'; Category = 'InvalidData'; Type = 'System.IO.InvalidDataException' }
-            @{ Status = 'Panic'; Id = 'NativeLibraryFault'; Category = 'NotSpecified'; Type = 'System.InvalidOperationException' }
-        ) {
+        It 'hides exactly the secret properties the library leaves out of files' {
+            $keys = [Microsoft.Azure.Commands.Profile.Models.PSAzureRmAccount].GetField('SecretKeys', [Reflection.BindingFlags]'NonPublic,Static').GetValue($null)
+            foreach ($k in 'AccessToken', 'GraphAccessToken', 'MicrosoftGraphAccessToken', 'KeyVault', 'ServicePrincipalSecret', 'CertificatePassword', 'MSILoginSecret', 'ClientAssertion') {
+                $keys.Contains($k) | Should -BeTrue -Because "$k is a secret"
+            }
+            $keys.Count | Should -Be 8
+        }
+
+        It 'turns <Status> into error id <Id>, category <Category> and a <Type>' -ForEach $ErrorRows {
             $asm = [AzContext.Commands.AzContextCmdlet].Assembly
             $status = [Enum]::Parse($asm.GetType('AzContext.Native.AzctxStatus'), $Status)
             $native = [Activator]::CreateInstance($asm.GetType('AzContext.Native.NativeException'), [Reflection.BindingFlags]'NonPublic,Instance', $null, @($status, 'what went wrong', 'the-target'), $null)
@@ -177,7 +195,8 @@ Describe 'The AzContext module' {
             $out = Invoke-InNewPwsh -ScriptBlock {
                 param($m) try { Import-Module $m -ErrorAction Stop; 'imported' } catch { $_.Exception.Message }
             } -ArgumentList (Join-Path $copy 'AzContext.psd1')
-            "$out" | Should -BeLike '*libazcontext.so*ABI version 999*needs version 1*'
+            $needed = [AzContext.ModuleInit].GetField('ExpectedAbiVersion', [Reflection.BindingFlags]'NonPublic,Static').GetRawConstantValue()
+            "$out" | Should -BeLike "*libazcontext.so*ABI version 999*needs version $needed*"
         }
 
         It 'fails with a clear message when the native library is missing' {

@@ -6,15 +6,6 @@ BeforeAll {
     Import-Module (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1') -Force
 }
 
-BeforeDiscovery {
-    $networkForms = @(
-        @{ Form = 'interactive'; Params = @{} }
-        @{ Form = 'device code'; Params = @{ UseDeviceAuthentication = $true } }
-        @{ Form = 'service principal'; Params = @{ ServicePrincipal = $true; Tenant = 't'; Credential = [pscredential]::new('app', (ConvertTo-SecureString 'pw' -AsPlainText -Force)) } }
-        @{ Form = 'managed identity'; Params = @{ Identity = $true } }
-    )
-}
-
 Describe 'Connect-AzAccount' {
     BeforeEach {
         $Store = New-TestStore
@@ -147,17 +138,6 @@ Describe 'Connect-AzAccount' {
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }
 
-        It 'says that the <Form> form is not available yet, and changes nothing' -ForEach $networkForms {
-            $before = Get-TestFileHash
-            $err = @({ Connect-AzAccount @Params } | Should -Throw -PassThru)
-            $err.Count | Should -Be 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
-            $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
-            $err[0].Exception.Message | Should -BeLike '*cannot do yet*Nothing was changed.'
-            Get-TestFileHash | Should -Be $before
-            @(Get-AzContext -ListAvailable).Count | Should -Be 0
-        }
-
         It 'fails with Az''s message for an unknown -Environment' {
             $err = @({ Connect-AzAccount -AccessToken $Token -AccountId a -Tenant $TenantA -Subscription $SubA -SkipValidation -Environment 'Nowhere' } | Should -Throw -PassThru)
             $err.Count | Should -Be 1
@@ -165,6 +145,14 @@ Describe 'Connect-AzAccount' {
             $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $err[0].TargetObject | Should -Be 'Nowhere'
             $err[0].Exception.Message | Should -Be "Unable to find environment with name 'Nowhere'"
+        }
+
+        It 'refuses a -ContextName holding control characters, storing nothing' {
+            $err = @({ Connect-AzAccount -AccessToken $Token -AccountId a -Tenant $TenantA -Subscription $SubA -SkipValidation -ContextName "evil`e[2J" } | Should -Throw -PassThru)
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
+            $err[0].Exception.Message | Should -BeLike '*control character*'
+            @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }
 
         It 'refuses a token that is neither a string nor a SecureString without echoing it' {
@@ -239,6 +227,43 @@ Describe 'Connect-AzAccount' {
                 $t | Should -Not -BeLike "*$($Token.Split('.')[1])*"
             }
             $profileOut.Context.Account.HasSecret | Should -BeTrue
+        }
+
+        It 'keeps the token out of every error record, Get-Error included, when <Case>' -ForEach @(
+            @{ Case = 'a later parameter fails validation'; Extra = @{ MaxContextPopulation = -5 } }
+            @{ Case = 'a later parameter fails conversion'; Extra = @{ Scope = 'Nowhere' } }
+            @{ Case = 'a parameter is unknown'; Extra = @{ NoSuchParameter = 1 } }
+            @{ Case = 'the parameter set is ambiguous'; Extra = @{ Identity = $true } }
+            @{ Case = 'the library refuses the request'; Extra = @{ Environment = 'Nowhere' } }
+            @{ Case = 'the subscription is missing'; Extra = @{ Subscription = $null } }
+        ) {
+            $params = @{ AccessToken = $Token; AccountId = 'a'; Tenant = $TenantA; Subscription = $SubA; SkipValidation = $true; GraphAccessToken = $Token }
+            foreach ($k in $Extra.Keys) { if ($null -eq $Extra[$k]) { $params.Remove($k) } else { $params[$k] = $Extra[$k] } }
+            $Error.Clear()
+            $err = @({ Connect-AzAccount @params } | Should -Throw -PassThru)
+            $err.Count | Should -Be 1
+            $bound = $err[0].InvocationInfo.BoundParameters
+            if ($bound.ContainsKey('AccessToken')) {
+                $bound['AccessToken'] | Should -BeOfType ([securestring])
+            }
+            $texts = @(
+                ($err[0] | Get-Error | Out-String -Width 500)
+                ($err[0] | Format-List * -Force | Out-String -Width 500)
+                ($err[0].InvocationInfo | Format-List * -Force | Out-String -Width 500)
+                ($bound.Values | Out-String -Width 500)
+            )
+            foreach ($t in $texts) {
+                $t | Should -Not -BeLike '*CONNECTMARKER*'
+                $t | Should -Not -BeLike "*$($Token.Split('.')[1])*"
+            }
+            @(Get-AzContext -ListAvailable).Count | Should -Be 0
+        }
+
+        It 'still takes the token as a SecureString' {
+            $secure = ConvertTo-SecureString $Token -AsPlainText -Force
+            $p = Connect-AzAccount -AccessToken $secure -AccountId 'user@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation
+            $p.Context.Account.Id | Should -Be 'user@contoso.com'
+            $p.Context.Account.HasSecret | Should -BeTrue
         }
     }
 }

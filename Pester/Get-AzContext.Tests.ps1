@@ -222,6 +222,39 @@ Describe 'Get-AzContext' {
         }
     }
 
+    Context '-ListAvailable with contexts that share an environment' {
+        BeforeEach {
+            $null = New-TestProfile -Default 'x' -CustomEnvironments 'Lab' -Context @(
+                New-TestContext -Name 'x' -Tenant 'aaaa' -SubscriptionName 'One'
+                New-TestContext -Name 'y' -Tenant 'aaaa' -SubscriptionName 'Two'
+                New-TestContext -Name 'z' -Tenant 'aaaa' -SubscriptionName 'Three' -Environment 'Lab'
+            )
+        }
+
+        It 'gives each listed context its own environment, with the stored values' {
+            $list = Get-AzContext -ListAvailable
+            $x = $list | Where-Object Name -EQ 'x'
+            $y = $list | Where-Object Name -EQ 'y'
+            $z = $list | Where-Object Name -EQ 'z'
+            $x.Environment.Name | Should -Be 'AzureCloud'
+            $y.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            $z.Environment.Name | Should -Be 'Lab'
+            $z.Environment.ResourceManagerUrl | Should -Be 'https://management.Lab.example/'
+            $x.Environment.ResourceManagerUrl = 'https://changed.example/'
+            $y.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            [object]::ReferenceEquals($x.Environment, $y.Environment) | Should -BeFalse
+        }
+
+        It 'hands a listed context back whole (Set-AzContext -Context), environment included' {
+            $y = Get-AzContext -ListAvailable | Where-Object Name -EQ 'y'
+            $null = Set-AzContext -Context $y -Name 'copy' -Force
+            $copy = Get-AzContext -Name 'copy'
+            $copy.Environment.Name | Should -Be 'AzureCloud'
+            $copy.Environment.ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+            $copy.Subscription.Name | Should -Be 'Two'
+        }
+    }
+
     Context 'bad input' {
         It 'refuses a name holding NUL with a stable error id, never passing a cut-short name on' {
             $e = try { Get-AzContext -Name "my`0context"; $null } catch { $_ }
@@ -259,6 +292,37 @@ Describe 'Get-AzContext' {
             # The next command without -WhatIf recovers as usual.
             $null = Get-AzContext -WarningVariable warn -WarningAction SilentlyContinue
             $warn.Count | Should -Be 1
+        }
+    }
+
+    Context 'a store that is not to be trusted' {
+        It 'refuses a context file that is a symbolic link, naming it, and leaves the link''s target alone' {
+            $file = Join-Path $Store 'AzureRmContext.json'
+            $outside = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json"
+            Set-Content $outside '{ not JSON'
+            & chmod 644 $outside
+            $null = New-Item -ItemType SymbolicLink -Path $file -Target $outside
+            $e = try { Get-AzContext -ListAvailable; $null } catch { $_ }
+            $e | Should -Not -BeNullOrEmpty
+            $e.FullyQualifiedErrorId | Should -BeLike 'ContextStoreAccessDenied,*'
+            $e.CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $e.Exception | Should -BeOfType [System.UnauthorizedAccessException]
+            "$($e.Exception.Message)" | Should -BeLike "'$file' is a symbolic link*"
+            (& stat -c '%a' $outside) | Should -Be '644'
+            Get-Content $outside -Raw | Should -BeLike '{ not JSON*'
+            @(Get-ChildItem $Store -Filter 'AzureRmContext.json.corrupt-*').Count | Should -Be 0
+        }
+
+        It 'refuses a context file of another user with the command that fixes it (root can give files away)' {
+            if ((& id -u) -ne '0') { Set-ItResult -Skipped -Because 'only root can chown to another user'; return }
+            $null = New-TestProfile -Context @(New-TestContext -Name 'mine')
+            $file = Join-Path $Store 'AzureRmContext.json'
+            & chown 65534 $file
+            $before = (Get-FileHash $file).Hash
+            $e = try { Get-AzContext; $null } catch { $_ }
+            $e.FullyQualifiedErrorId | Should -BeLike 'ContextStoreAccessDenied,*'
+            "$($e.Exception.Message)" | Should -BeLike "'$file' is owned by user 65534*chown 0*"
+            (Get-FileHash $file).Hash | Should -Be $before
         }
     }
 

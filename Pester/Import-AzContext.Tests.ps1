@@ -164,6 +164,15 @@ Describe 'Import-AzContext' {
             $err[0].Exception.Message | Should -Be "Cannot find file '$missing'"
         }
 
+        It 'says a folder is a folder, not that it cannot be found' {
+            $folder = Join-Path $TestDrive 'a-folder'
+            $null = New-Item -ItemType Directory $folder -Force
+            Import-AzContext -Path $folder -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+            $err[0].Exception.Message | Should -BeLike '*is a folder, not a profile file*'
+        }
+
         It 'fails for a file that is not JSON, naming the line and column, and imports nothing' {
             $hash = Get-TestFileHash (Get-StoreFile)
             $before = Get-Names
@@ -183,6 +192,29 @@ Describe 'Import-AzContext' {
             Import-AzContext -Path $File -ErrorAction SilentlyContinue -ErrorVariable err
             $err.Count | Should -Be 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidProfile,*'
+        }
+
+        It 'refuses a FIFO at once (it never waits for a writer) and imports nothing' {
+            $fifo = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).fifo"
+            & mkfifo $fifo
+            $before = Get-Names
+            # A fresh pwsh, so that a blocking read would show as a process that does not end: its output
+            # is checked only after it ended by itself.
+            $out = Invoke-InNewPwsh -Environment @{ AZCONTEXT_DIR = $env:AZCONTEXT_DIR } -ArgumentList $fifo -ScriptBlock {
+                param($Path)
+                Import-AzContext -Path $Path -ErrorAction SilentlyContinue -ErrorVariable err
+                $err | ForEach-Object { "$($_.FullyQualifiedErrorId)|$($_.Exception.Message)" }
+            }
+            @($out).Count | Should -Be 1
+            $out | Should -BeLike "InvalidArgument,*|'$fifo' is a FIFO*not a regular file*"
+            Get-Names | Should -Be $before
+        }
+
+        It 'refuses a character device rather than reading it without end' {
+            Import-AzContext -Path '/dev/zero' -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+            $err[0].Exception.Message | Should -BeLike "'/dev/zero' is a character device*"
         }
 
         It 'goes on with the next piped path after a failure' {

@@ -80,6 +80,21 @@ Describe 'Rename-AzContext' {
         }
     }
 
+    Context 'control characters' {
+        It 'refuses a target name holding <Char> and changes nothing' -ForEach @(
+            @{ Char = 'ESC'; Name = "x`e]0;title`a" }
+            @{ Char = 'LF'; Name = "two`nlines" }
+            @{ Char = 'C1 NEL'; Name = "n$([char]0x85)l" }
+        ) {
+            $hash = Get-TestFileHash
+            Rename-AzContext 'mycontext' $Name -ErrorAction SilentlyContinue -ErrorVariable err
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
+            $err[0].Exception.Message | Should -BeLike '*control character*'
+            Get-TestFileHash | Should -Be $hash
+        }
+    }
+
     Context 'by input object' {
         It 'renames the piped context' {
             $out = Get-AzContext -Name 'mycontext' | Rename-AzContext -TargetName 'renamed' -PassThru

@@ -133,6 +133,41 @@ Describe 'Save-AzContext' {
         }
     }
 
+    Context 'a path that is not a regular file' {
+        BeforeAll {
+            function New-Fifo([string]$Path) {
+                & mkfifo $Path
+                if ($LASTEXITCODE -ne 0) { throw "mkfifo $Path failed" }
+                $Path
+            }
+            function Get-FileType([string]$Path) { (& stat -c '%F' $Path) }
+        }
+
+        It 'refuses a <What>, with and without -Force, and leaves it as it was' -ForEach @(
+            @{ What = 'FIFO'; Expected = 'FIFO' }
+            @{ What = 'character device'; Expected = 'character device' }
+        ) {
+            $target = Join-Path $TestDrive "$([guid]::NewGuid().ToString('N'))"
+            switch ($What) {
+                'FIFO' { $null = New-Fifo $target }
+                'character device' {
+                    # Only root can make device nodes: (1,3) is what /dev/null is.
+                    if ((& id -u) -ne '0') { Set-ItResult -Skipped -Because 'mknod needs root'; return }
+                    & mknod $target c 1 3
+                }
+            }
+            $type = Get-FileType $target
+            foreach ($force in $false, $true) {
+                Save-AzContext -Path $target -Force:$force -ErrorAction SilentlyContinue -ErrorVariable err
+                $err.Count | Should -Be 1
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+                $err[0].Exception | Should -BeOfType ([System.Management.Automation.PSArgumentException])
+                $err[0].Exception.Message | Should -BeLike "'$target' is *$Expected*not a regular file*"
+                Get-FileType $target | Should -Be $type
+            }
+        }
+    }
+
     Context 'a path that cannot be a file' {
         It 'fails at once for a directory, without asking to overwrite (-Force or not)' {
             $dir = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))

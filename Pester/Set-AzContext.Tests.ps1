@@ -111,6 +111,41 @@ Describe 'Set-AzContext' {
             Get-TestFileHash | Should -Be $hash
         }
 
+        It 'refuses a name holding the control character <Char> and stores nothing' -ForEach @(
+            @{ Char = 'ESC'; Name = "red`e[31m" }
+            @{ Char = 'CR'; Name = "cr`r" }
+            @{ Char = 'LF'; Name = "lf`n" }
+            @{ Char = 'C1 CSI'; Name = "c1$([char]0x9b)2J" }
+        ) {
+            $hash = Get-TestFileHash
+            Set-AzContext -Context (Get-AzContext -Name 'dev') -Name $Name -ErrorAction SilentlyContinue -ErrorVariable err | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidContextName,*'
+            $err[0].Exception.Message | Should -BeLike '*control character*'
+            Get-TestFileHash | Should -Be $hash
+        }
+
+        It 'refuses a lone surrogate instead of storing U+FFFD' {
+            $hash = Get-TestFileHash
+            $err = @({ Set-AzContext -Context (Get-AzContext -Name 'dev') -Name "half$([char]0xD800)" } | Should -Throw -PassThru)
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidArgument,*'
+            $err[0].Exception.Message | Should -BeLike "*'Name'*lone UTF-16 surrogate (U+D800*"
+            Get-TestFileHash | Should -Be $hash
+            (Get-AzContext -ListAvailable).Name | Should -Not -Contain "half$([char]0xFFFD)"
+        }
+
+        It 'shows a name another tool stored with control characters escaped in the table view' {
+            $p = Read-TestProfile
+            $p.Contexts["ev`e[2J`ril"] = $p.Contexts['dev']
+            $p.Contexts.Remove('dev')
+            $p | ConvertTo-Json -Depth 30 | Set-Content -Path (Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json')
+            $table = Get-AzContext -ListAvailable | Format-Table | Out-String
+            $table | Should -BeLike '*ev\x1B`[2J\x0Dil*'
+            $table.Contains([char]0x1b) | Should -BeFalse
+            $table.Contains("`r") | Should -BeFalse
+        }
+
         It 'completes stored names' {
             @(Complete 'Set-AzContext -Name my').CompletionText | Should -Be @('mycontext')
         }

@@ -8,6 +8,8 @@
                      measured in the same run: bare pwsh, and the smallest binary module (bench/floor-module)
                      imported by name and called once
     Warm calls       10,000 calls each in one session vs a no-op compiled cmdlet
+    Sign-in          against the tests' emulator: a first service-principal sign-in and a cached
+                     Get-AzAccessToken as whole fresh processes vs bare pwsh; Get-AzAccessToken warm
     Scale            stores of 1 … 10,000 contexts: -ListAvailable, Select (autosave), Save, Import, azctx current
     Contention       16 processes doing autosaved selects on one store: ops/s and p99 wait
     Memory           peak RSS of a pwsh holding 10,000 contexts vs one holding none; the added memory against
@@ -171,6 +173,60 @@ Add-Row 'Get-AzContext -ListAvailable (2 contexts)' $w.list 'us' $w.noop 'no-op 
 Add-Row 'Select-AzContext, autosave on (locked write)' $w.selectOn 'us' $w.noop 'no-op cmdlet' '' $null
 Add-Row 'Select-AzContext, autosave off' $w.selectOff 'us' $w.noop 'no-op cmdlet' '' $null
 Add-Row 'Set-AzContext -Context (autosave on)' $w.setCtx 'us' $w.noop 'no-op cmdlet' '' $null
+
+# ---- Sign-in -------------------------------------------------------------------------------------------
+# Against the tests' emulator (tests/emulator) on 127.0.0.1, through a custom environment: a first
+# service-principal sign-in and a Get-AzAccessToken served from the shared cache, each as a whole fresh
+# process against bare pwsh; then Get-AzAccessToken warm (cache hit) in one session.
+Write-Host "`nSign-in (emulator on 127.0.0.1; $ColdRuns runs each)"
+Import-Module (Join-Path $Root 'tests/emulator/Emulator.psm1') -Force
+$emu = Start-AzEmulator
+try {
+    $emuEnv = Get-AzEmulatorProcessEnv $emu
+    $sp = $emu.Seed.ServicePrincipal
+    $envJson = (Get-AzEmulatorEnvironment $emu | ConvertTo-Json -Compress).Replace("'", "''")
+    $signIn = "Import-Module AzContext; `$c = [pscredential]::new('$($sp.AppId)', (ConvertTo-SecureString '$($sp.Secret)' -AsPlainText -Force)); `$null = Connect-AzAccount -ServicePrincipal -Credential `$c -Tenant '$($emu.HomeTenantId)' -Environment Emu"
+    $template = Join-Path $Work 'signin-template'
+    $null = New-Item -ItemType Directory $template -Force
+    foreach ($k in $emuEnv.Keys) { [Environment]::SetEnvironmentVariable($k, $emuEnv[$k]) }
+    $env:AZCONTEXT_DIR = $template
+    & $Pwsh -NoProfile -NonInteractive -Command "Import-Module AzContext; `$e = '$envJson' | ConvertFrom-Json -AsHashtable; `$null = Add-AzEnvironment @e" | Out-Null
+    $first = [System.Collections.Generic.List[double]]::new(); $cached = [System.Collections.Generic.List[double]]::new(); $bareSi = [System.Collections.Generic.List[double]]::new()
+    foreach ($i in 0..$ColdRuns) {
+        $store = Join-Path $Work "signin-$i"
+        Copy-Item $template $store -Recurse -Force
+        $env:AZCONTEXT_DIR = $store
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        & $Pwsh -NoProfile -NonInteractive -Command '$null' | Out-Null
+        $tBare = $sw.Elapsed.TotalMilliseconds
+        $sw.Restart()
+        & $Pwsh -NoProfile -NonInteractive -Command $signIn 2>$null 3>$null | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'the sign-in failed' }
+        $tFirst = $sw.Elapsed.TotalMilliseconds
+        $sw.Restart()
+        & $Pwsh -NoProfile -NonInteractive -Command 'Import-Module AzContext; $null = Get-AzAccessToken' 2>$null 3>$null | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'Get-AzAccessToken failed' }
+        $tCached = $sw.Elapsed.TotalMilliseconds
+        # The first round only warms the disk cache.
+        if ($i -gt 0) { $bareSi.Add($tBare); $first.Add($tFirst); $cached.Add($tCached) }
+    }
+    Add-Row 'pwsh: first sign-in (service principal secret), whole process' $first.ToArray() 'ms' $bareSi.ToArray() 'bare pwsh' '' $null
+    Add-Row 'pwsh: Get-AzAccessToken from the cache, whole process' $cached.ToArray() 'ms' $bareSi.ToArray() 'bare pwsh' '' $null
+    $warmToken = @'
+$ErrorActionPreference = 'Stop'
+Import-Module AzContext
+$null = Get-AzAccessToken
+$n = __N__; $rounds = __R__
+$r = foreach ($k in 1..$rounds) { $sw = [Diagnostics.Stopwatch]::StartNew(); for ($i = 0; $i -lt $n; $i++) { $null = Get-AzAccessToken 3>$null }; $sw.Elapsed.TotalMilliseconds / $n }
+@{ token = @($r) } | ConvertTo-Json -Compress
+'@
+    $wt = Invoke-Child ($warmToken.Replace('__N__', [Math]::Max(100, [int]($WarmIterations / 20))).Replace('__R__', $WarmRounds)) @{ AZCONTEXT_DIR = (Join-Path $Work "signin-1") }
+    Add-Row 'Get-AzAccessToken from the cache, warm session' $wt.token 'ms' $null '' '< 5 ms' { param($s, $f) $s.Median -lt 5 }
+} finally {
+    foreach ($k in $emuEnv.Keys) { [Environment]::SetEnvironmentVariable($k, $null) }
+    $env:AZCONTEXT_DIR = $null
+    Stop-AzEmulator $emu
+}
 
 # ---- Scale --------------------------------------------------------------------------------------------
 Write-Host "`nScale ($ScaleRuns runs each)"

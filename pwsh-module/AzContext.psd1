@@ -17,6 +17,7 @@
         'Disable-AzContextAutosave'
         'Disconnect-AzAccount'
         'Enable-AzContextAutosave'
+        'Get-AzAccessToken'
         'Get-AzContext'
         'Get-AzContextAutosaveSetting'
         'Get-AzEnvironment'

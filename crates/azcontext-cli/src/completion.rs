@@ -14,7 +14,7 @@ pub enum Shell {
 }
 
 /// The subcommands whose first argument is an existing context's name.
-const NAME_COMMANDS: &[&str] = &["select", "show", "rename", "remove"];
+const NAME_COMMANDS: &[&str] = &["select", "use", "show", "rename", "remove"];
 
 /// The whole script for `shell`.
 pub fn script(shell: Shell) -> String {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use azcontext_core::fsio;
 use azcontext_core::model::{Account, Context, Subscription, Tenant};
 use azcontext_core::store::{Op, Scope, Session, StoreEnv};
+use azcontext_core::Error;
 use clap::Subcommand;
 
 use crate::{io_fail, Failure};
@@ -29,6 +30,18 @@ pub(crate) enum HelperCommand {
         name: String,
         #[arg(long)]
         start: u64,
+    },
+    /// Rewrites the context file in place as Az.Accounts (with `--lock`: under `flock(LOCK_EX)`) or
+    /// `Set-Content` (without) do: truncate, write the first TORN_AT bytes of FROM, print `torn`, wait
+    /// for a line on stdin, write the rest, print `done`. Drives a reader or writer to the moment the
+    /// file is empty or half written.
+    RewriteInPlace {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        #[arg(long)]
+        torn_at: usize,
+        #[arg(long)]
+        lock: bool,
     },
     /// OPS pseudo-random operations (20% set new, 10% update, 20% select, 20% rename, 30% remove; always set while fewer than 2) on names `p<PROC>-…`, then
     /// print `{"proc":P,"errors":E,"names":[…]}`: the names this process expects to exist.
@@ -86,6 +99,9 @@ pub(crate) fn run(cmd: HelperCommand, env: &StoreEnv, out: &mut impl Write) -> R
         HelperCommand::HoldLock { seconds } => {
             let paths = session.paths(env)?;
             fsio::ensure_dir(&paths.context_dir)?;
+            // Locking creates nothing: an empty store gets its (empty) file first.
+            let empty = azcontext_core::model::Profile::new().to_az_bytes();
+            fsio::create_atomic(&paths.context_file, &empty)?;
             let _lock = fsio::lock_exclusive(&paths.context_file, Duration::from_secs(60))?;
             writeln!(out, "locked").map_err(io_fail)?;
             out.flush().map_err(io_fail)?;
@@ -106,6 +122,36 @@ pub(crate) fn run(cmd: HelperCommand, env: &StoreEnv, out: &mut impl Write) -> R
                 )?;
             }
             Ok(())
+        }
+        HelperCommand::RewriteInPlace {
+            from,
+            torn_at,
+            lock,
+        } => {
+            let content = std::fs::read(&from).map_err(|e| Error::io("reading", &from, e))?;
+            let path = session.paths(env)?.context_file;
+            let _lock = if lock {
+                fsio::lock_exclusive(&path, Duration::from_secs(60))?
+            } else {
+                None
+            };
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| Error::io("opening", &path, e))?;
+            let torn_at = torn_at.min(content.len());
+            f.set_len(0)
+                .and_then(|_| f.write_all(&content[..torn_at]))
+                .map_err(|e| Error::io("writing", &path, e))?;
+            writeln!(out, "torn").map_err(io_fail)?;
+            out.flush().map_err(io_fail)?;
+            let mut go = String::new();
+            std::io::stdin().read_line(&mut go).map_err(io_fail)?;
+            f.write_all(&content[torn_at..])
+                .and_then(|_| f.sync_all())
+                .map_err(|e| Error::io("writing", &path, e))?;
+            writeln!(out, "done").map_err(io_fail)?;
+            out.flush().map_err(io_fail)
         }
         HelperCommand::WriteLoop { name, start } => {
             for i in 0u64.. {

@@ -62,6 +62,7 @@ const AFTER_HELP: &str = "\
 Environment:
   AZCONTEXT_DIR      store directory (default ~/.Azure)
   AzContextAutoSave  false: changes are not saved (this process only)
+  AZCONTEXT_NAME     the current context of this shell only (see `azctx use`)
 
 Exit codes:
   0 ok, 1 usage, 2 not found, 3 conflict (use --force), 4 lock timeout,
@@ -80,7 +81,17 @@ pub(crate) struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Print the current context's name (fast: reads only, takes no lock, writes nothing).
+    /// With AZCONTEXT_NAME set, that context (which must be stored).
     Current,
+    /// Print the shell line that makes NAME current in this shell only:
+    /// `eval "$(azctx use dev)"` (`-`: the one before). Nothing is written.
+    Use {
+        /// The context's name or a unique prefix of it, or `-` for the previous one.
+        name: String,
+        /// The shell that evaluates the line (sh also for bash and zsh).
+        #[arg(long, value_enum, default_value = "sh")]
+        shell: UseShell,
+    },
     /// List the contexts: current marker, name, subscription, tenant and account.
     List {
         /// Print a JSON array instead: one small object per context, with a `current` field.
@@ -160,8 +171,11 @@ enum Command {
 fn exit_code(e: &Error) -> u8 {
     match e.kind() {
         ErrorKind::InvalidArgument | ErrorKind::InvalidName => EXIT_USAGE,
-        ErrorKind::NotFound => EXIT_NOT_FOUND,
-        ErrorKind::AlreadyExists => EXIT_CONFLICT,
+        ErrorKind::NotFound
+        | ErrorKind::EnvironmentNotFound
+        | ErrorKind::FileNotFound
+        | ErrorKind::SubscriptionNotFound => EXIT_NOT_FOUND,
+        ErrorKind::AlreadyExists | ErrorKind::FileAlreadyExists => EXIT_CONFLICT,
         ErrorKind::LockTimeout => EXIT_LOCK_TIMEOUT,
         ErrorKind::CorruptFile | ErrorKind::InvalidProfile => EXIT_CORRUPT,
         _ => EXIT_OTHER,
@@ -190,11 +204,13 @@ fn main() -> ExitCode {
     };
     let mut env = StoreEnv::from_process_env();
     if let Some(secs) = cli.lock_timeout {
-        if !(secs.is_finite() && secs >= 0.0) {
-            eprintln!("azctx: --lock-timeout must be a number of seconds >= 0");
-            return ExitCode::from(EXIT_USAGE);
+        match lock_timeout(secs) {
+            Ok(d) => env.lock_timeout = Some(d),
+            Err(msg) => {
+                eprintln!("azctx: {msg}");
+                return ExitCode::from(EXIT_USAGE);
+            }
         }
-        env.lock_timeout = Some(Duration::from_secs_f64(secs));
     }
     let mut out = std::io::stdout().lock();
     match run(cli.command, &env, &mut out) {
@@ -208,10 +224,40 @@ fn main() -> ExitCode {
                 Failure::Core(e) => (exit_code(&e), error_text(&e)),
                 Failure::Code(c, m) => (c, m),
             };
-            eprintln!("azctx: {msg}");
+            eprintln!("azctx: {}", shown(&msg));
             ExitCode::from(code)
         }
     }
+}
+
+/// The longest `--lock-timeout` taken (one day): more is a usage error, never a panic.
+const MAX_LOCK_TIMEOUT_SECS: f64 = 86_400.0;
+
+fn lock_timeout(secs: f64) -> Result<Duration, String> {
+    if secs.is_finite() && (0.0..=MAX_LOCK_TIMEOUT_SECS).contains(&secs) {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!(
+            "--lock-timeout must be a number of seconds from 0 to {MAX_LOCK_TIMEOUT_SECS} (one day)"
+        ))
+    }
+}
+
+/// `azctx set` ids, as the cmdlets take them: not empty or blank.
+fn required_id(option: &str, value: &str) -> Result<(), Failure> {
+    if value.trim().is_empty() {
+        return Err(Failure::Code(
+            EXIT_USAGE,
+            format!("{option} must not be empty or blank; give the id (a GUID or name)"),
+        ));
+    }
+    Ok(())
+}
+
+/// A name as it may reach a terminal: control characters (ESC, CR, LF, …) of names stored by another
+/// tool are written as `\xHH`, never raw.
+fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    model::escape_controls(name)
 }
 
 fn error_text(e: &Error) -> String {
@@ -237,8 +283,12 @@ fn not_found(name: &str, stored: &[NamedContext]) -> Failure {
         .filter(|n| is_close(n, name))
         .collect();
     close.sort_unstable();
-    let close: Vec<String> = close.iter().take(5).map(|n| format!("'{n}'")).collect();
-    let mut msg = format!("no context named '{name}'");
+    let close: Vec<String> = close
+        .iter()
+        .take(5)
+        .map(|n| format!("'{}'", shown(n)))
+        .collect();
+    let mut msg = format!("no context named '{}'", shown(name));
     if !close.is_empty() {
         msg.push_str(&format!("; did you mean {}?", or_list(&close)));
     }
@@ -290,21 +340,87 @@ fn previous_file(session: &mut Session, env: &StoreEnv) -> Result<std::path::Pat
     Ok(session.paths(env)?.store_dir.join("azctx-previous"))
 }
 
+/// The context a shell used before its last `azctx use` (for `azctx use -`).
+const PREVIOUS_VAR: &str = "AZCONTEXT_PREVIOUS";
+
 fn io_fail(e: std::io::Error) -> Failure {
     Failure::Code(EXIT_OTHER, format!("writing the output failed: {e}"))
+}
+
+/// The shells `azctx use` writes for.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum UseShell {
+    // sh, bash, zsh: `export AZCONTEXT_NAME='…'`.
+    Sh,
+    // PowerShell: `$env:AZCONTEXT_NAME = '…'`.
+    Pwsh,
+    // fish: `set -gx AZCONTEXT_NAME '…'`.
+    Fish,
+}
+
+/// This process's pin (`AZCONTEXT_NAME`), when set and not empty.
+fn pinned_name() -> Option<String> {
+    std::env::var(store::ENV_CONTEXT_NAME)
+        .ok()
+        .filter(|n| !n.is_empty())
+}
+
+/// The current context's name: the pinned one (which must be stored), else the stored default.
+fn current_name(env: &StoreEnv) -> Result<Option<String>, Failure> {
+    Ok(match pinned_name() {
+        Some(pin) => Some(store::peek_pinned_name(env, &pin)?),
+        None => store::peek_current_name(env)?,
+    })
+}
+
+/// One `NAME=value` assignment of an exported variable, quoted for `shell`.
+fn export_line(shell: UseShell, name: &str, value: &str) -> String {
+    match shell {
+        UseShell::Sh => format!("export {name}='{}'", value.replace('\'', "'\\''")),
+        UseShell::Pwsh => format!("$env:{name} = '{}'", value.replace('\'', "''")),
+        UseShell::Fish => format!(
+            "set -gx {name} '{}'",
+            value.replace('\\', "\\\\").replace('\'', "\\'")
+        ),
+    }
 }
 
 fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure> {
     // azctx works on the persisted store; AzContextAutoSave=false still makes changes Process-scoped.
     let mut session = Session::with_mode(Scope::CurrentUser);
     match cmd {
-        Command::Current => match store::peek_current_name(env)? {
-            Some(name) => writeln!(out, "{name}").map_err(io_fail),
+        Command::Current => match current_name(env)? {
+            Some(name) => writeln!(out, "{}", shown(&name)).map_err(io_fail),
             None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
         },
+        Command::Use { name, shell } => {
+            let list = session.list_contexts(env)?;
+            let target = if name == "-" {
+                match std::env::var(PREVIOUS_VAR).ok().filter(|p| !p.is_empty()) {
+                    Some(p) => resolve_name(&p, &list)?,
+                    None => {
+                        return Err(Failure::Code(
+                            EXIT_NOT_FOUND,
+                            format!("no previous context: {PREVIOUS_VAR} is set by `azctx use NAME` in this shell"),
+                        ))
+                    }
+                }
+            } else {
+                resolve_name(&name, &list)?
+            };
+            // What this shell used until now: its pin, else the stored default (even if the pin is
+            // no longer stored, going back to it is what `use -` means).
+            let before = pinned_name().or(store::peek_current_name(env)?);
+            let mut line = export_line(shell, store::ENV_CONTEXT_NAME, &target);
+            if let Some(b) = before.filter(|b| *b != target) {
+                line.push_str("; ");
+                line.push_str(&export_line(shell, PREVIOUS_VAR, &b));
+            }
+            writeln!(out, "{line}").map_err(io_fail)
+        }
         Command::List { json, names } => {
             let list = session.list_contexts(env)?;
-            let current = session.current_context(env)?.map(|c| c.name);
+            let current = current_name(env)?;
             let is_current = |nc: &NamedContext| current.as_deref() == Some(nc.name.as_str());
             if json {
                 let items: Vec<String> = list
@@ -314,7 +430,7 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                 writeln!(out, "[{}]", items.join(",")).map_err(io_fail)
             } else if names {
                 for nc in &list {
-                    writeln!(out, "{}", nc.name).map_err(io_fail)?;
+                    writeln!(out, "{}", shown(&nc.name)).map_err(io_fail)?;
                 }
                 Ok(())
             } else {
@@ -377,12 +493,12 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
         Command::Remove { name, force } => {
             if !force {
                 if let Some(cur) = session.current_context(env)? {
-                    if azcontext_core::json::eq_ignore_case(&cur.name, &name) {
+                    if azcontext_core::names::eq_ignore_case(&cur.name, &name) {
                         return Err(Failure::Code(
                             EXIT_CONFLICT,
                             format!(
                                 "'{}' is the current context; use --force to remove it",
-                                cur.name
+                                shown(&cur.name)
                             ),
                         ));
                     }
@@ -420,6 +536,9 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
             account_type,
             force,
         } => {
+            required_id("--subscription", &subscription)?;
+            required_id("--tenant", &tenant)?;
+            required_id("--account", &account)?;
             let ctx = Context::from_parts(
                 Some(Account::new(&account, &account_type)),
                 Some(Tenant::new(&tenant)),
@@ -499,7 +618,10 @@ fn write_table(
     if list.is_empty() {
         return Ok(());
     }
-    let dash = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("-").to_owned();
+    let dash = |s: Option<&str>| {
+        s.filter(|s| !s.is_empty())
+            .map_or_else(|| "-".to_owned(), |v| shown(v).into_owned())
+    };
     let mut rows = vec![[
         "CURRENT".to_owned(),
         "NAME".to_owned(),
@@ -518,7 +640,7 @@ fn write_table(
         };
         rows.push([
             if is_current(nc) { "*" } else { "" }.to_owned(),
-            nc.name.clone(),
+            shown(&nc.name).into_owned(),
             subscription,
             dash(c.tenant().and_then(|t| t.id())),
             dash(c.account().and_then(|a| a.id())),
@@ -601,7 +723,7 @@ fn pick(list: &[NamedContext], current: Option<&str>) -> Result<String, Failure>
         } else {
             ' '
         };
-        let _ = writeln!(err, "{mark} {:>3}  {}", i + 1, nc.name);
+        let _ = writeln!(err, "{mark} {:>3}  {}", i + 1, shown(&nc.name));
     }
     let _ = write!(err, "context number (1-{}): ", list.len());
     let _ = err.flush();
@@ -630,15 +752,15 @@ fn find_on_path(name: &str) -> Option<std::path::PathBuf> {
 
 fn print_context_value(out: &mut impl Write, v: &OpValue) -> Result<(), Failure> {
     if let OpValue::Context(Some(nc)) = v {
-        writeln!(out, "{}", nc.name).map_err(io_fail)?;
+        writeln!(out, "{}", shown(&nc.name)).map_err(io_fail)?;
     }
     Ok(())
 }
 
 fn write_summary(out: &mut impl Write, nc: &NamedContext) -> std::io::Result<()> {
     let c = &nc.context;
-    let dash = |s: Option<&str>| s.unwrap_or("-").to_owned();
-    writeln!(out, "Name:             {}", nc.name)?;
+    let dash = |s: Option<&str>| s.map_or_else(|| "-".to_owned(), |v| shown(v).into_owned());
+    writeln!(out, "Name:             {}", shown(&nc.name))?;
     writeln!(
         out,
         "Account:          {}",

@@ -2,37 +2,15 @@
 //! (`select` by prefix, `select -`, the picker in a terminal), one "not found" wording with close
 //! names, help and usage text, and the shell completion scripts.
 
+mod common;
+use common::{azctx, ok, run, AZCTX};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const AZCTX: &str = env!("CARGO_BIN_EXE_azctx");
 const TENANT: &str = "c0ffee00-1234-4abc-9def-000000000042";
 const PROD_SUB: &str = "5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90";
 const DEV_SUB: &str = "11111111-2222-4333-8444-555555555555";
-
-fn azctx(dir: &Path) -> Command {
-    let mut c = Command::new(AZCTX);
-    c.env("AZCONTEXT_DIR", dir)
-        .env_remove("AzContextAutoSave")
-        .env_remove("Azure_Profile_Autosave");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    azctx(dir).args(args).output().expect("azctx runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "azctx {args:?} failed ({:?}): {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 /// Exit code and stderr of a command that must fail.
 fn fails(dir: &Path, args: &[&str]) -> (i32, String) {
@@ -299,8 +277,9 @@ fn zsh_fish_and_powershell_scripts_complete_context_names() {
     );
     assert!(zsh.find("_azctx_context_names() {").unwrap() < zsh.rfind("_azctx \"$@\"").unwrap());
     let fish = ok(tmp.path(), &["completion", "fish"]);
-    assert!(fish
-        .contains("complete -c azctx -n '__fish_seen_subcommand_from select show rename remove"));
+    assert!(fish.contains(
+        "complete -c azctx -n '__fish_seen_subcommand_from select use show rename remove"
+    ));
     assert!(fish.contains("(azctx list --names 2>/dev/null)"));
     let pwsh = ok(tmp.path(), &["completion", "powershell"]);
     assert!(pwsh.contains("$script:AzctxClapCompleter = {"));
@@ -370,4 +349,99 @@ fn select_without_a_name_in_a_terminal_picks_by_number() {
         .output();
     assert_eq!(std::fs::read_to_string(&done).unwrap(), "0\n");
     assert_eq!(ok(dir, &["current"]), "prod-eu\n");
+}
+
+#[test]
+fn azcontext_name_pins_the_current_context_of_one_process() {
+    let tmp = store();
+    let dir = tmp.path();
+    let pinned = |name: &str, args: &[&str]| {
+        azctx(dir)
+            .env("AZCONTEXT_NAME", name)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = pinned("PROD", &["current"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "prod\n",
+        "the stored key, found ignoring case"
+    );
+    let list = String::from_utf8(pinned("prod", &["list", "--json"]).stdout).unwrap();
+    assert!(
+        list.contains(r#""name":"prod","#) && list.contains(r#""current":true"#),
+        "{list}"
+    );
+    assert!(!list.contains(r#""name":"dev","subscription":"11111111-2222-4333-8444-555555555555","subscriptionName":null,"tenant":"c0ffee00-1234-4abc-9def-000000000042","account":"bob@contoso.com","current":true"#), "{list}");
+    // Nothing was written: a process without the variable still starts on the stored default.
+    assert_eq!(ok(dir, &["current"]), "dev\n");
+}
+
+#[test]
+fn an_azcontext_name_that_is_not_stored_is_an_error_not_another_context() {
+    let tmp = store();
+    let o = azctx(tmp.path())
+        .env("AZCONTEXT_NAME", "nope")
+        .arg("current")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        o.stdout.is_empty(),
+        "nothing printed: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("'nope' named by AZCONTEXT_NAME is not stored"),
+        "{err}"
+    );
+}
+
+#[test]
+fn use_prints_the_line_that_switches_one_shell_and_use_dash_goes_back() {
+    let tmp = store();
+    let dir = tmp.path();
+    assert_eq!(
+        ok(dir, &["use", "prod-"]),
+        "export AZCONTEXT_NAME='prod-eu'; export AZCONTEXT_PREVIOUS='dev'\n"
+    );
+    assert_eq!(
+        ok(dir, &["use", "prod", "--shell", "pwsh"]),
+        "$env:AZCONTEXT_NAME = 'prod'; $env:AZCONTEXT_PREVIOUS = 'dev'\n"
+    );
+    assert_eq!(
+        ok(dir, &["use", "prod", "--shell", "fish"]),
+        "set -gx AZCONTEXT_NAME 'prod'; set -gx AZCONTEXT_PREVIOUS 'dev'\n"
+    );
+    // A real shell: eval switches this shell only; `use -` goes back.
+    let script = format!(
+        r#"eval "$('{azctx}' use prod-eu)"; '{azctx}' current; eval "$('{azctx}' use -)"; '{azctx}' current; eval "$('{azctx}' use -)"; '{azctx}' current"#,
+        azctx = AZCTX
+    );
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .env("AZCONTEXT_DIR", dir)
+        .env_remove("AZCONTEXT_NAME")
+        .env_remove("AZCONTEXT_PREVIOUS")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "prod-eu\ndev\nprod-eu\n"
+    );
+    assert_eq!(
+        ok(dir, &["current"]),
+        "dev\n",
+        "the stored default is untouched"
+    );
+    let (code, err) = fails(dir, &["use", "-"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no previous context"), "{err}");
+    let (code, _) = fails(dir, &["use", "nope"]);
+    assert_eq!(code, 2);
 }

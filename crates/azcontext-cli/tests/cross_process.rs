@@ -9,10 +9,12 @@
 //!
 //! No assertion depends on time; sleeps only set up races.
 
+mod common;
+use common::{azctx, ok, run, AZCTX};
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -20,31 +22,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use azcontext_core::model::Profile;
-
-const AZCTX: &str = env!("CARGO_BIN_EXE_azctx");
-
-fn azctx(dir: &Path) -> Command {
-    let mut c = Command::new(AZCTX);
-    c.env("AZCONTEXT_DIR", dir)
-        .env_remove("AzContextAutoSave")
-        .env_remove("Azure_Profile_Autosave");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    azctx(dir).args(args).output().expect("azctx runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "azctx {args:?} failed ({:?}): {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn context_file(dir: &Path) -> PathBuf {
     dir.join("AzureRmContext.json")
@@ -554,4 +531,466 @@ fn exit_codes_and_autosave_override() {
         !dir.join("azctx-previous").exists(),
         "an unsaved select is not remembered for `select -`"
     );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Other writers, links and hostile files. Races are driven to the point of interest by observing the
+// racing process itself (blocked on the lock in /proc/locks, or sleeping between two looks at the
+// file), never by sleeping for a while.
+
+/// Polls `cond` until it holds or `child` has exited (then the assertions after the race decide).
+fn until_or_exit(child: &mut std::process::Child, what: &str, cond: impl Fn(u32) -> bool) {
+    let pid = child.id();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() || cond(pid) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "process {pid} never reached: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// The process waits for a `flock` (a `->` line of /proc/locks with its pid).
+fn waits_for_lock(pid: u32) -> bool {
+    fs::read_to_string("/proc/locks")
+        .unwrap_or_default()
+        .lines()
+        .any(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f.get(1) == Some(&"->") && f.get(5) == Some(&pid.to_string().as_str())
+        })
+}
+
+/// The process's main thread sleeps (between two looks at a file that does not parse yet).
+fn sleeps(pid: u32) -> bool {
+    let syscall = fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+    let nr: Option<i64> = syscall
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok());
+    nr == Some(libc::SYS_clock_nanosleep)
+        || fs::read_to_string(format!("/proc/{pid}/wchan")).is_ok_and(|w| w.contains("nanosleep"))
+}
+
+/// Runs azctx, expecting exit code `code`; returns its stderr.
+fn fails(dir: &Path, args: &[&str], code: i32) -> String {
+    let o = run(dir, args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    err
+}
+
+fn corrupt_copies(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .collect()
+}
+
+/// One race: a helper rewrites the 40-context file in place (truncate, write `torn_at` bytes, wait),
+/// with or without the lock; `args` runs while the file is torn; then the helper finishes. Returns
+/// azctx's output.
+fn race_in_place_rewrite(dir: &Path, lock: bool, torn_at: usize, args: &[&str]) -> Output {
+    let file = context_file(dir);
+    let content = dir.parent().unwrap().join("rewrite.json");
+    fs::copy(&file, &content).unwrap();
+    let mut helper_args = vec![
+        "test-helper".to_string(),
+        "rewrite-in-place".into(),
+        "--from".into(),
+        content.to_string_lossy().into_owned(),
+        "--torn-at".into(),
+        torn_at.to_string(),
+    ];
+    if lock {
+        helper_args.push("--lock".into());
+    }
+    let mut writer = azctx(dir)
+        .args(&helper_args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(writer.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "torn");
+    assert_eq!(fs::metadata(&file).unwrap().len() as usize, torn_at);
+
+    let mut racer = azctx(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if lock {
+        until_or_exit(&mut racer, "waiting for the writer's lock", waits_for_lock);
+    } else {
+        until_or_exit(&mut racer, "re-reading the torn file", sleeps);
+    }
+    {
+        use std::io::Write;
+        let mut stdin = writer.stdin.take().unwrap();
+        writeln!(stdin, "go").unwrap();
+    }
+    assert_eq!(lines.next().unwrap().unwrap(), "done");
+    assert!(writer.wait().unwrap().success());
+    racer.wait_with_output().unwrap()
+}
+
+/// (6) An in-place rewrite by Az.Accounts (locked) or Set-Content (no lock) racing `list` and `set`:
+/// an empty or half-written file is never taken as an empty store, nor quarantined.
+#[test]
+fn in_place_rewrites_lose_nothing() {
+    let mut figures = Vec::new();
+    for lock in [true, false] {
+        for half in [false, true] {
+            for set in [false, true] {
+                let tmp = tempfile::tempdir().unwrap();
+                let dir = tmp.path().join("store");
+                ok(&dir, &["test-helper", "fill", "--count", "40"]);
+                let file = context_file(&dir);
+                let full = fs::metadata(&file).unwrap().len() as usize;
+                let torn_at = if half { full / 2 } else { 0 };
+                let args: Vec<&str> = if set {
+                    set_args("new", "s-new")
+                } else {
+                    vec!["list", "--names"]
+                };
+                let o = race_in_place_rewrite(&dir, lock, torn_at, &args);
+                let case = format!(
+                    "{} {} file, {}",
+                    if lock { "locked" } else { "lock-free" },
+                    if half { "half-written" } else { "empty" },
+                    args[0]
+                );
+                let err = String::from_utf8_lossy(&o.stderr).into_owned();
+                assert!(
+                    o.status.success(),
+                    "{case}: exit {:?}: {err}",
+                    o.status.code()
+                );
+                if set {
+                    let all = keys(&parse_file(&file));
+                    assert_eq!(all.len(), 41, "{case}: contexts lost: {all:?}");
+                } else {
+                    let listed = String::from_utf8(o.stdout).unwrap().lines().count();
+                    assert_eq!(listed, 40, "{case}: listed {listed} contexts");
+                }
+                assert_eq!(corrupt_copies(&dir), Vec::<PathBuf>::new(), "{case}");
+                figures.push(case);
+            }
+        }
+    }
+    println!(
+        "[in-place rewrite] {} races ({}): 0 contexts lost, 0 valid files quarantined",
+        figures.len(),
+        figures.join("; ")
+    );
+}
+
+/// (7) A file that stays empty is not an empty store: a write keeps it aside and stops with the error,
+/// a read reports it; nothing stored is overwritten.
+#[test]
+fn an_empty_file_is_never_taken_as_no_contexts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    ok(&dir, &set_args("a", "s1"));
+    let file = context_file(&dir);
+    fs::write(&file, b"").unwrap();
+    let err = fails(&dir, &set_args("b", "s2"), 5);
+    assert!(
+        err.contains(&*file.to_string_lossy()) && err.contains("empty"),
+        "{err}"
+    );
+    let kept = corrupt_copies(&dir);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(fs::read(&kept[0]).unwrap(), b"");
+    assert!(
+        parse_file(&file).list_available().is_empty(),
+        "the failed write wrote no context"
+    );
+    // A blank file read by `list` is reported, not listed as empty.
+    fs::write(&file, b" \n").unwrap();
+    let o = run(&dir, &["list"]);
+    assert_eq!(o.status.code(), Some(5));
+    assert_eq!(corrupt_copies(&dir).len(), 2);
+}
+
+fn mode_of(p: &Path) -> u32 {
+    fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// (8) Links: no command changes a file outside the store through a link, or creates one through a
+/// dangling link; the link is named in the error.
+#[test]
+fn links_in_the_store_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    ok(&dir, &set_args("a", "s1"));
+    let file = context_file(&dir);
+    let outside = tmp.path().join("outside.json");
+    fs::write(&outside, b"not a profile").unwrap();
+    fs::set_permissions(&outside, fs::Permissions::from_mode(0o644)).unwrap();
+    fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&outside, &file).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["current"],
+        vec!["clear"],
+        set_args("b", "s2"),
+    ] {
+        let err = fails(&dir, &args, 6);
+        assert!(
+            err.contains(&*file.to_string_lossy()) && err.contains("symbolic link"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(mode_of(&outside), 0o644, "the link's target kept its mode");
+    assert_eq!(fs::read(&outside).unwrap(), b"not a profile");
+    assert!(corrupt_copies(&dir).is_empty());
+    assert!(fs::symlink_metadata(&file)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+
+    // A dangling link: nothing is created where it points.
+    let nowhere = tmp.path().join("created-through-link.json");
+    fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&nowhere, &file).unwrap();
+    let o = run(&dir, &set_args("b", "s2"));
+    assert_eq!(
+        o.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !nowhere.exists(),
+        "a file was created through the dangling link"
+    );
+}
+
+/// (9) Ownership and modes, as ssh's StrictModes: too-open files and folders of the user are
+/// tightened; a file of another user is refused with the fix, and left as it is (as root, which can
+/// give files away; other users skip that part).
+#[test]
+fn ownership_and_modes_are_enforced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o1777)).unwrap();
+    let keystore = dir.join("keystore.cache");
+    fs::write(&keystore, b"[]").unwrap();
+    fs::set_permissions(&keystore, fs::Permissions::from_mode(0o666)).unwrap();
+    ok(&dir, &set_args("a", "s1"));
+    assert_eq!(mode_of(&dir), 0o700);
+    assert_eq!(mode_of(&keystore), 0o600);
+    let file = context_file(&dir);
+
+    // The settings file may not send the context file elsewhere by a path.
+    let settings = dir.join("AzureRmContextSettings.json");
+    let original = fs::read(&settings).unwrap();
+    fs::write(
+        &settings,
+        br#"{"Mode":"CurrentUser","ContextFile":"../outside.json"}"#,
+    )
+    .unwrap();
+    let err = fails(&dir, &["list"], 6);
+    assert!(
+        err.contains(&*settings.to_string_lossy()) && err.contains("ContextFile"),
+        "{err}"
+    );
+    // ... nor to a folder that group or others can write.
+    let open_dir = tmp.path().join("open");
+    fs::create_dir(&open_dir).unwrap();
+    fs::set_permissions(&open_dir, fs::Permissions::from_mode(0o777)).unwrap();
+    fs::write(
+        &settings,
+        format!(
+            r#"{{"Mode":"CurrentUser","ContextDirectory":"{}"}}"#,
+            open_dir.display()
+        ),
+    )
+    .unwrap();
+    let err = fails(&dir, &set_args("b", "s2"), 6);
+    assert!(
+        err.contains(&*open_dir.to_string_lossy()) && err.contains("chmod 700"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_dir(&open_dir).unwrap().count(),
+        0,
+        "nothing written there"
+    );
+    assert_eq!(
+        mode_of(&open_dir),
+        0o777,
+        "a folder outside the store is never changed"
+    );
+    fs::write(&settings, &original).unwrap();
+
+    if unsafe_free_euid() != 0 {
+        println!("[ownership] not root: the foreign-owner refusal is not tested");
+        return;
+    }
+    let before = fs::read(&file).unwrap();
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    for args in [vec!["list"], vec!["current"], set_args("b", "s2")] {
+        let err = fails(&dir, &args, 6);
+        assert!(
+            err.contains(&*file.to_string_lossy())
+                && err.contains("owned by user 65534")
+                && err.contains("chown 0"),
+            "{args:?}: {err}"
+        );
+    }
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(&file).unwrap();
+    assert_eq!((m.uid(), mode_of(&file)), (65534, 0o644), "left as it was");
+    assert_eq!(fs::read(&file).unwrap(), before);
+    // A store folder of another user is refused too.
+    std::os::unix::fs::chown(&file, Some(0), Some(0)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(65534), None).unwrap();
+    let err = fails(&dir, &["list"], 6);
+    assert!(err.contains(&*dir.to_string_lossy()), "{err}");
+    println!(
+        "[ownership] 1777 folder -> 0700, 0666 keystore -> 0600; foreign file: {}",
+        err.trim()
+    );
+}
+
+fn unsafe_free_euid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // The owner of a file this process just created is its effective uid.
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    fs::metadata(tmp.path()).unwrap().uid()
+}
+
+/// (10) A FIFO or a device at the context file's path never blocks a command nor is read without
+/// bound: it is refused, named, and left in place.
+#[test]
+fn special_files_in_the_store_are_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    ok(&dir, &set_args("a", "s1"));
+    let file = context_file(&dir);
+    fs::remove_file(&file).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap()
+        .success());
+    let mut cases = vec!["FIFO"];
+    for args in [
+        vec!["list"],
+        vec!["current"],
+        set_args("b", "s2"),
+        vec!["clear"],
+    ] {
+        let mut child = azctx(&dir)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        until_or_exit(&mut child, "exit (a FIFO must not block it)", |_| false);
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(6), "{args:?}: {err}");
+        assert!(
+            err.contains(&*file.to_string_lossy()) && err.contains("FIFO"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(fs::symlink_metadata(&file).unwrap().file_type().is_fifo());
+    if unsafe_free_euid() == 0 {
+        // A character device like /dev/zero (1,5) would never end: refused without reading.
+        fs::remove_file(&file).unwrap();
+        let made = Command::new("mknod")
+            .arg(&file)
+            .args(["c", "1", "5"])
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = fails(&dir, &["list"], 6);
+        assert!(err.contains("character device"), "{err}");
+        assert!(fs::symlink_metadata(&file)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+        cases.push("character device");
+    }
+    println!("[special files] refused at once: {cases:?}");
+}
+
+/// (11) Bad values are usage errors (exit 1), never a panic (exit 101).
+#[test]
+fn bad_values_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    for t in ["1e300", "18446744073709551616", "1e20", "NaN", "inf"] {
+        let o = run(&dir, &["--lock-timeout", t, "list"]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "--lock-timeout {t}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    for (i, blank) in ["", "  ", "\t"].iter().enumerate() {
+        for which in ["--subscription", "--tenant", "--account"] {
+            let name = format!("n{i}");
+            let mut args = set_args(&name, "s1");
+            let at = args.iter().position(|a| *a == which).unwrap();
+            args[at + 1] = blank;
+            let err = fails(&dir, &args, 1);
+            assert!(err.contains(which), "{err}");
+        }
+    }
+    assert!(!context_file(&dir).exists(), "nothing was stored");
+}
+
+/// (12) Control characters: a name chosen here may hold none; names another tool stored are shown
+/// escaped, never raw to the terminal.
+#[test]
+fn control_characters_never_reach_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    for bad in ["red\u{1b}[31m", "cr\r", "lf\n", "c1\u{9b}2J"] {
+        let o = run(&dir, &set_args(bad, "s1"));
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(1), "{bad:?}: {err}");
+        assert!(
+            err.contains("control character") && !err.contains('\u{1b}'),
+            "{err}"
+        );
+    }
+    ok(&dir, &set_args("plain", "s1"));
+    let file = context_file(&dir);
+    // Another tool's file: the same context under a name holding ESC, CR and a C1 CSI.
+    let text = fs::read_to_string(&file).unwrap();
+    let evil = text.replace("\"plain\"", "\"ev\\u001b[2J\\ril\\u009b\"");
+    assert_ne!(text, evil);
+    fs::write(&file, evil).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["current"],
+        vec!["show", "ev\u{1b}[2J\ril\u{9b}"],
+    ] {
+        let out = ok(&dir, &args);
+        assert!(out.contains("ev\\x1B[2J\\x0Dil\\x9B"), "{args:?}: {out:?}");
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?}: {out:?}"
+        );
+    }
+    let o = run(&dir, &["select", "no\u{1b}such"]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("no\\x1Bsuch"), "{err:?}");
 }

@@ -24,6 +24,8 @@ pub enum ObjectKind {
     Environment,
     Account,
     File,
+    /// A subscription (or tenant) looked up among the stored contexts.
+    Subscription,
 }
 
 impl std::fmt::Display for ObjectKind {
@@ -33,16 +35,25 @@ impl std::fmt::Display for ObjectKind {
             ObjectKind::Environment => "environment",
             ObjectKind::Account => "account",
             ObjectKind::File => "file",
+            ObjectKind::Subscription => "subscription",
         })
     }
 }
 
-/// The category of an [`Error`]; the C ABI maps each to one status code.
+/// The category of an [`Error`]; the C ABI maps each to one status code, so what was not found or
+/// already exists (a context, an environment, a file) survives to the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     InvalidArgument,
+    /// A context (or an account) that is not stored.
     NotFound,
+    EnvironmentNotFound,
+    FileNotFound,
+    /// No stored subscription or tenant matches (Set-AzContext -Subscription/-Tenant, offline).
+    SubscriptionNotFound,
+    /// A context name that is taken.
     AlreadyExists,
+    FileAlreadyExists,
     InvalidName,
     InvalidProfile,
     ReadOnly,
@@ -52,6 +63,8 @@ pub enum ErrorKind {
     LockTimeout,
     CorruptFile,
     NotSupported,
+    /// A rule of the library itself was broken (a bug), never the caller's input.
+    Internal,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +124,16 @@ pub enum Error {
         cause: std::io::Error,
     },
 
+    /// A store file or folder AzContext refuses to use, as ssh's StrictModes does: owned by another
+    /// user, a symbolic link, or not a regular file (a folder: not a directory). `problem` says what is
+    /// wrong, `fix` what to do. Nothing was read from it or changed.
+    #[error("'{}' {problem}; {fix}", .path.display())]
+    Untrusted {
+        path: PathBuf,
+        problem: String,
+        fix: String,
+    },
+
     /// Another process held the lock on `path` longer than the wait limit.
     #[error("{}", lock_timeout_message(.path, .waited_ms, .holder_pid))]
     LockTimeout {
@@ -131,6 +154,10 @@ pub enum Error {
     /// A feature that needs the network or a platform service that AzContext does not have yet.
     #[error("{0}")]
     NotSupported(String),
+
+    /// An invariant of the library did not hold (a bug): reported, never guessed around.
+    #[error("internal error: {0}. Please report this.")]
+    Internal(String),
 }
 
 fn lock_timeout_message(path: &std::path::Path, waited_ms: &u64, holder: &Option<u32>) -> String {
@@ -166,23 +193,41 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidArgument(_) => ErrorKind::InvalidArgument,
-            Error::NotFound { .. } => ErrorKind::NotFound,
-            Error::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+            Error::NotFound { kind, .. } => match kind {
+                ObjectKind::Environment => ErrorKind::EnvironmentNotFound,
+                ObjectKind::File => ErrorKind::FileNotFound,
+                ObjectKind::Subscription => ErrorKind::SubscriptionNotFound,
+                ObjectKind::Context | ObjectKind::Account => ErrorKind::NotFound,
+            },
+            Error::AlreadyExists { kind, .. } => match kind {
+                ObjectKind::File => ErrorKind::FileAlreadyExists,
+                _ => ErrorKind::AlreadyExists,
+            },
             Error::InvalidName { .. } => ErrorKind::InvalidName,
             Error::InvalidProfile(_) => ErrorKind::InvalidProfile,
             Error::ReadOnly { .. } => ErrorKind::ReadOnly,
             Error::LoginRequired(_) => ErrorKind::LoginRequired,
             Error::Io { .. } => ErrorKind::Io,
-            Error::PermissionDenied { .. } => ErrorKind::PermissionDenied,
+            Error::PermissionDenied { .. } | Error::Untrusted { .. } => ErrorKind::PermissionDenied,
             Error::LockTimeout { .. } => ErrorKind::LockTimeout,
             Error::CorruptFile { .. } => ErrorKind::CorruptFile,
             Error::NotSupported(_) => ErrorKind::NotSupported,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
-    /// An I/O error on `path`, classified: permission problems get their own variant.
+    /// An I/O error on `path`, classified by its kind: permission problems get their own variant, a
+    /// missing file is [`Error::NotFound`] of a file, the rest [`Error::Io`] in words a user understands.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, cause: std::io::Error) -> Error {
         let path = path.into();
+        if cause.kind() == std::io::ErrorKind::NotFound {
+            let message = format!("{action} '{}' failed: {}", path.display(), io_words(&cause));
+            return Error::NotFound {
+                kind: ObjectKind::File,
+                name: path.to_string_lossy().into_owned(),
+                message,
+            };
+        }
         if cause.kind() == std::io::ErrorKind::PermissionDenied {
             Error::PermissionDenied {
                 action,

@@ -12,7 +12,7 @@
 //! `Debug` output or in error messages.
 
 use crate::error::FormatError;
-use crate::json::{self, Object, Value};
+use crate::jsonio::{self as json, Object, Value};
 
 /// One stored secret.
 #[derive(Clone, PartialEq)]
@@ -137,7 +137,7 @@ impl KeyStore {
     pub fn get(&self, id: &str) -> Option<&str> {
         self.entries
             .iter()
-            .find(|e| json::eq_ignore_case(&e.id(), id))
+            .find(|e| crate::names::eq_ignore_case(&e.id(), id))
             .map(KeyStoreEntry::secret)
     }
 

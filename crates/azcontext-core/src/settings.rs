@@ -11,6 +11,11 @@
 //! - `Mode` turns autosave on only when it is exactly the string `CurrentUser`; anything else (including
 //!   `currentuser`, `null` or a missing member) means Process. Null or missing paths fall back to the
 //!   defaults.
+//! - Trust: the store folder and the settings file pass the rules of [`crate::fsio`] (owned by the
+//!   user, no link, too-open modes tightened) before anything in the file is used. Its
+//!   `ContextDirectory` must then be a folder the user owns that group and others cannot write (it is
+//!   checked, never changed), and `ContextFile`/`KeyStoreFile` plain file names in it
+//!   ([`resolve_paths`]); anything else is refused with [`Error::Untrusted`] naming the settings file.
 //! - A settings file that does not parse is moved aside (see [`crate::fsio::quarantine`]) and reported
 //!   as [`Error::CorruptFile`]; the next use creates a fresh one.
 
@@ -18,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::fsio;
-use crate::json::{self, Object, Value};
+use crate::jsonio::{self, Object, Value};
 
 pub const SETTINGS_FILE: &str = "AzureRmContextSettings.json";
 pub const DEFAULT_CONTEXT_FILE: &str = "AzureRmContext.json";
@@ -71,10 +76,57 @@ pub fn default_cache_dir() -> PathBuf {
         .join(".IdentityService")
 }
 
-/// The parsed settings file. Keeps the whole JSON object so unknown members survive a rewrite.
-#[derive(Debug, Clone, PartialEq)]
+/// The parsed settings file: Az's members in Az's order, then every other member as it was read, so
+/// unknown members survive a rewrite (see [`Member`] for absent and null members). Members of an
+/// unexpected type are kept as they are and read as unset.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct ContextSettings {
-    doc: Object,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    mode: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    context_directory: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    context_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    cache_directory: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    cache_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    key_store_file: Member,
+    #[serde(default, skip_serializing_if = "Member::is_absent")]
+    settings: Member,
+    #[serde(flatten)]
+    other: Object,
+}
+
+/// A member of the settings: `None` when absent (then not written), `Some(Value::Null)` when null
+/// (serde reads `null` into an `Option` as `None`, which would drop the member on a rewrite).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Member(Option<Value>);
+
+impl Member {
+    fn is_absent(&self) -> bool {
+        self.0.is_none()
+    }
+    fn text(s: String) -> Member {
+        Member(Some(Value::String(s)))
+    }
+    fn as_str(&self) -> Option<&str> {
+        self.0.as_ref().and_then(Value::as_str)
+    }
+}
+
+impl serde::Serialize for Member {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Member {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Member, D::Error> {
+        Value::deserialize(d).map(|v| Member(Some(v)))
+    }
 }
 
 /// The files in use, resolved from the store directory and the settings.
@@ -89,30 +141,19 @@ pub struct StorePaths {
     pub cache_file: String,
 }
 
-fn non_empty_str(v: Option<&Value>) -> Option<&str> {
-    v.and_then(Value::as_str).filter(|s| !s.is_empty())
+fn non_empty_str(v: &Member) -> Option<&str> {
+    v.as_str().filter(|s| !s.is_empty())
 }
 
 impl ContextSettings {
     /// Parses settings text. Only text that is not a JSON object is an error.
     pub fn parse(bytes: &[u8], source_name: &str) -> std::result::Result<Self, crate::FormatError> {
-        match json::parse(bytes, source_name)? {
-            Value::Object(doc) => Ok(ContextSettings { doc }),
-            other => Err(crate::FormatError {
-                source_name: source_name.to_owned(),
-                line: 1,
-                column: 1,
-                message: format!(
-                    "expected an object for the settings, found {}",
-                    other.type_name()
-                ),
-            }),
-        }
+        jsonio::from_slice(bytes, source_name)
     }
 
     /// A fresh file as Az writes it at first import: autosave on, the paths in use, a new InstallationId.
     pub fn new_current_user(store_dir: &Path) -> Self {
-        let mut s = ContextSettings { doc: Object::new() };
+        let mut s = ContextSettings::default();
         s.enable(store_dir);
         s
     }
@@ -125,7 +166,7 @@ impl ContextSettings {
 
     /// The raw `Mode` member, if it is a string.
     pub fn mode(&self) -> Option<&str> {
-        self.doc.get("Mode").and_then(Value::as_str)
+        self.mode.as_str()
     }
 
     /// Autosave on: `Mode` is exactly `CurrentUser` (ordinal, case-sensitive, as Az compares it).
@@ -135,8 +176,9 @@ impl ContextSettings {
 
     /// Installation id from `Settings`, if any.
     pub fn installation_id(&self) -> Option<&str> {
-        self.doc
-            .get("Settings")
+        self.settings
+            .0
+            .as_ref()
             .and_then(Value::as_object)
             .and_then(|o| o.get("InstallationId"))
             .and_then(Value::as_str)
@@ -144,7 +186,7 @@ impl ContextSettings {
 
     /// The `Settings` map's string entries (e.g. `InstallationId`), in file order.
     pub fn settings_map(&self) -> Vec<(String, String)> {
-        match self.doc.get("Settings") {
+        match &self.settings.0 {
             Some(Value::Object(o)) => o
                 .iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.to_owned(), s.to_owned())))
@@ -156,22 +198,59 @@ impl ContextSettings {
     /// Resolves the files in use. Null, missing or empty members fall back to the defaults; a relative
     /// `ContextDirectory` is taken relative to the store directory.
     pub fn paths(&self, store_dir: &Path) -> StorePaths {
-        let context_dir = match non_empty_str(self.doc.get("ContextDirectory")) {
+        let context_dir = match non_empty_str(&self.context_directory) {
             Some(d) => store_dir.join(d), // join keeps an absolute d as is
             None => store_dir.to_path_buf(),
         };
-        let context_file =
-            non_empty_str(self.doc.get("ContextFile")).unwrap_or(DEFAULT_CONTEXT_FILE);
-        let keystore_file =
-            non_empty_str(self.doc.get("KeyStoreFile")).unwrap_or(DEFAULT_KEYSTORE_FILE);
+        let context_file = non_empty_str(&self.context_file).unwrap_or(DEFAULT_CONTEXT_FILE);
+        let keystore_file = non_empty_str(&self.key_store_file).unwrap_or(DEFAULT_KEYSTORE_FILE);
         StorePaths {
             store_dir: store_dir.to_path_buf(),
             settings_file: store_dir.join(SETTINGS_FILE),
             context_file: context_dir.join(context_file),
             keystore_file: context_dir.join(keystore_file),
+            cache_dir: self.cache_dir(store_dir, &context_dir),
+            cache_file: self.cache_file(),
             context_dir,
-            cache_dir: default_cache_dir(),
-            cache_file: DEFAULT_CACHE_FILE.to_owned(),
+        }
+    }
+
+    /// The MSAL token cache folder. `CacheDirectory` when it names one MSAL can use; else, for the
+    /// default store (`~/.Azure`), Az's own folder ([`default_cache_dir`]); for a relocated store,
+    /// `.IdentityService` inside it, so that a store relocated per test or per CI job never reads or
+    /// writes the user's real tokens (then a `CacheDirectory` naming Az's default folder is ignored too).
+    /// Values Az maps back to its default are ignored as Az does: the context folder (older files) and
+    /// `~/.IdentityService` (recorded by older releases on Linux, never used by MSAL).
+    fn cache_dir(&self, store_dir: &Path, context_dir: &Path) -> PathBuf {
+        let home = dirs::home_dir();
+        let relocated = home.as_ref().map(|h| h.join(".Azure")).as_deref() != Some(store_dir);
+        let fallback = if relocated {
+            store_dir.join(".IdentityService")
+        } else {
+            default_cache_dir()
+        };
+        let Some(named) = non_empty_str(&self.cache_directory).map(PathBuf::from) else {
+            return fallback;
+        };
+        let legacy_home = home.map(|h| h.join(".IdentityService"));
+        let ignored = !named.is_absolute()
+            || named == context_dir
+            || Some(&named) == legacy_home.as_ref()
+            || (relocated && named == default_cache_dir());
+        if ignored {
+            fallback
+        } else {
+            named
+        }
+    }
+
+    /// The MSAL token cache file: `CacheFile` when it is a suffixed MSAL cache name
+    /// (`msal.cache.cae`, `msal.cache.nocae`); older values (`msal.cache`, `TokenCache.dat`) map to
+    /// the default, as in Az.
+    fn cache_file(&self) -> String {
+        match non_empty_str(&self.cache_file) {
+            Some(f) if f.starts_with("msal.cache.") && !f.contains(['/', '\\']) => f.to_owned(),
+            _ => DEFAULT_CACHE_FILE.to_owned(),
         }
     }
 
@@ -180,8 +259,8 @@ impl ContextSettings {
     /// when missing.
     pub fn enable(&mut self, store_dir: &Path) {
         let paths = self.paths(store_dir);
-        let mut settings = match self.doc.get("Settings") {
-            Some(Value::Object(o)) => o.clone(),
+        let mut settings = match self.settings.0.take() {
+            Some(Value::Object(o)) => o,
             _ => Object::new(),
         };
         if !settings
@@ -203,37 +282,18 @@ impl ContextSettings {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| DEFAULT_CONTEXT_FILE.to_owned());
-        let known: [(&str, Value); 7] = [
-            ("Mode", Value::from(MODE_CURRENT_USER)),
-            (
-                "ContextDirectory",
-                Value::from(paths.context_dir.to_string_lossy().into_owned()),
-            ),
-            ("ContextFile", Value::from(context_name)),
-            (
-                "CacheDirectory",
-                Value::from(paths.cache_dir.to_string_lossy().into_owned()),
-            ),
-            ("CacheFile", Value::from(paths.cache_file.clone())),
-            ("KeyStoreFile", Value::from(keystore_name)),
-            ("Settings", Value::Object(settings)),
-        ];
-        let mut doc = Object::with_capacity(known.len() + self.doc.len());
-        let names: Vec<&str> = known.iter().map(|(k, _)| *k).collect();
-        for (k, v) in known {
-            doc.push(k, v);
-        }
-        for (k, v) in self.doc.iter() {
-            if !names.contains(&k) {
-                doc.push(k, v.clone());
-            }
-        }
-        self.doc = doc;
+        self.mode = Member::text(MODE_CURRENT_USER.to_owned());
+        self.context_directory = Member::text(paths.context_dir.to_string_lossy().into_owned());
+        self.context_file = Member::text(context_name);
+        self.cache_directory = Member::text(paths.cache_dir.to_string_lossy().into_owned());
+        self.cache_file = Member::text(paths.cache_file);
+        self.key_store_file = Member::text(keystore_name);
+        self.settings = Member(Some(Value::Object(settings)));
     }
 
     /// The file's text: compact, one line, no BOM, no final newline.
     pub fn to_text(&self) -> String {
-        json::to_compact(&Value::Object(self.doc.clone()))
+        jsonio::to_compact(self)
     }
 }
 
@@ -241,7 +301,7 @@ impl ContextSettings {
 /// A file that does not parse is reported as [`Error::InvalidProfile`] (nothing is moved aside).
 pub fn peek(store_dir: &Path) -> Result<Option<ContextSettings>> {
     let path = store_dir.join(SETTINGS_FILE);
-    match fsio::read_file(&path)? {
+    match fsio::read_file(&path, fsio::Trust::Store { tighten: false })? {
         None => Ok(None),
         Some((_, bytes)) => Ok(Some(ContextSettings::parse(
             &bytes,
@@ -257,10 +317,11 @@ pub fn peek(store_dir: &Path) -> Result<Option<ContextSettings>> {
 /// still does not parse, it is quarantined and reported as [`Error::CorruptFile`].
 pub fn load_or_create(store_dir: &Path) -> Result<ContextSettings> {
     fsio::ensure_dir(store_dir)?;
+    fsio::secure_dir(store_dir, true)?;
     let path = store_dir.join(SETTINGS_FILE);
     let mut retries_left = 5;
     loop {
-        match fsio::read_file(&path)? {
+        match fsio::read_file(&path, fsio::Trust::Store { tighten: true })? {
             Some((_, bytes)) => {
                 return match ContextSettings::parse(&bytes, &path.to_string_lossy()) {
                     Ok(s) => Ok(s),
@@ -288,6 +349,66 @@ pub fn load_or_create(store_dir: &Path) -> Result<ContextSettings> {
             }
         }
     }
+}
+
+/// A file name the settings file gives (`ContextFile`, `KeyStoreFile`) must name a file directly in the
+/// context folder: no separator, not `.` or `..`.
+fn plain_file_name(name: &str) -> bool {
+    !name.contains('/') && !name.contains('\0') && name != "." && name != ".."
+}
+
+/// [`ContextSettings::paths`], checked: the file names are plain names, and a context folder other
+/// than the store folder exists (created 0700 when missing) as a folder the user owns that group and
+/// others cannot write; the files the session will use, when present, pass the store's trust rules
+/// (with `tighten`, their modes are tightened to 0600). `tighten == false` changes nothing on disk
+/// (for the read-only `azctx current`).
+pub fn resolve_paths(
+    settings: &ContextSettings,
+    store_dir: &Path,
+    tighten: bool,
+) -> Result<StorePaths> {
+    let paths = settings.paths(store_dir);
+    for (member, value) in [
+        ("ContextFile", &settings.context_file),
+        ("KeyStoreFile", &settings.key_store_file),
+    ] {
+        if let Some(name) = non_empty_str(value) {
+            if !plain_file_name(name) {
+                return Err(Error::Untrusted {
+                    path: paths.settings_file.clone(),
+                    problem: format!(
+                        "gives {member} '{name}', which is not a plain file name in the context folder"
+                    ),
+                    fix: format!(
+                        "set {member} to a file name such as '{}', or remove the settings file to start with the defaults",
+                        if member == "ContextFile" {
+                            DEFAULT_CONTEXT_FILE
+                        } else {
+                            DEFAULT_KEYSTORE_FILE
+                        }
+                    ),
+                });
+            }
+        }
+    }
+    if paths.context_dir != store_dir {
+        if tighten {
+            fsio::ensure_dir(&paths.context_dir)?;
+        }
+        if paths.context_dir.exists() {
+            fsio::secure_dir(&paths.context_dir, false)?;
+        }
+    }
+    if tighten {
+        for file in [
+            &paths.context_file,
+            &paths.keystore_file,
+            &crate::store::index_path(&paths.context_file),
+        ] {
+            fsio::secure_existing_file(file)?;
+        }
+    }
+    Ok(paths)
 }
 
 /// Writes the settings file atomically (0600).
@@ -332,10 +453,10 @@ mod tests {
         let s = ContextSettings::new_current_user(Path::new("/home/alice/.Azure"));
         let text = s.to_text();
         assert!(!text.contains('\n') && !text.starts_with('\u{feff}'));
-        let v = json::parse(text.as_bytes(), "x").unwrap();
+        let v = jsonio::parse(text.as_bytes(), "x").unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().collect();
         if let Some(f) = fixture("settings-currentuser.json") {
-            let fv = json::parse(&f, "fixture").unwrap();
+            let fv = jsonio::parse(&f, "fixture").unwrap();
             let fkeys: Vec<&str> = fv.as_object().unwrap().keys().collect();
             assert_eq!(keys, fkeys);
         }
@@ -356,6 +477,47 @@ mod tests {
         let u = uuid::Uuid::parse_str(id).unwrap();
         assert_eq!(u.get_version_num(), 4);
         assert!(text.starts_with("{\"Mode\":\"CurrentUser\",\"ContextDirectory\":\"/home/alice/.Azure\",\"ContextFile\":\"AzureRmContext.json\",\"CacheDirectory\":"));
+    }
+
+    #[test]
+    fn token_cache_follows_a_relocated_store_unless_the_settings_name_another() {
+        let parse = |t: &str| ContextSettings::parse(t.as_bytes(), "s").unwrap();
+        let store = Path::new("/tmp/ci-job/store");
+        // A relocated store keeps its tokens inside it, even when the file names Az's default folder.
+        for text in [
+            "{}".to_owned(),
+            format!(
+                r#"{{"CacheDirectory":{}}}"#,
+                serde_json::to_string(&default_cache_dir().to_string_lossy().into_owned()).unwrap()
+            ),
+            r#"{"CacheDirectory":"relative/dir","CacheFile":"TokenCache.dat"}"#.to_owned(),
+            r#"{"CacheDirectory":"/tmp/ci-job/store","CacheFile":"msal.cache"}"#.to_owned(),
+        ] {
+            let p = parse(&text).paths(store);
+            assert_eq!(p.cache_dir, store.join(".IdentityService"), "{text}");
+            assert_eq!(p.cache_file, DEFAULT_CACHE_FILE, "{text}");
+        }
+        // Another folder and a suffixed name are honoured.
+        let p = parse(r#"{"CacheDirectory":"/srv/tokens","CacheFile":"msal.cache.nocae"}"#)
+            .paths(store);
+        assert_eq!(p.cache_dir, Path::new("/srv/tokens"));
+        assert_eq!(p.cache_file, "msal.cache.nocae");
+        // The default store uses Az's folder.
+        if let Some(home) = dirs::home_dir() {
+            let p = parse("{}").paths(&home.join(".Azure"));
+            assert_eq!(p.cache_dir, default_cache_dir());
+            let legacy = format!(
+                r#"{{"CacheDirectory":{}}}"#,
+                serde_json::to_string(
+                    &home.join(".IdentityService").to_string_lossy().into_owned()
+                )
+                .unwrap()
+            );
+            assert_eq!(
+                parse(&legacy).paths(&home.join(".Azure")).cache_dir,
+                default_cache_dir()
+            );
+        }
     }
 
     #[test]

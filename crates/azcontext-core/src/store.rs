@@ -32,7 +32,8 @@
 //!   Azure/azure-powershell#14757), and the returned settings report the scope asked for (Az reports
 //!   CurrentUser, #10607): `Mode` is `Process` for `-Scope Process`.
 //! - [`Session::disable_autosave`]: the current view is kept as the in-memory profile; CurrentUser scope
-//!   writes exactly `settings-after-disable.json`. No file is deleted.
+//!   writes exactly `settings-after-disable.json`. No file is deleted. The returned settings are what
+//!   [`Session::autosave_settings`] then reports (Mode Process, the paths "None").
 //!
 //! # Store directory
 //!
@@ -85,12 +86,19 @@ pub struct StoreEnv {
     pub profile_autosave: Option<String>,
     /// Longest wait for the context file's lock; `None` → [`fsio::DEFAULT_LOCK_TIMEOUT`] (10 s).
     pub lock_timeout: Option<Duration>,
+    /// The call only looks (-WhatIf): a read that meets a corrupt context file reports it as
+    /// [`Error::InvalidProfile`] and leaves it in place instead of moving it aside. A setting of this
+    /// call, never of the session: calls of other runspaces sharing the session are unaffected.
+    pub what_if: bool,
 }
 
 /// Environment variable names the store honours (read by callers, not by the core).
 pub const ENV_AZCONTEXT_DIR: &str = "AZCONTEXT_DIR";
 pub const ENV_AUTOSAVE: &str = "AzContextAutoSave";
 pub const ENV_PROFILE_AUTOSAVE: &str = "Azure_Profile_Autosave";
+/// `AZCONTEXT_NAME`: the current context of one process (and the processes it starts), like
+/// AWS_PROFILE; the stored default is what a process without it starts with.
+pub const ENV_CONTEXT_NAME: &str = "AZCONTEXT_NAME";
 
 impl StoreEnv {
     /// Reads `AZCONTEXT_DIR`, `AzContextAutoSave` and `Azure_Profile_Autosave` from this process's
@@ -102,6 +110,7 @@ impl StoreEnv {
             autosave: get(ENV_AUTOSAVE),
             profile_autosave: get(ENV_PROFILE_AUTOSAVE),
             lock_timeout: None,
+            what_if: false,
         }
     }
 
@@ -181,6 +190,9 @@ pub struct OpOutput {
     pub value: OpValue,
     /// The effective scope the operation was applied in.
     pub scope: Scope,
+    /// What the user should be told about the outcome, decided inside the operation (e.g. Az's
+    /// warning when the last context of a user account was removed).
+    pub warnings: Vec<String>,
     /// Whether `AzureRmContext.json` was rewritten (false also when the text was unchanged).
     pub written: bool,
     /// Set when a corrupt context file was moved aside during the operation (only [`Op::Clear`]
@@ -189,8 +201,11 @@ pub struct OpOutput {
 }
 
 /// Az's `ContextAutosaveSettings`. Fields are `None` where Az shows null; the Process view of
-/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`Session::autosave_settings`] has the literal `"None"` strings Az shows. Serialized in Az's shape:
+/// `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,"CacheFile":…,"KeyStoreFile":…,
+/// "Settings":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct AutosaveSettings {
     pub mode: String,
     pub context_directory: Option<String>,
@@ -198,6 +213,7 @@ pub struct AutosaveSettings {
     pub cache_directory: Option<String>,
     pub cache_file: Option<String>,
     pub key_store_file: Option<String>,
+    #[serde(serialize_with = "crate::jsonio::serialize_pairs")]
     pub settings: Vec<(String, String)>,
 }
 
@@ -215,7 +231,8 @@ impl AutosaveSettings {
         }
     }
 
-    fn disabled() -> AutosaveSettings {
+    /// The CurrentUser view of a settings file whose mode is not CurrentUser: Mode Process, all else null.
+    fn user_disabled() -> AutosaveSettings {
         AutosaveSettings {
             mode: settings::MODE_PROCESS.to_owned(),
             context_directory: None,
@@ -238,28 +255,6 @@ impl AutosaveSettings {
             key_store_file: name(&paths.keystore_file),
             settings: s.settings_map(),
         }
-    }
-
-    /// Az's JSON shape: `{"Mode":…,"ContextDirectory":…,"ContextFile":…,"CacheDirectory":…,
-    /// "CacheFile":…,"KeyStoreFile":…,"Settings":{…}}`.
-    pub fn to_json(&self) -> crate::json::Value {
-        use crate::json::{Object, Value};
-        let mut o = Object::with_capacity(7);
-        o.push("Mode", Value::from(self.mode.clone()));
-        o.push(
-            "ContextDirectory",
-            Value::from(self.context_directory.clone()),
-        );
-        o.push("ContextFile", Value::from(self.context_file.clone()));
-        o.push("CacheDirectory", Value::from(self.cache_directory.clone()));
-        o.push("CacheFile", Value::from(self.cache_file.clone()));
-        o.push("KeyStoreFile", Value::from(self.key_store_file.clone()));
-        let mut s = Object::with_capacity(self.settings.len());
-        for (k, v) in &self.settings {
-            s.push(k.clone(), Value::from(v.clone()));
-        }
-        o.push("Settings", Value::Object(s));
-        Value::Object(o)
     }
 }
 
@@ -315,8 +310,6 @@ pub struct Session {
     /// The generation of a detached profile (the state has its own).
     detached_generation: u64,
     forced_mode: Option<Scope>,
-    /// Set while the caller only looks (-WhatIf): reads leave a corrupt file where it is.
-    what_if: bool,
     detached: Option<Profile>,
     state: Option<State>,
 }
@@ -336,75 +329,156 @@ fn is_blank(bytes: &[u8]) -> bool {
     b.iter().all(|c| c.is_ascii_whitespace())
 }
 
+/// Parses the context file's bytes. An empty or blank file is not "no contexts" but a file being
+/// written (Az.Accounts and `Set-Content` truncate before they write) or a damaged one: an error,
+/// like any text that does not parse. Only a missing file is an empty store.
 fn parse_disk(bytes: &[u8], path: &Path) -> std::result::Result<Profile, crate::FormatError> {
     if is_blank(bytes) {
-        return Ok(empty_disk_profile());
+        return Err(crate::FormatError {
+            source_name: path.to_string_lossy().into_owned(),
+            line: 0,
+            column: 0,
+            message: "the file is empty; a context file holds at least '{}' (an empty file is never taken as an empty store)".into(),
+        });
     }
     Profile::parse(bytes, &path.to_string_lossy())
 }
 
-/// Reads the context file without a lock. A file that does not parse is re-read under the lock (an Az
-/// writer may have been rewriting it in place) and, if still bad, quarantined.
+/// How long a context file that is empty or does not parse keeps being re-read, after the re-read
+/// under the lock, before it is taken as corrupt: the time a writer that takes no lock (`Set-Content`,
+/// an editor) may need to finish an in-place rewrite.
+const SETTLE_WINDOW: Duration = Duration::from_secs(2);
+/// The pause between two looks at such a file during [`SETTLE_WINDOW`].
+const SETTLE_POLL: Duration = Duration::from_millis(10);
+
+/// What a careful read of the context file found.
+enum DiskRead {
+    Parsed(DiskCache),
+    /// Still empty or unparsable after the shared lock and the settle window: the last error.
+    Bad(crate::FormatError),
+}
+
+fn parsed(stamp: Option<FileStamp>, bytes: &[u8], profile: Profile) -> DiskRead {
+    DiskRead::Parsed(DiskCache {
+        stamp,
+        hash: if stamp.is_some() {
+            fsio::content_hash(bytes)
+        } else {
+            0
+        },
+        profile,
+    })
+}
+
+fn missing() -> DiskRead {
+    parsed(None, b"", empty_disk_profile())
+}
+
+/// Reads the context file without acting on a file caught mid-write. Read without a lock first; a file
+/// that is empty or does not parse is read again under a shared `flock`, which waits for a writer
+/// that holds the lock (AzContext's, and Az.Accounts' `FileShare.None`); if it is still bad, it is read
+/// again whenever it changes, for up to [`SETTLE_WINDOW`], for writers that take no lock. Only then
+/// is it [`DiskRead::Bad`]. `tighten`: apply the trust rules' mode tightening (see [`fsio::Trust`]).
+fn read_settled(path: &Path, timeout: Duration, tighten: bool) -> Result<DiskRead> {
+    let trust = fsio::Trust::Store { tighten };
+    match fsio::read_file(path, trust)? {
+        None => return Ok(missing()),
+        Some((stamp, bytes)) => {
+            if let Ok(p) = parse_disk(&bytes, path) {
+                return Ok(parsed(Some(stamp), &bytes, p));
+            }
+        }
+    }
+    let mut last_err;
+    let mut last_stamp;
+    {
+        let Some(mut lock) = fsio::lock_shared(path, timeout)? else {
+            return Ok(missing());
+        };
+        let bytes = lock.read_all()?;
+        match parse_disk(&bytes, path) {
+            Ok(p) => return Ok(parsed(Some(lock.stamp()), &bytes, p)),
+            Err(e) => last_err = e,
+        }
+        last_stamp = Some(lock.stamp());
+    }
+    let deadline = std::time::Instant::now() + SETTLE_WINDOW;
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(SETTLE_POLL);
+        let now = FileStamp::of_path(path)?;
+        if now == last_stamp {
+            continue;
+        }
+        match fsio::read_file(path, trust)? {
+            None => return Ok(missing()),
+            Some((stamp, bytes)) => match parse_disk(&bytes, path) {
+                Ok(p) => return Ok(parsed(Some(stamp), &bytes, p)),
+                Err(e) => {
+                    last_err = e;
+                    last_stamp = Some(stamp);
+                }
+            },
+        }
+    }
+    Ok(DiskRead::Bad(last_err))
+}
+
+/// Reads the context file for a session (see [`read_settled`]). A file that is still bad is read once
+/// more under the exclusive lock and, if still bad, quarantined ([`Error::CorruptFile`]), or with
+/// `leave_corrupt` (-WhatIf) reported and left in place.
 fn read_disk(path: &Path, timeout: Duration, leave_corrupt: bool) -> Result<DiskCache> {
-    match fsio::read_file(path)? {
-        None => Ok(DiskCache {
+    if let DiskRead::Parsed(c) = read_settled(path, timeout, true)? {
+        return Ok(c);
+    }
+    let Some(mut lock) = fsio::lock_exclusive(path, timeout)? else {
+        return Ok(DiskCache {
             stamp: None,
             hash: 0,
             profile: empty_disk_profile(),
+        });
+    };
+    let bytes = lock.read_all()?;
+    match parse_disk(&bytes, path) {
+        Ok(profile) => Ok(DiskCache {
+            stamp: Some(lock.stamp()),
+            hash: fsio::content_hash(&bytes),
+            profile,
         }),
-        Some((stamp, bytes)) => match parse_disk(&bytes, path) {
-            Ok(profile) => Ok(DiskCache {
-                stamp: Some(stamp),
-                hash: fsio::content_hash(&bytes),
-                profile,
-            }),
-            Err(_) => {
-                let mut lock = fsio::lock_exclusive(path, timeout)?;
-                let bytes = lock.read_all()?;
-                match parse_disk(&bytes, path) {
-                    Ok(profile) => Ok(DiskCache {
-                        stamp: Some(lock.stamp()),
-                        hash: fsio::content_hash(&bytes),
-                        profile,
-                    }),
-                    Err(source) if leave_corrupt => {
-                        // Asked to change nothing (-WhatIf): report the file, leave it where it is.
-                        drop(lock);
-                        Err(Error::InvalidProfile(crate::FormatError {
-                            message: format!(
-                                "{} (the file was left as it is; without -WhatIf it would be moved aside)",
-                                source.message
-                            ),
-                            ..source
-                        }))
-                    }
-                    Err(source) => {
-                        let quarantined = fsio::quarantine(path)?;
-                        drop(lock);
-                        Err(Error::CorruptFile {
-                            path: path.to_path_buf(),
-                            quarantined,
-                            source,
-                        })
-                    }
-                }
-            }
-        },
+        Err(source) if leave_corrupt => {
+            // Asked to change nothing (-WhatIf): report the file, leave it where it is.
+            drop(lock);
+            Err(Error::InvalidProfile(crate::FormatError {
+                message: format!(
+                    "{} (the file was left as it is; without -WhatIf it would be moved aside)",
+                    source.message
+                ),
+                ..source
+            }))
+        }
+        Err(source) => {
+            let quarantined = fsio::quarantine(path)?;
+            drop(lock);
+            Err(Error::CorruptFile {
+                path: path.to_path_buf(),
+                quarantined,
+                source,
+            })
+        }
     }
 }
 
-/// Reads the context file for `azctx current`-style callers: no lock, no settings write, nothing moved.
-/// A file that does not parse is an [`Error::InvalidProfile`].
+/// Reads the context file for `azctx current`-style callers: no settings write, nothing moved, no mode
+/// changed. A file that is still bad after [`read_settled`] is an [`Error::InvalidProfile`].
 fn peek_disk(path: &Path) -> Result<Profile> {
-    match fsio::read_file(path)? {
-        None => Ok(empty_disk_profile()),
-        Some((_, bytes)) => Ok(parse_disk(&bytes, path)?),
+    match read_settled(path, fsio::DEFAULT_LOCK_TIMEOUT, false)? {
+        DiskRead::Parsed(c) => Ok(c.profile),
+        DiskRead::Bad(e) => Err(Error::InvalidProfile(e)),
     }
 }
 
 /// The result of one locked read-modify-write.
 struct Written {
-    value: OpValue,
+    value: Applied,
     written: bool,
     quarantined: Option<PathBuf>,
     cache: DiskCache,
@@ -421,6 +495,15 @@ fn autosave_scope(scope: Option<Scope>) -> Scope {
 
 /// One locked read-modify-write of the context file: lock, read, apply `f`, write if changed.
 ///
+/// A missing file is created whole, atomically ([`fsio::create_atomic_stamped`]), never empty; if
+/// another writer creates it first, the operation runs again under that file's lock (so `f` may run
+/// twice; only the last run's result is kept).
+///
+/// Under the lock, a file that is empty or does not parse is never taken as "no contexts": it is read
+/// again (whenever it changes) for up to [`SETTLE_WINDOW`], for writers that take no lock, and if still
+/// bad kept aside ([`fsio::keep_aside`]) and reported as [`Error::CorruptFile`]; only `tolerate_corrupt`
+/// (Clear) then goes on, on an empty profile.
+///
 /// `cached` is the session's last parse of the file: when the locked file is still exactly that file
 /// (same stamp), it is used instead of parsing the text again — the text is still read, to skip a
 /// write that would change nothing.
@@ -429,18 +512,40 @@ fn modify_disk<F>(
     timeout: Duration,
     tolerate_corrupt: bool,
     cached: Option<DiskCache>,
-    f: F,
+    mut f: F,
 ) -> Result<Written>
 where
-    F: FnOnce(&mut Profile) -> Result<OpValue>,
+    F: FnMut(&mut Profile) -> Result<Applied>,
 {
     fsio::ensure_dir(&paths.context_dir)?;
     let path = &paths.context_file;
-    let mut lock = fsio::lock_exclusive(path, timeout)?;
-    // Under the lock no other writer is mid-way: stray index temp files are a dead writer's.
     let index = index_path(path);
+    let mut lock = loop {
+        if let Some(lock) = fsio::lock_exclusive(path, timeout)? {
+            break lock;
+        }
+        let mut profile = empty_disk_profile();
+        let value = f(&mut profile)?;
+        let text = profile.to_az_bytes();
+        if let Some(stamp) = fsio::create_atomic_stamped(path, &text)? {
+            // No lock is held, but the index is checked against the file's stamp by every reader.
+            write_index(&index, stamp, &profile);
+            return Ok(Written {
+                value,
+                written: true,
+                quarantined: None,
+                cache: DiskCache {
+                    stamp: Some(stamp),
+                    hash: fsio::content_hash(&text),
+                    profile,
+                },
+            });
+        }
+        // Another writer created it first: lock theirs.
+    };
+    // Under the lock no other writer is mid-way: stray index temp files are a dead writer's.
     fsio::sweep_temp_files(&index);
-    let current = lock.read_all()?;
+    let mut current = lock.read_all()?;
     let mut quarantined = None;
     // Reused only when the locked file is the very file and the very bytes it was parsed from.
     let reusable = cached.filter(|c| {
@@ -448,10 +553,24 @@ where
             && !current.is_empty()
             && c.hash == fsio::content_hash(&current)
     });
-    let parsed = match reusable {
+    let mut parsed = match reusable {
         Some(c) => Ok(c.profile),
         None => parse_disk(&current, path),
     };
+    if parsed.is_err() {
+        // A writer that takes no lock may be half way through an in-place rewrite.
+        let deadline = std::time::Instant::now() + SETTLE_WINDOW;
+        let mut seen = lock.stamp();
+        while parsed.is_err() && std::time::Instant::now() < deadline {
+            std::thread::sleep(SETTLE_POLL);
+            if FileStamp::of_path(path)? == Some(seen) {
+                continue;
+            }
+            current = lock.read_all()?;
+            seen = lock.stamp();
+            parsed = parse_disk(&current, path);
+        }
+    }
     let mut profile = match parsed {
         Ok(p) => p,
         Err(source) => {
@@ -524,7 +643,7 @@ fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
         stamp_json(&stamp)
     );
     match profile.default_context() {
-        Some((name, c)) if !c.is_empty() => crate::json::write_string(&mut text, name),
+        Some((name, c)) if !c.is_empty() => crate::jsonio::write_string(&mut text, name),
         _ => text.push_str("null"),
     }
     text.push('}');
@@ -536,15 +655,19 @@ fn write_index(index: &Path, stamp: FileStamp, profile: &Profile) {
 /// The default context's name from a valid index, or `None` when there is no index or it is stale.
 /// `Some(None)`: the index says there is no current context.
 fn read_index(context_file: &Path, stamp: &FileStamp) -> Option<Option<String>> {
-    let bytes = std::fs::read(index_path(context_file)).ok()?;
-    let value = crate::json::parse(&bytes, "<index>").ok()?;
+    let (_, bytes) = fsio::read_file(
+        &index_path(context_file),
+        fsio::Trust::Store { tighten: false },
+    )
+    .ok()??;
+    let value = crate::jsonio::parse(&bytes, "<index>").ok()?;
     let obj = value.as_object()?;
-    if obj.get("ContextFile").map(crate::json::to_compact)? != stamp_json(stamp) {
+    if obj.get("ContextFile").map(crate::jsonio::to_compact)? != stamp_json(stamp) {
         return None;
     }
     match obj.get("DefaultContext")? {
-        crate::json::Value::String(s) => Some(Some(s.clone())),
-        crate::json::Value::Null => Some(None),
+        crate::jsonio::Value::String(s) => Some(Some(s.clone())),
+        crate::jsonio::Value::Null => Some(None),
         _ => None,
     }
 }
@@ -578,7 +701,6 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: None,
-            what_if: false,
             detached: None,
             state: None,
         }
@@ -600,7 +722,6 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(mode),
-            what_if: false,
             detached: None,
             state: None,
         }
@@ -612,7 +733,6 @@ impl Session {
             profile_autosave: None,
             detached_generation: next_generation(),
             forced_mode: Some(Scope::Process),
-            what_if: false,
             detached: Some(profile),
             state: None,
         }
@@ -620,12 +740,6 @@ impl Session {
 
     pub fn is_detached(&self) -> bool {
         self.detached.is_some()
-    }
-
-    /// While set, the caller only looks (-WhatIf): a read that meets a corrupt context file reports it
-    /// as [`Error::InvalidProfile`] and leaves it in place, instead of moving it aside.
-    pub fn set_what_if(&mut self, on: bool) {
-        self.what_if = on;
     }
 
     /// The detached profile, or the session state for the store directory of `env` (initialized, or
@@ -636,7 +750,7 @@ impl Session {
         if stale {
             self.state = None;
             let settings = settings::load_or_create(&dir)?;
-            let paths = settings.paths(&dir);
+            let paths = settings::resolve_paths(&settings, &dir, true)?;
             let mode = match self.forced_mode {
                 Some(m) => m,
                 None => {
@@ -686,24 +800,26 @@ impl Session {
         Ok(self.state(env)?.paths.clone())
     }
 
-    /// Az's effective-scope rule for a modification: detached → Process, else an explicit scope, else
-    /// `AzContextAutoSave`, else the session's save mode.
+    /// Az's effective-scope rule for a modification, the one place it is decided: a detached session
+    /// is always Process; else an explicit `scope`; else the session's save mode overridden by the
+    /// caller's `AzContextAutoSave` (`true` → CurrentUser, `false` → Process). Every operation reports
+    /// the scope it was applied in ([`OpOutput::scope`]); callers that must know it beforehand (to word
+    /// a confirmation) ask here.
     pub fn effective_scope(&mut self, env: &StoreEnv, scope: Option<Scope>) -> Result<Scope> {
         if self.detached.is_some() {
             return Ok(Scope::Process);
         }
-        let mut s = self.state(env)?.mode;
-        if let Some(b) = env.autosave.as_deref().and_then(settings::parse_bool) {
-            s = if b {
-                Scope::CurrentUser
-            } else {
-                Scope::Process
-            };
-        }
         if let Some(explicit) = scope {
-            s = explicit;
+            return Ok(explicit);
         }
-        Ok(s)
+        let mode = self.state(env)?.mode;
+        Ok(
+            match env.autosave.as_deref().and_then(settings::parse_bool) {
+                Some(true) => Scope::CurrentUser,
+                Some(false) => Scope::Process,
+                None => mode,
+            },
+        )
     }
 
     /// Runs `f` on the current view (fresh from disk in CurrentUser mode).
@@ -712,7 +828,7 @@ impl Session {
             return Ok(f(p));
         }
         let timeout = env.timeout();
-        let leave_corrupt = self.what_if;
+        let leave_corrupt = env.what_if;
         let st = self.state(env)?;
         match &mut st.base {
             Base::Memory(p) => Ok(f(p)),
@@ -800,7 +916,13 @@ impl Session {
         let out = self.apply_inner(env, op, scope);
         // Even a failed operation may have refreshed or invalidated what the session holds.
         self.bump();
-        let out = out?;
+        let mut out = out?;
+        if let Some(q) = &out.quarantined {
+            out.warnings.push(format!(
+                "The context file did not parse; it was moved aside to '{}' and replaced by an empty one.",
+                q.display()
+            ));
+        }
         if clearing && out.scope == Scope::CurrentUser && !self.is_detached() {
             // Az's Clear-AzContext also clears the key store (service-principal secrets).
             let keystore = self.paths(env)?.keystore_file;
@@ -814,10 +936,11 @@ impl Session {
     fn apply_inner(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
         let scope = self.effective_scope(env, scope)?;
         if let Some(p) = self.detached.as_mut() {
-            let value = apply_op(p, &op)?;
+            let applied = apply_op(p, &op)?;
             return Ok(OpOutput {
-                value,
+                value: applied.value,
                 scope,
+                warnings: applied.warnings,
                 written: false,
                 quarantined: None,
             });
@@ -844,8 +967,9 @@ impl Session {
                     }
                 }
                 Ok(OpOutput {
-                    value: value.0,
+                    value: value.0.value,
                     scope,
+                    warnings: value.0.warnings,
                     written: false,
                     quarantined: None,
                 })
@@ -857,14 +981,15 @@ impl Session {
                     Base::Memory(mem) => {
                         // Memory first (what the caller sees and what must be valid), then the disk.
                         let mut trial: Profile = (**mem).clone();
-                        let value = apply_op(&mut trial, &op)?;
+                        let applied = apply_op(&mut trial, &op)?;
                         let w = modify_disk(&st.paths, timeout, tolerate, None, |disk| {
                             apply_op(disk, &op)
                         })?;
                         **mem = trial;
                         Ok(OpOutput {
-                            value,
+                            value: applied.value,
                             scope,
+                            warnings: applied.warnings,
                             written: w.written,
                             quarantined: w.quarantined,
                         })
@@ -882,7 +1007,10 @@ impl Session {
                         })?;
                         *cache = Some(w.cache);
                         *view = None;
-                        let mut value = w.value;
+                        let Applied {
+                            mut value,
+                            warnings,
+                        } = w.value;
                         if !overlay.is_empty() {
                             overlay.push(Shadow { op, on_disk: true });
                             // What the caller sees is the view, which the overlay may shadow.
@@ -900,6 +1028,7 @@ impl Session {
                         Ok(OpOutput {
                             value,
                             scope,
+                            warnings,
                             written: w.written,
                             quarantined: w.quarantined,
                         })
@@ -907,6 +1036,25 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Disconnect-AzAccount: resolves `target` on this session's view (the current context, a
+    /// context name, an account or a service principal; see [`crate::accounts::disconnect_account`])
+    /// and removes every context of that account in the effective scope. `None` when nothing
+    /// resolves (no current context, or a service principal with no stored context).
+    pub fn disconnect(
+        &mut self,
+        env: &StoreEnv,
+        target: &crate::accounts::DisconnectTarget,
+        scope: Option<Scope>,
+    ) -> Result<(Option<model::Account>, Option<OpOutput>)> {
+        let account = self.with_view(env, |p| crate::accounts::disconnect_account(p, target))??;
+        let Some(account) = account else {
+            return Ok((None, None));
+        };
+        let account_id = account.id().unwrap_or_default().to_owned();
+        let out = self.apply(env, Op::Disconnect { account_id }, scope)?;
+        Ok((Some(account), Some(out)))
     }
 
     /// Get-AzContextAutosaveSetting. `Some(CurrentUser)`: what the settings file says (paths in use when
@@ -927,17 +1075,10 @@ impl Session {
             return Ok(if s.autosave() {
                 AutosaveSettings::in_use(settings::MODE_CURRENT_USER, &paths, &s)
             } else {
-                AutosaveSettings::disabled()
+                AutosaveSettings::user_disabled()
             });
         }
-        let mut effective = self.state(env)?.mode;
-        if let Some(b) = env.autosave.as_deref().and_then(settings::parse_bool) {
-            effective = if b {
-                Scope::CurrentUser
-            } else {
-                Scope::Process
-            };
-        }
+        let effective = self.effective_scope(env, None)?;
         let st = self.state(env)?;
         Ok(match effective {
             Scope::Process => AutosaveSettings::process_view(),
@@ -966,7 +1107,7 @@ impl Session {
                 let mem: Profile = (**mem).clone();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
                     persist_memory(disk, &mem);
-                    Ok(OpValue::None)
+                    Ok(Applied::from(OpValue::None))
                 })?;
             }
             Base::Disk { overlay, .. } if overlay.iter().any(|s| !s.on_disk) => {
@@ -977,8 +1118,8 @@ impl Session {
                     .map(|s| &s.op)
                     .collect();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
-                    replay(disk, ops);
-                    Ok(OpValue::None)
+                    replay(disk, ops.iter().copied());
+                    Ok(Applied::from(OpValue::None))
                 })?;
             }
             Base::Disk { .. } => {}
@@ -992,7 +1133,7 @@ impl Session {
         if asked == Scope::CurrentUser {
             st.settings.enable(&st.store_dir);
             settings::save(&st.store_dir, &st.settings)?;
-            st.paths = st.settings.paths(&st.store_dir);
+            st.paths = settings::resolve_paths(&st.settings, &st.store_dir, true)?;
         }
         Ok(AutosaveSettings::in_use(
             asked.as_str(),
@@ -1009,7 +1150,7 @@ impl Session {
     ) -> Result<AutosaveSettings> {
         self.bump(); // the view changes with the mode
         if self.detached.is_some() {
-            return Ok(AutosaveSettings::disabled());
+            return Ok(AutosaveSettings::process_view());
         }
         let asked = autosave_scope(scope);
         let current = self.profile(env)?;
@@ -1020,12 +1161,15 @@ impl Session {
             st.settings = ContextSettings::disabled();
             settings::save(&st.store_dir, &st.settings)?;
         }
-        Ok(AutosaveSettings::disabled())
+        // What Get-AzContextAutosaveSetting now reports (Az outputs every field null, which says nothing).
+        Ok(AutosaveSettings::process_view())
     }
 
     /// Save-AzContext: writes `profile` (or the current view) to `path` atomically with mode 0600, in
     /// Az's format with the token-cache member and, with `with_secrets`, SP secrets. When the file exists
-    /// and `overwrite` is false: [`Error::AlreadyExists`] and nothing is written.
+    /// and `overwrite` is false: [`Error::AlreadyExists`] and nothing is written. A path that is a
+    /// directory, FIFO, socket or device is [`Error::InvalidArgument`] either way (a symbolic link is
+    /// replaced itself; its target is never written).
     pub fn save_profile_to(
         &mut self,
         env: &StoreEnv,
@@ -1038,6 +1182,8 @@ impl Session {
             Some(p) => p,
             None => self.profile(env)?,
         };
+        // A directory, FIFO, socket or device is never replaced, with or without `overwrite`.
+        fsio::check_replaceable(path)?;
         let bytes = profile.to_az_bytes_with(&model::WriteOptions::export(with_secrets));
         if overwrite {
             fsio::write_atomic(path, &bytes)
@@ -1059,20 +1205,43 @@ impl Session {
 /// The current context's name as the store on disk says (`azctx current`): from the index when it is
 /// valid for the context file as it is now, else by parsing the file. Reads only: no lock, no writes.
 pub fn peek_current_name(env: &StoreEnv) -> Result<Option<String>> {
-    let dir = env.store_dir()?;
-    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
-    let paths = settings.paths(&dir);
-    let Some(stamp) = FileStamp::of_path(&paths.context_file)? else {
+    let context_file = peek_paths(env)?.context_file;
+    let Some(stamp) = FileStamp::of_path(&context_file)? else {
         return Ok(None);
     };
-    if let Some(name) = read_index(&paths.context_file, &stamp) {
+    if let Some(name) = read_index(&context_file, &stamp) {
         return Ok(name);
     }
-    let profile = peek_disk(&paths.context_file)?;
+    let profile = peek_disk(&context_file)?;
     Ok(profile
         .default_context()
         .filter(|(_, c)| !c.is_empty())
         .map(|(k, _)| k.to_owned()))
+}
+
+/// The current context of a process pinned to `pinned` (its `AZCONTEXT_NAME`): the stored key of that
+/// name (ignoring case). A name that is not stored is an error naming it, never a fall-back to another
+/// context. Reads only, like [`peek_current_name`].
+pub fn peek_pinned_name(env: &StoreEnv, pinned: &str) -> Result<String> {
+    let profile = peek_disk(&peek_paths(env)?.context_file)?;
+    match profile.get(pinned) {
+        Some((key, c)) if !c.is_empty() => Ok(key.to_owned()),
+        _ => Err(Error::NotFound {
+            kind: ObjectKind::Context,
+            name: pinned.to_owned(),
+            message: format!(
+                "The context '{pinned}' named by {ENV_CONTEXT_NAME} is not stored; unset {ENV_CONTEXT_NAME} or set it to a stored context (azctx list)."
+            ),
+        }),
+    }
+}
+
+/// The store's files for `env` as the settings file names them now (the default places when there is
+/// none), without creating or writing anything: the one rule for where the user's files are.
+pub fn peek_paths(env: &StoreEnv) -> Result<StorePaths> {
+    let dir = env.store_dir()?;
+    let settings = settings::peek(&dir)?.unwrap_or_else(ContextSettings::disabled);
+    settings::resolve_paths(&settings, &dir, false)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1110,8 +1279,59 @@ fn persist_memory(disk: &mut Profile, mem: &Profile) {
     disk.merge_import(mem);
 }
 
-fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
-    Ok(match op {
+/// What [`apply_op`] produced: the value and what the user should be told.
+struct Applied {
+    value: OpValue,
+    warnings: Vec<String>,
+}
+
+impl From<OpValue> for Applied {
+    fn from(value: OpValue) -> Applied {
+        Applied {
+            value,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Az's warning when the last context of a User account is removed: the removed context's account,
+/// if it is a user's and no context of the same Id (ignoring case) remains in `p`.
+fn last_context_of_user_warning(p: &Profile, removed: &model::Context) -> Option<String> {
+    let account = removed.account()?;
+    let id = account.id().filter(|id| !id.is_empty())?;
+    if !account
+        .account_type()
+        .is_some_and(|t| crate::names::eq_ignore_case(t, "User"))
+    {
+        return None;
+    }
+    let remains = p.contexts().any(|(_, c)| {
+        c.account()
+            .and_then(|a| a.id())
+            .is_some_and(|i| crate::names::eq_ignore_case(i, id))
+    });
+    (!remains).then(|| {
+        format!("No contexts remain for user '{id}'; this user has been removed from the shared token cache.")
+    })
+}
+
+fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
+    if let Op::Remove { name, force } = op {
+        let removed = p.remove(name, *force)?;
+        let warnings = removed
+            .as_ref()
+            .and_then(|(_, c)| last_context_of_user_warning(p, c))
+            .into_iter()
+            .collect();
+        return Ok(Applied {
+            value: OpValue::Context(removed.map(|(k, c)| NamedContext {
+                name: k,
+                context: std::sync::Arc::new(c),
+            })),
+            warnings,
+        });
+    }
+    Ok(Applied::from(match op {
         Op::SetContext {
             context,
             name,
@@ -1150,12 +1370,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
             Some(key) => OpValue::Context(Some(named_or_missing(p, &key)?)),
             None => OpValue::Context(None),
         },
-        Op::Remove { name, force } => {
-            OpValue::Context(p.remove(name, *force)?.map(|(k, c)| NamedContext {
-                name: k,
-                context: std::sync::Arc::new(c),
-            }))
-        }
+        Op::Remove { .. } => unreachable!("handled above"),
         Op::Clear => {
             p.clear();
             OpValue::None
@@ -1176,12 +1391,12 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<OpValue> {
                 .filter(|(_, c)| {
                     c.account()
                         .and_then(|a| a.id())
-                        .is_some_and(|id| crate::json::eq_ignore_case(id, account_id))
+                        .is_some_and(|id| crate::names::eq_ignore_case(id, account_id))
                 })
                 .map(|(k, c)| to_named(k, c))
                 .collect();
             p.remove_account(account_id);
             OpValue::Contexts(matching)
         }
-    })
+    }))
 }

@@ -200,7 +200,7 @@ fn public_environments_present_and_never_written() {
     assert_eq!(
         (e.kind(), e.to_string().as_str()),
         (
-            ErrorKind::NotFound,
+            ErrorKind::EnvironmentNotFound,
             "The environment name 'nope' is not found."
         )
     );
@@ -674,4 +674,40 @@ fn kept_context_text_never_outlives_a_change() {
     // A clone taken before the changes still writes its own state.
     check(&snapshot, "clone taken earlier");
     assert_ne!(snapshot.to_az_bytes(), p.to_az_bytes());
+}
+
+#[test]
+fn managed_identity_and_federated_secrets_never_reach_a_secret_free_file() {
+    // The secret list is one list: what the module hides is what the files leave out, including a
+    // managed identity's login secret and a federated sign-in's client assertion.
+    let mut p = Profile::new();
+    let mut c = ctx("mi@x.com", Some("T"), Some(("S", None)));
+    let a = c.account_mut().unwrap();
+    a.set_ext("MSILoginSecret", "msi-secret-value");
+    a.set_ext("ClientAssertion", "assertion-jwt-value");
+    a.set_ext("MSILoginUri", "http://169.254.169.254/");
+    p.set_context(&c, None, &[]).unwrap();
+    for (what, text) in [
+        ("autosave", String::from_utf8(p.to_az_bytes()).unwrap()),
+        (
+            "export without -WithCredential",
+            String::from_utf8(p.to_az_bytes_with(&WriteOptions::export(false))).unwrap(),
+        ),
+    ] {
+        assert!(
+            !text.contains("msi-secret-value") && !text.contains("assertion-jwt-value"),
+            "{what}: {text}"
+        );
+        assert!(
+            text.contains("MSILoginUri"),
+            "{what} keeps the rest: {text}"
+        );
+    }
+    let with = String::from_utf8(p.to_az_bytes_with(&WriteOptions::export(true))).unwrap();
+    assert!(with.contains("msi-secret-value") && with.contains("assertion-jwt-value"));
+    let (_, stored) = p.default_context().unwrap();
+    let bare = stored.account().unwrap().without_secrets();
+    assert_eq!(bare.ext("MSILoginSecret"), None);
+    assert_eq!(bare.ext("ClientAssertion"), None);
+    assert_eq!(bare.ext("MSILoginUri"), Some("http://169.254.169.254/"));
 }

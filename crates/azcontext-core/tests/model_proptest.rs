@@ -1,8 +1,9 @@
 //! Property tests: random profiles (unicode and quote-laden keys, random extended properties,
 //! unknown members) written by the Newtonsoft writer load and write back byte for byte.
 
-use azcontext_core::json::{self, fold_case, Object, Value};
+use azcontext_core::jsonio::{self as json, Object, Value};
 use azcontext_core::model::{Profile, WriteOptions};
+use azcontext_core::names::fold_case;
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -40,7 +41,7 @@ prop_compose! {
             Some(t) => { let mut o = Object::new(); o.push("Id", Value::String(t)); Value::Object(o) }
             None => Value::Null,
         });
-        if let Some(n) = num { c.push("Raw", Value::Number(n)); }
+        if let Some(n) = num { c.push("Raw", Value::Number(n.parse().unwrap())); }
         c.push("TokenCache", { let mut o = Object::new(); o.push("CacheData", Value::Null); Value::Object(o) });
         Value::Object(c)
     }

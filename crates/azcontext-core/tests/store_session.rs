@@ -155,7 +155,8 @@ fn enable_persists_memory_and_reports_the_scope_asked() {
     let mut s = Session::new();
     let d = s.disable_autosave(&e, None).unwrap();
     assert_eq!(d.mode, "Process");
-    assert_eq!(d.context_directory, None);
+    assert_eq!(d, s.autosave_settings(&e, None).unwrap(), "what Get then reports");
+    assert_eq!(d.context_directory.as_deref(), Some("None"));
     assert_eq!(
         fs::read_to_string(dir.join("AzureRmContextSettings.json")).unwrap(),
         r#"{"Mode":"Process","ContextDirectory":null,"ContextFile":null,"CacheDirectory":null,"CacheFile":null,"KeyStoreFile":null,"Settings":{}}"#
@@ -285,6 +286,92 @@ fn save_profile_to_is_private_and_refuses_to_clobber() {
 }
 
 #[test]
+fn save_profile_to_never_replaces_a_special_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(&tmp.path().join("s"));
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s1"), None).unwrap();
+    let fifo = tmp.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let mut targets = vec![(fifo, "FIFO")];
+    targets.push((tmp.path().join("s"), "directory"));
+    let is_root = {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(tmp.path()).unwrap().uid() == 0
+    };
+    if is_root {
+        // A character device like /dev/null (1,3): -Force once renamed a file over such a node.
+        let dev = tmp.path().join("null");
+        let made = std::process::Command::new("mknod")
+            .arg(&dev)
+            .args(["c", "1", "3"])
+            .status()
+            .unwrap();
+        assert!(made.success());
+        targets.push((dev, "character device"));
+    }
+    for (path, what) in &targets {
+        let kind = fs::symlink_metadata(path).unwrap().file_type();
+        for overwrite in [false, true] {
+            let err = s
+                .save_profile_to(&e, None, path, false, overwrite)
+                .unwrap_err();
+            assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains(&*path.to_string_lossy()) && text.contains(what),
+                "{text}"
+            );
+        }
+        let after = fs::symlink_metadata(path).unwrap().file_type();
+        assert_eq!(
+            (after.is_fifo(), after.is_dir(), after.is_char_device()),
+            (kind.is_fifo(), kind.is_dir(), kind.is_char_device()),
+            "{what} left as it was"
+        );
+    }
+}
+
+#[test]
+fn user_chosen_names_hold_no_control_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = env(tmp.path());
+    let mut s = Session::new();
+    for bad in [
+        "a\u{1b}[31mred",
+        "cr\r",
+        "lf\n",
+        "tab\t",
+        "c1\u{85}",
+        "del\u{7f}",
+    ] {
+        let err = s.apply(&e, set(bad, "s1"), None).unwrap_err();
+        assert!(matches!(err, Error::InvalidName { .. }), "{err:?}");
+        assert!(err.to_string().contains("control character"), "{err}");
+        s.apply(&e, set("ok", "s1"), None).unwrap();
+        let rename = Op::Rename {
+            source: "ok".into(),
+            target: bad.into(),
+            force: true,
+        };
+        assert!(matches!(
+            s.apply(&e, rename, None),
+            Err(Error::InvalidName { .. })
+        ));
+    }
+    assert_eq!(disk_keys(tmp.path()), vec!["ok".to_string()]);
+    assert_eq!(
+        azcontext_core::model::escape_controls("x\u{1b}[2J\r\ny\u{9b}"),
+        "x\\x1B[2J\\x0D\\x0Ay\\x9B"
+    );
+}
+
+#[test]
 fn view_version_changes_exactly_when_the_view_may_have_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let e = env(tmp.path());
@@ -386,12 +473,9 @@ fn a_failed_enable_keeps_the_process_scope_changes() {
     );
     // hold the lock so Enable times out
     let file = tmp.path().join("AzureRmContext.json");
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(&file)
-        .unwrap();
-    fs2::FileExt::lock_exclusive(&f).unwrap();
+    let f = azcontext_core::fsio::lock_exclusive(&file, std::time::Duration::from_secs(10))
+        .unwrap()
+        .expect("the context file exists");
     let mut e2 = e.clone();
     e2.lock_timeout = Some(std::time::Duration::from_millis(100));
     assert!(a.enable_autosave(&e2, None).is_err());
@@ -433,5 +517,159 @@ fn clear_in_current_user_scope_empties_the_key_store_too() {
     assert_eq!(
         fs::metadata(&ks).unwrap().permissions().mode() & 0o777,
         0o600
+    );
+}
+
+#[test]
+fn removing_the_last_context_of_a_user_warns_from_inside_the_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path());
+    let mut s = Session::new();
+    s.apply(&e, set("a", "s-a"), None).unwrap();
+    s.apply(&e, set("b", "s-b"), None).unwrap();
+    let out = s
+        .apply(
+            &e,
+            Op::Remove {
+                name: "a".into(),
+                force: true,
+            },
+            None,
+        )
+        .unwrap();
+    assert!(
+        out.warnings.is_empty(),
+        "'b' still has the user: {:?}",
+        out.warnings
+    );
+    // Another process adds a context of the same user between this session's read and its removal:
+    // the decision is taken on the file as locked, so no warning is given.
+    let mut other = Session::new();
+    other.apply(&e, set("c", "s-c"), None).unwrap();
+    let out = s
+        .apply(
+            &e,
+            Op::Remove {
+                name: "b".into(),
+                force: true,
+            },
+            None,
+        )
+        .unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let out = s
+        .apply(
+            &e,
+            Op::Remove {
+                name: "c".into(),
+                force: true,
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        out.warnings,
+        vec!["No contexts remain for user 'me@example.com'; this user has been removed from the shared token cache.".to_owned()]
+    );
+    assert_eq!(out.scope, Scope::CurrentUser);
+}
+
+#[test]
+fn disconnect_resolves_its_target_in_the_core() {
+    use azcontext_core::accounts::DisconnectTarget;
+    let dir = tempfile::tempdir().unwrap();
+    let e = env(dir.path());
+    let mut s = Session::new();
+    let (none, out) = s.disconnect(&e, &DisconnectTarget::Current, None).unwrap();
+    assert!(
+        none.is_none() && out.is_none(),
+        "no current context: nothing to do"
+    );
+    s.apply(&e, set("a", "s-a"), None).unwrap();
+    s.apply(&e, set("b", "s-b"), None).unwrap();
+    let missing = s
+        .disconnect(&e, &DisconnectTarget::ContextName("nope".into()), None)
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing}");
+    let (account, out) = s
+        .disconnect(&e, &DisconnectTarget::ContextName("A".into()), None)
+        .unwrap();
+    assert_eq!(account.unwrap().id(), Some("me@example.com"));
+    assert_eq!(out.unwrap().scope, Scope::CurrentUser);
+    assert!(
+        disk_keys(dir.path()).is_empty(),
+        "every context of the account went"
+    );
+}
+
+#[test]
+fn what_if_belongs_to_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("AzureRmContext.json");
+    let mut s = Session::new();
+    let plain = env(dir.path());
+    s.list_contexts(&plain).unwrap();
+    fs::write(&file, b"{ broken").unwrap();
+    let looking = StoreEnv {
+        what_if: true,
+        ..env(dir.path())
+    };
+    assert!(matches!(
+        s.list_contexts(&looking),
+        Err(Error::InvalidProfile(_))
+    ));
+    assert_eq!(fs::read(&file).unwrap(), b"{ broken");
+    assert!(matches!(
+        s.list_contexts(&plain),
+        Err(Error::CorruptFile { .. })
+    ));
+}
+
+#[test]
+fn io_errors_say_what_happened_in_words() {
+    use azcontext_core::error::ErrorKind;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such.json");
+    let e = azcontext_core::interchange::profile_from_file(&missing).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::FileNotFound);
+    assert_eq!(
+        e.to_string(),
+        format!("Cannot find file '{}'", missing.display())
+    );
+    let folder = azcontext_core::interchange::profile_from_file(dir.path()).unwrap_err();
+    assert_eq!(folder.kind(), ErrorKind::InvalidArgument);
+    assert!(folder.to_string().contains("is a folder"), "{folder}");
+    let full = Error::io(
+        "writing",
+        "/x/AzureRmContext.json",
+        std::io::Error::from_raw_os_error(28),
+    );
+    assert_eq!(full.kind(), ErrorKind::Io);
+    assert!(
+        full.to_string().contains("no space left on device"),
+        "{full}"
+    );
+    let gone = Error::io(
+        "reading",
+        "/x/y",
+        std::io::Error::from(std::io::ErrorKind::NotFound),
+    );
+    assert_eq!(gone.kind(), ErrorKind::FileNotFound);
+}
+
+#[test]
+fn a_permission_error_is_not_reported_as_a_missing_file() {
+    use azcontext_core::error::ErrorKind;
+    let denied = Error::io(
+        "reading",
+        "/x/ctx.json",
+        std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+    );
+    assert_eq!(denied.kind(), ErrorKind::PermissionDenied);
+    assert!(
+        denied
+            .to_string()
+            .contains("was denied (reading): permission denied"),
+        "{denied}"
     );
 }

@@ -35,6 +35,11 @@ int main(void) {
     azctx_string_free(NULL);
     azctx_session_free(NULL);
 
+    /* The settings of each call: the store folder; no AzContextAutoSave, no flags. */
+    azctx_call call = {0};
+    call.size = sizeof call;
+    call.azcontext_dir = dir;
+
     azctx_session *session = NULL;
     CHECK(azctx_session_new(NULL, NULL) == AZCTX_STATUS_NULL_ARGUMENT, "session_new(NULL)");
     expect_message("output pointer");
@@ -43,32 +48,32 @@ int main(void) {
 
     /* An empty store: no current context is the JSON null, not an error. */
     char *json = NULL;
-    CHECK(azctx_context_current(session, dir, NULL, &json) == AZCTX_STATUS_OK, "context_current");
+    CHECK(azctx_context_current(session, &call, &json) == AZCTX_STATUS_OK, "context_current");
     CHECK(json != NULL && strcmp(json, "null") == 0, "no current context is null");
     azctx_string_free(json);
 
     json = NULL;
-    CHECK(azctx_context_list(session, dir, NULL, &json) == AZCTX_STATUS_OK, "context_list");
+    CHECK(azctx_context_list(session, &call, &json) == AZCTX_STATUS_OK, "context_list");
     CHECK(json != NULL && strcmp(json, "[]") == 0, "an empty store lists nothing");
     azctx_string_free(json);
 
     /* Output untouched on failure. */
     char *sentinel = (char *)&failures;
     json = sentinel;
-    CHECK(azctx_context_current(NULL, dir, NULL, &json) == AZCTX_STATUS_NULL_ARGUMENT, "NULL session");
+    CHECK(azctx_context_current(NULL, &call, &json) == AZCTX_STATUS_NULL_ARGUMENT, "NULL session");
     CHECK(json == sentinel, "out-parameter untouched on failure");
     expect_message("session");
 
     const char bad_utf8[] = {'a', (char)0xff, 'b', 0};
-    CHECK(azctx_context_get(session, dir, NULL, bad_utf8, &json) == AZCTX_STATUS_INVALID_UTF8, "invalid UTF-8");
+    CHECK(azctx_context_get(session, &call, bad_utf8, &json) == AZCTX_STATUS_INVALID_UTF8, "invalid UTF-8");
     CHECK(json == sentinel, "out-parameter untouched on invalid UTF-8");
     expect_message("UTF-8");
 
-    CHECK(azctx_autosave_get(session, dir, NULL, 77, &json) == AZCTX_STATUS_INVALID_ARGUMENT, "unknown scope");
+    CHECK(azctx_autosave_get(session, &call, 77, &json) == AZCTX_STATUS_INVALID_ARGUMENT, "unknown scope");
     expect_message("scope");
 
     json = NULL;
-    CHECK(azctx_autosave_get(session, dir, NULL, AZCTX_SCOPE_CURRENT_USER, &json) == AZCTX_STATUS_OK, "autosave_get");
+    CHECK(azctx_autosave_get(session, &call, AZCTX_SCOPE_CURRENT_USER, &json) == AZCTX_STATUS_OK, "autosave_get");
     CHECK(json != NULL && strstr(json, "\"Mode\":\"CurrentUser\"") != NULL, "a new store autosaves");
     azctx_string_free(json);
 

@@ -13,8 +13,11 @@
  *    released with azctx_string_free(); never with free().
  *  - Records (contexts, profiles, environments, settings) cross as UTF-8 JSON in Az.Accounts' property
  *    names.
- *  - `azcontext_dir` and `autosave` arguments carry the caller's values of the AZCONTEXT_DIR and
- *    AzContextAutoSave environment variables (NULL when unset): the library never reads them itself.
+ *  - Every call on the store takes a `const azctx_call *`: the settings of that one command (the
+ *    caller's AZCONTEXT_DIR and AzContextAutoSave values, -WhatIf). The library never reads environment
+ *    variables itself, and keeps nothing of one command for the next.
+ *  - A change returns an envelope: {"Scope": "Process"|"CurrentUser", "Written": bool,
+ *    "Quarantined": <path or null>, "Warnings": [text...], "Value": <what the change produced>}.
  *  - A panic inside the library is caught and returned as AZCTX_STATUS_PANIC; it never unwinds into the
  *    caller and never aborts the process.
  */
@@ -34,7 +37,14 @@
 
 // The ABI version. Bump it on any breaking change to a signature, a status value or a JSON shape.
 // cbindgen emits it as `#define AZCTX_ABI_VERSION`, and `azctx_abi_version()` returns it.
-#define AZCTX_ABI_VERSION 1
+#define AZCTX_ABI_VERSION 2
+
+// `azctx_call.flags`: the command only looks (-WhatIf). A read that meets a corrupt context file
+// then reports AZCTX_STATUS_INVALID_PROFILE and leaves the file in place instead of moving it aside.
+#define AZCTX_CALL_WHAT_IF 1
+
+// Every flag this library knows; a call with any other bit set is AZCTX_STATUS_INVALID_ARGUMENT.
+#define AZCTX_CALL_KNOWN_FLAGS AZCTX_CALL_WHAT_IF
 
 // Which profile an operation changes. C passes a `uint32_t`; unknown values are rejected.
 enum azctx_scope
@@ -71,9 +81,9 @@ enum azctx_status
   AZCTX_STATUS_INVALID_UTF8 = 2,
   // An argument had a value the function does not accept (an unknown scope, malformed JSON, ...).
   AZCTX_STATUS_INVALID_ARGUMENT = 3,
-  // The named context, environment or file does not exist.
+  // The named context (or account) does not exist.
   AZCTX_STATUS_NOT_FOUND = 100,
-  // The target name exists and overwriting was not requested.
+  // The context name exists and overwriting was not requested.
   AZCTX_STATUS_ALREADY_EXISTS = 101,
   // A context or environment name that cannot be stored (empty, NUL, the reserved "Default").
   AZCTX_STATUS_INVALID_NAME = 102,
@@ -85,6 +95,14 @@ enum azctx_status
   AZCTX_STATUS_LOGIN_REQUIRED = 105,
   // The operation needs the network or a service that this version does not have.
   AZCTX_STATUS_NOT_SUPPORTED = 106,
+  // The named environment does not exist.
+  AZCTX_STATUS_ENVIRONMENT_NOT_FOUND = 107,
+  // The file does not exist (the message names it).
+  AZCTX_STATUS_FILE_NOT_FOUND = 108,
+  // The file exists and overwriting was not requested.
+  AZCTX_STATUS_FILE_ALREADY_EXISTS = 109,
+  // No stored subscription or tenant matches ("Please provide a valid tenant or a valid subscription.").
+  AZCTX_STATUS_SUBSCRIPTION_NOT_FOUND = 110,
   // Reading or writing a file failed.
   AZCTX_STATUS_IO = 200,
   // The operating system denied access to a file or directory.
@@ -97,6 +115,8 @@ enum azctx_status
   AZCTX_STATUS_PANIC = 900,
   // The session was in use by a call that panicked; free it and create a new one.
   AZCTX_STATUS_SESSION_POISONED = 901,
+  // A rule of the library itself did not hold (a bug); the message says which. Please report it.
+  AZCTX_STATUS_INTERNAL = 902,
 };
 #ifndef __cplusplus
 typedef uint32_t azctx_status;
@@ -107,6 +127,21 @@ typedef uint32_t azctx_status;
 // inside. Create it with azctx_session_new() or azctx_session_from_profile(), release it exactly once
 // with azctx_session_free().
 typedef struct azctx_session azctx_session;
+
+// The settings of one call: what belongs to the command, not to the session (the session is shared
+// by every runspace of a process, so nothing per command is ever stored on it). Pass NULL for every
+// default. Set `size` to `sizeof(azctx_call)`: fields added at the end in later versions are then read
+// only when the caller's size includes them, and are absent (zero, NULL) otherwise.
+typedef struct azctx_call {
+  // `sizeof(azctx_call)` as the caller was compiled with.
+  uint32_t size;
+  // AZCTX_CALL_* bits.
+  uint32_t flags;
+  // The caller's AZCONTEXT_DIR (NULL when unset): the store folder instead of ~/.Azure.
+  const char *azcontext_dir;
+  // The caller's AzContextAutoSave (NULL when unset): `true`/`false` force the change's scope.
+  const char *autosave;
+} azctx_call;
 
 #ifdef __cplusplus
 extern "C" {
@@ -143,31 +178,40 @@ azctx_status azctx_session_from_profile(const char *profile_json,
 // call on the same session.
 void azctx_session_free(struct azctx_session *session);
 
-// Marks the session as only looking (`what_if` non-zero, for a -WhatIf command) or not (zero): while
-// set, a read that meets a corrupt context file reports AZCTX_STATUS_INVALID_PROFILE and leaves the
-// file where it is, instead of moving it aside. The mark stays until changed; the module sets it on
-// every command.
-azctx_status azctx_session_set_what_if(const struct azctx_session *session,
-                                       uint32_t what_if);
+// The names of the account extended properties that hold secrets or tokens, as a JSON array of
+// strings (compare ignoring case): callers hide exactly these, the ones the library leaves out of
+// secret-free files.
+azctx_status azctx_secret_property_names(char **json_out);
+
+// The scope a change asked for with `scope` (an azctx_scope value) will be applied in, as an
+// azctx_scope value (never Default): Process for a detached session, else an explicit scope, else the
+// session's autosave mode overridden by the call's `autosave`. Every change also reports the scope it
+// was applied in; this is for callers that must know it before (to word a confirmation).
+azctx_status azctx_scope_resolve(const struct azctx_session *session,
+                                 const struct azctx_call *call,
+                                 uint32_t scope,
+                                 uint32_t *scope_out);
+
+// The store's files for the call's AZCONTEXT_DIR, as the settings file names them now (the default
+// places when there is none), without creating anything: a JSON object with "ContextFile" and
+// "KeyStoreFile" (paths).
+azctx_status azctx_store_paths(const struct azctx_call *call, char **json_out);
 
 // The current (default) context as a JSON object with its "Name", or the JSON text `null` when there is
 // none (Get-AzContext prints nothing then). On AZCTX_STATUS_OK writes an owned string to `*json_out`.
 azctx_status azctx_context_current(const struct azctx_session *session,
-                                   const char *azcontext_dir,
-                                   const char *autosave,
+                                   const struct azctx_call *call,
                                    char **json_out);
 
 // The context stored under `name` (ignoring case) as a JSON object, or `null` when there is none.
 azctx_status azctx_context_get(const struct azctx_session *session,
-                               const char *azcontext_dir,
-                               const char *autosave,
+                               const struct azctx_call *call,
                                const char *name,
                                char **json_out);
 
 // Every non-empty context, as a JSON array of objects with "Name", in Az's -ListAvailable order.
 azctx_status azctx_context_list(const struct azctx_session *session,
-                                const char *azcontext_dir,
-                                const char *autosave,
+                                const struct azctx_call *call,
                                 char **json_out);
 
 // Like azctx_context_list, for callers that keep what they built from the last list: writes the view's
@@ -175,24 +219,21 @@ azctx_status azctx_context_list(const struct azctx_session *session,
 // the list to `*json_out`; when the view is unchanged `*json_out` is set to NULL. The version changes
 // whenever another process changes the store or this session changes anything.
 azctx_status azctx_context_list_if_changed(const struct azctx_session *session,
-                                           const char *azcontext_dir,
-                                           const char *autosave,
+                                           const struct azctx_call *call,
                                            uint64_t known_version,
                                            uint64_t *version_out,
                                            char **json_out);
 
 // The names of every stored context, as a JSON array of strings (for argument completion).
 azctx_status azctx_context_names(const struct azctx_session *session,
-                                 const char *azcontext_dir,
-                                 const char *autosave,
+                                 const struct azctx_call *call,
                                  char **json_out);
 
 // The autosave settings as Get-AzContextAutosaveSetting shows them for `scope` (an azctx_scope value),
 // as a JSON object (Mode, ContextDirectory, ContextFile, CacheDirectory, CacheFile, KeyStoreFile,
 // Settings).
 azctx_status azctx_autosave_get(const struct azctx_session *session,
-                                const char *azcontext_dir,
-                                const char *autosave,
+                                const struct azctx_call *call,
                                 uint32_t scope,
                                 char **json_out);
 
@@ -200,8 +241,7 @@ azctx_status azctx_autosave_get(const struct azctx_session *session,
 // NULL. Secrets are written only when `with_credential` is non-zero; an existing file is replaced only
 // when `overwrite` is non-zero (else AZCTX_STATUS_ALREADY_EXISTS). The file is written atomically, 0600.
 azctx_status azctx_profile_save(const struct azctx_session *session,
-                                const char *azcontext_dir,
-                                const char *autosave,
+                                const struct azctx_call *call,
                                 const char *profile_json,
                                 const char *path,
                                 uint32_t with_credential,
@@ -213,8 +253,7 @@ azctx_status azctx_profile_save(const struct azctx_session *session,
 // on it. An existing `name` is replaced only when `force` is non-zero (else
 // AZCTX_STATUS_ALREADY_EXISTS). Writes the resulting default context to `*json_out`.
 azctx_status azctx_context_set(const struct azctx_session *session,
-                               const char *azcontext_dir,
-                               const char *autosave,
+                               const struct azctx_call *call,
                                const char *context_json,
                                const char *name,
                                const char *extended_json,
@@ -228,8 +267,7 @@ azctx_status azctx_context_set(const struct azctx_session *session,
 // AZCTX_STATUS_INVALID_ARGUMENT with Az's "Please provide a valid tenant or a valid subscription." when
 // nothing matches; AZCTX_STATUS_LOGIN_REQUIRED when there is no signed-in default context.
 azctx_status azctx_context_set_subscription(const struct azctx_session *session,
-                                            const char *azcontext_dir,
-                                            const char *autosave,
+                                            const struct azctx_call *call,
                                             const char *subscription,
                                             const char *tenant,
                                             const char *name,
@@ -241,8 +279,7 @@ azctx_status azctx_context_set_subscription(const struct azctx_session *session,
 // Select-AzContext: makes the context stored under `name` (ignoring case) the default and writes it to
 // `*json_out`. AZCTX_STATUS_NOT_FOUND when there is no such context.
 azctx_status azctx_context_select(const struct azctx_session *session,
-                                  const char *azcontext_dir,
-                                  const char *autosave,
+                                  const struct azctx_call *call,
                                   const char *name,
                                   uint32_t scope,
                                   char **json_out);
@@ -251,8 +288,7 @@ azctx_status azctx_context_select(const struct azctx_session *session,
 // only when `force` is non-zero (else AZCTX_STATUS_ALREADY_EXISTS). Writes the renamed context, or
 // `null` when `source` does not exist or equals `target` ignoring case.
 azctx_status azctx_context_rename(const struct azctx_session *session,
-                                  const char *azcontext_dir,
-                                  const char *autosave,
+                                  const struct azctx_call *call,
                                   const char *source,
                                   const char *target,
                                   uint32_t force,
@@ -263,8 +299,7 @@ azctx_status azctx_context_rename(const struct azctx_session *session,
 // non-zero (the caller asks the user first); the new default is the ordinal-first remaining key.
 // Writes the removed context, or `null` when there was none.
 azctx_status azctx_context_remove(const struct azctx_session *session,
-                                  const char *azcontext_dir,
-                                  const char *autosave,
+                                  const struct azctx_call *call,
                                   const char *name,
                                   uint32_t force,
                                   uint32_t scope,
@@ -274,16 +309,14 @@ azctx_status azctx_context_remove(const struct azctx_session *session,
 // corrupt file is moved aside first, so this always succeeds on a readable store. Writes
 // `{"Scope": "...", "Quarantined": <path or null>}` to `*json_out`.
 azctx_status azctx_context_clear(const struct azctx_session *session,
-                                 const char *azcontext_dir,
-                                 const char *autosave,
+                                 const struct azctx_call *call,
                                  uint32_t scope,
                                  char **json_out);
 
 // The session's current profile as a PSAzureProfile record:
 // `{"Context": <default context or null>, "Environments": {...}, "Profile": <Az profile>}`.
 azctx_status azctx_profile_get(const struct azctx_session *session,
-                               const char *azcontext_dir,
-                               const char *autosave,
+                               const struct azctx_call *call,
                                char **json_out);
 
 // Import-AzContext: merges a profile into `scope`, read from the file at `path`, or given as
@@ -291,8 +324,7 @@ azctx_status azctx_profile_get(const struct azctx_session *session,
 // with Az's "Cannot find file '<path>'"; text that is not a profile is AZCTX_STATUS_INVALID_PROFILE and
 // imports nothing. Writes the resulting profile record (see azctx_profile_get).
 azctx_status azctx_profile_import(const struct azctx_session *session,
-                                  const char *azcontext_dir,
-                                  const char *autosave,
+                                  const struct azctx_call *call,
                                   const char *path,
                                   const char *profile_json,
                                   uint32_t scope,
@@ -301,31 +333,27 @@ azctx_status azctx_profile_import(const struct azctx_session *session,
 // Enable-AzContextAutosave for `scope` (Process, or CurrentUser when not Process): the contexts in
 // memory are saved, and the settings written in CurrentUser scope. Writes the resulting settings.
 azctx_status azctx_autosave_enable(const struct azctx_session *session,
-                                   const char *azcontext_dir,
-                                   const char *autosave,
+                                   const struct azctx_call *call,
                                    uint32_t scope,
                                    char **json_out);
 
 // Disable-AzContextAutosave for `scope`: the in-memory contexts are kept, no file is deleted; in
 // CurrentUser scope the settings file is written with Mode Process. Writes the resulting settings.
 azctx_status azctx_autosave_disable(const struct azctx_session *session,
-                                    const char *azcontext_dir,
-                                    const char *autosave,
+                                    const struct azctx_call *call,
                                     uint32_t scope,
                                     char **json_out);
 
 // Every environment (the public ones, then custom ones) as a JSON array.
 azctx_status azctx_environment_list(const struct azctx_session *session,
-                                    const char *azcontext_dir,
-                                    const char *autosave,
+                                    const struct azctx_call *call,
                                     char **json_out);
 
 // Add-/Set-AzEnvironment: merges the environment in `environment_json` (Az JSON with a "Name") into the
 // one of that name, or adds it; contexts using it get the merged copy. Public environments are
 // AZCTX_STATUS_READ_ONLY. Writes the resulting environment.
 azctx_status azctx_environment_set(const struct azctx_session *session,
-                                   const char *azcontext_dir,
-                                   const char *autosave,
+                                   const struct azctx_call *call,
                                    const char *environment_json,
                                    uint32_t scope,
                                    char **json_out);
@@ -333,20 +361,21 @@ azctx_status azctx_environment_set(const struct azctx_session *session,
 // Remove-AzEnvironment: removes the custom environment `name`. Public ones are
 // AZCTX_STATUS_READ_ONLY, unknown ones AZCTX_STATUS_NOT_FOUND (Az's messages). Writes the removed one.
 azctx_status azctx_environment_remove(const struct azctx_session *session,
-                                      const char *azcontext_dir,
-                                      const char *autosave,
+                                      const struct azctx_call *call,
                                       const char *name,
                                       uint32_t scope,
                                       char **json_out);
 
-// Connect-AzAccount -AccessToken, offline. `request_json` is an object with AccessToken, AccountId and
-// optionally Tenant, Subscription, Environment, SkipValidation (bool), ContextName, GraphAccessToken,
-// MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing ContextName is replaced only with `force`
+// Connect-AzAccount: stores the account and context of a login. `request_json` is an object with
+// AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation (bool),
+// ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken (the access-token
+// form); or, for a sign-in the caller made, `SignedIn` {AccountId, AccountType, TenantId,
+// HomeAccountId?, ExtendedProperties?} with Environment, Subscription (an id) and ContextName beside
+// it (secret-named extended properties are dropped). An existing ContextName is replaced only with `force`
 // non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
 // resulting profile record (see azctx_profile_get).
 azctx_status azctx_account_connect_token(const struct azctx_session *session,
-                                         const char *azcontext_dir,
-                                         const char *autosave,
+                                         const struct azctx_call *call,
                                          const char *request_json,
                                          uint32_t force,
                                          uint32_t scope,
@@ -356,8 +385,7 @@ azctx_status azctx_account_connect_token(const struct azctx_session *session,
 // `{"ContextName":…}` or `{"ApplicationId":…, "TenantId":…}`. Removes every context of that account in
 // `scope` and writes the account (without secrets), or `null` when nothing resolves.
 azctx_status azctx_account_disconnect(const struct azctx_session *session,
-                                      const char *azcontext_dir,
-                                      const char *autosave,
+                                      const struct azctx_call *call,
                                       const char *request_json,
                                       uint32_t scope,
                                       char **json_out);

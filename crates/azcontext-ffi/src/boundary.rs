@@ -187,12 +187,17 @@ where
     })
 }
 
+/// JSON text never holds a raw NUL (the writer escapes it): one there is a bug of the library.
+fn nul_in_output() -> FfiError {
+    FfiError::from(azcontext_core::Error::Internal(
+        "the JSON output contained a NUL character".into(),
+    ))
+}
+
 /// An owned `char *` for JSON text, or NULL for `None`.
 pub fn json_ptr(text: Option<String>) -> FfiResult<*mut c_char> {
     match text {
-        Some(t) => Ok(CString::new(t)
-            .map_err(|_| FfiError::new(AzctxStatus::Panic, "JSON output contained NUL"))?
-            .into_raw()),
+        Some(t) => Ok(CString::new(t).map_err(|_| nul_in_output())?.into_raw()),
         None => Ok(std::ptr::null_mut()),
     }
 }
@@ -204,8 +209,7 @@ where
 {
     run_out(out, || {
         let text = body()?;
-        let c = CString::new(text)
-            .map_err(|_| FfiError::new(AzctxStatus::Panic, "JSON output contained NUL"))?;
+        let c = CString::new(text).map_err(|_| nul_in_output())?;
         Ok(c.into_raw())
     })
 }

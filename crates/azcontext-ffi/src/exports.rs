@@ -4,14 +4,16 @@ use std::ffi::{c_char, CString};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use azcontext_core::accounts;
-use azcontext_core::store::{Op, OpValue, Scope, Session as CoreSession, StoreEnv};
+use azcontext_core::store::{self, Op, OpOutput, OpValue, Scope, Session as CoreSession, StoreEnv};
+use azcontext_core::{accounts, interchange, model};
 
 use crate::boundary::{
     json_ptr, opt_str_arg, run, run_json, run_out, run_out2, str_arg, FfiError, FfiResult,
 };
 use crate::records;
-use crate::status::{AzctxScope, AzctxStatus};
+use crate::status::{
+    AzctxCall, AzctxScope, AzctxStatus, AZCTX_CALL_KNOWN_FLAGS, AZCTX_CALL_WHAT_IF,
+};
 use crate::AZCTX_ABI_VERSION;
 
 /// Process-scope state: the in-memory profile of one PowerShell session (or any host), and its view of
@@ -49,12 +51,24 @@ fn session_arg<'a>(session: *const Session) -> FfiResult<&'a Session> {
     Ok(unsafe { &*session })
 }
 
-fn env_args(azcontext_dir: *const c_char, autosave: *const c_char) -> FfiResult<StoreEnv> {
+/// The per-call settings as the core takes them. A NULL `call` means every default.
+fn env_args(call: *const AzctxCall) -> FfiResult<StoreEnv> {
+    let call = AzctxCall::read(call)?;
+    if call.flags & !AZCTX_CALL_KNOWN_FLAGS != 0 {
+        return Err(FfiError::new(
+            AzctxStatus::InvalidArgument,
+            format!(
+                "unknown flags {:#x} in azctx_call.flags",
+                call.flags & !AZCTX_CALL_KNOWN_FLAGS
+            ),
+        ));
+    }
     Ok(StoreEnv {
-        azcontext_dir: opt_str_arg(azcontext_dir, "azcontext_dir")?.map(str::to_owned),
-        autosave: opt_str_arg(autosave, "autosave")?.map(str::to_owned),
+        azcontext_dir: opt_str_arg(call.azcontext_dir, "azcontext_dir")?.map(str::to_owned),
+        autosave: opt_str_arg(call.autosave, "autosave")?.map(str::to_owned),
         profile_autosave: None,
         lock_timeout: None,
+        what_if: call.flags & AZCTX_CALL_WHAT_IF != 0,
     })
 }
 
@@ -70,15 +84,14 @@ fn scope_arg(scope: u32) -> FfiResult<Option<Scope>> {
     }
 }
 
-/// Runs `f` with the locked core session and the caller's environment.
+/// Runs `f` with the locked core session and the call's settings.
 fn with_session<T>(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     f: impl FnOnce(&mut CoreSession, &StoreEnv) -> FfiResult<T>,
 ) -> FfiResult<T> {
     let session = session_arg(session)?;
-    let env = env_args(azcontext_dir, autosave)?;
+    let env = env_args(call)?;
     let mut guard = session.lock()?;
     f(&mut guard, &env)
 }
@@ -151,7 +164,7 @@ pub extern "C" fn azctx_session_from_profile(
 ) -> AzctxStatus {
     run_out(session_out, || {
         let text = str_arg(profile_json, "profile_json")?;
-        let profile = records::profile_or_context_from_json(text)?;
+        let profile = interchange::profile_or_context_from_json(text)?;
         Ok(Box::into_raw(Box::new(Session {
             inner: Mutex::new(CoreSession::detached(profile)),
         })))
@@ -173,16 +186,46 @@ pub extern "C" fn azctx_session_free(session: *mut Session) {
     }));
 }
 
-/// Marks the session as only looking (`what_if` non-zero, for a -WhatIf command) or not (zero): while
-/// set, a read that meets a corrupt context file reports AZCTX_STATUS_INVALID_PROFILE and leaves the
-/// file where it is, instead of moving it aside. The mark stays until changed; the module sets it on
-/// every command.
+/// The names of the account extended properties that hold secrets or tokens, as a JSON array of
+/// strings (compare ignoring case): callers hide exactly these, the ones the library leaves out of
+/// secret-free files.
 #[no_mangle]
-pub extern "C" fn azctx_session_set_what_if(session: *const Session, what_if: u32) -> AzctxStatus {
-    run(|| {
-        let session = session_arg(session)?;
-        session.lock()?.set_what_if(what_if != 0);
-        Ok(())
+pub extern "C" fn azctx_secret_property_names(json_out: *mut *mut c_char) -> AzctxStatus {
+    run_json(json_out, || {
+        Ok(records::string_list(model::SECRET_PROPERTIES))
+    })
+}
+
+/// The scope a change asked for with `scope` (an azctx_scope value) will be applied in, as an
+/// azctx_scope value (never Default): Process for a detached session, else an explicit scope, else the
+/// session's autosave mode overridden by the call's `autosave`. Every change also reports the scope it
+/// was applied in; this is for callers that must know it before (to word a confirmation).
+#[no_mangle]
+pub extern "C" fn azctx_scope_resolve(
+    session: *const Session,
+    call: *const AzctxCall,
+    scope: u32,
+    scope_out: *mut u32,
+) -> AzctxStatus {
+    run_out(scope_out, || {
+        let scope = scope_arg(scope)?;
+        with_session(session, call, |s, env| {
+            Ok(AzctxScope::from(s.effective_scope(env, scope)?) as u32)
+        })
+    })
+}
+
+/// The store's files for the call's AZCONTEXT_DIR, as the settings file names them now (the default
+/// places when there is none), without creating anything: a JSON object with "ContextFile" and
+/// "KeyStoreFile" (paths).
+#[no_mangle]
+pub extern "C" fn azctx_store_paths(
+    call: *const AzctxCall,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let env = env_args(call)?;
+        Ok(records::store_paths(&store::peek_paths(&env)?))
     })
 }
 
@@ -194,12 +237,11 @@ pub extern "C" fn azctx_session_set_what_if(session: *const Session, what_if: u3
 #[no_mangle]
 pub extern "C" fn azctx_context_current(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::named_or_null(s.current_context(env)?))
         })
     })
@@ -209,14 +251,13 @@ pub extern "C" fn azctx_context_current(
 #[no_mangle]
 pub extern "C" fn azctx_context_get(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     name: *const c_char,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
         let name = str_arg(name, "name")?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::named_or_null(s.get_context(env, name)?))
         })
     })
@@ -226,12 +267,11 @@ pub extern "C" fn azctx_context_get(
 #[no_mangle]
 pub extern "C" fn azctx_context_list(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::named_list(&s.list_contexts(env)?))
         })
     })
@@ -244,14 +284,13 @@ pub extern "C" fn azctx_context_list(
 #[no_mangle]
 pub extern "C" fn azctx_context_list_if_changed(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     known_version: u64,
     version_out: *mut u64,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_out2(version_out, json_out, || {
-        let (version, json) = with_session(session, azcontext_dir, autosave, |s, env| {
+        let (version, json) = with_session(session, call, |s, env| {
             let version = s.view_version(env)?;
             if version != 0 && version == known_version {
                 return Ok((version, None));
@@ -267,12 +306,11 @@ pub extern "C" fn azctx_context_list_if_changed(
 #[no_mangle]
 pub extern "C" fn azctx_context_names(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::name_list(&s.list_contexts(env)?))
         })
     })
@@ -287,14 +325,13 @@ pub extern "C" fn azctx_context_names(
 #[no_mangle]
 pub extern "C" fn azctx_autosave_get(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::autosave(&s.autosave_settings(env, scope)?))
         })
     })
@@ -306,8 +343,7 @@ pub extern "C" fn azctx_autosave_get(
 #[no_mangle]
 pub extern "C" fn azctx_profile_save(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     profile_json: *const c_char,
     path: *const c_char,
     with_credential: u32,
@@ -315,10 +351,10 @@ pub extern "C" fn azctx_profile_save(
 ) -> AzctxStatus {
     run(|| {
         let profile = opt_str_arg(profile_json, "profile_json")?
-            .map(records::profile_or_context_from_json)
+            .map(interchange::profile_or_context_from_json)
             .transpose()?;
         let path = str_arg(path, "path")?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(s.save_profile_to(
                 env,
                 profile,
@@ -334,11 +370,27 @@ pub extern "C" fn azctx_profile_save(
 // Changing contexts. `scope` is an azctx_scope value; every change in CurrentUser scope is one locked
 // read-modify-write of the store's context file.
 
-fn context_of(out: azcontext_core::store::OpOutput) -> String {
-    match out.value {
-        OpValue::Context(c) => records::named_or_null(c),
-        _ => "null".to_owned(),
-    }
+/// The result of a change: the envelope (scope, warnings, ...) around its context (or `null`).
+fn context_of(out: OpOutput) -> FfiResult<String> {
+    let value = match &out.value {
+        OpValue::Context(c) => records::named_or_null(c.clone()),
+        other => return Err(unexpected(other)),
+    };
+    Ok(records::op_result(&out, &value))
+}
+
+/// An operation produced a value of another kind than its own: a bug, reported as such.
+fn unexpected(value: &OpValue) -> FfiError {
+    FfiError::from(azcontext_core::Error::Internal(format!(
+        "the operation produced an unexpected result ({})",
+        match value {
+            OpValue::Context(_) => "a context",
+            OpValue::Profile(_) => "a profile",
+            OpValue::Environment(_) => "an environment",
+            OpValue::Contexts(_) => "a list of contexts",
+            OpValue::None => "nothing",
+        }
+    )))
 }
 
 /// Set-AzContext -Context: stores the context record `context_json` (Az JSON; a "Name" member is
@@ -349,8 +401,7 @@ fn context_of(out: azcontext_core::store::OpOutput) -> String {
 #[no_mangle]
 pub extern "C" fn azctx_context_set(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     context_json: *const c_char,
     name: *const c_char,
     extended_json: *const c_char,
@@ -364,14 +415,14 @@ pub extern "C" fn azctx_context_set(
         let extended_properties =
             records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let op = Op::SetContext {
                 context,
                 name,
                 force: force != 0,
                 extended_properties,
             };
-            Ok(context_of(s.apply(env, op, scope)?))
+            context_of(s.apply(env, op, scope)?)
         })
     })
 }
@@ -384,8 +435,7 @@ pub extern "C" fn azctx_context_set(
 #[no_mangle]
 pub extern "C" fn azctx_context_set_subscription(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     subscription: *const c_char,
     tenant: *const c_char,
     name: *const c_char,
@@ -407,7 +457,7 @@ pub extern "C" fn azctx_context_set_subscription(
         let extended_properties =
             records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let profile = s.profile(env)?;
             let context = accounts::resolve_subscription_context(&profile, subscription, tenant)?;
             let op = Op::SetContext {
@@ -416,7 +466,7 @@ pub extern "C" fn azctx_context_set_subscription(
                 force: force != 0,
                 extended_properties,
             };
-            Ok(context_of(s.apply(env, op, scope)?))
+            context_of(s.apply(env, op, scope)?)
         })
     })
 }
@@ -426,8 +476,7 @@ pub extern "C" fn azctx_context_set_subscription(
 #[no_mangle]
 pub extern "C" fn azctx_context_select(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     name: *const c_char,
     scope: u32,
     json_out: *mut *mut c_char,
@@ -435,8 +484,8 @@ pub extern "C" fn azctx_context_select(
     run_json(json_out, || {
         let name = str_arg(name, "name")?.to_owned();
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
-            Ok(context_of(s.apply(env, Op::Select { name }, scope)?))
+        with_session(session, call, |s, env| {
+            context_of(s.apply(env, Op::Select { name }, scope)?)
         })
     })
 }
@@ -447,8 +496,7 @@ pub extern "C" fn azctx_context_select(
 #[no_mangle]
 pub extern "C" fn azctx_context_rename(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     source: *const c_char,
     target: *const c_char,
     force: u32,
@@ -459,8 +507,8 @@ pub extern "C" fn azctx_context_rename(
         let source = str_arg(source, "source")?.to_owned();
         let target = str_arg(target, "target")?.to_owned();
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
-            Ok(context_of(s.apply(
+        with_session(session, call, |s, env| {
+            context_of(s.apply(
                 env,
                 Op::Rename {
                     source,
@@ -468,7 +516,7 @@ pub extern "C" fn azctx_context_rename(
                     force: force != 0,
                 },
                 scope,
-            )?))
+            )?)
         })
     })
 }
@@ -479,8 +527,7 @@ pub extern "C" fn azctx_context_rename(
 #[no_mangle]
 pub extern "C" fn azctx_context_remove(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     name: *const c_char,
     force: u32,
     scope: u32,
@@ -489,15 +536,15 @@ pub extern "C" fn azctx_context_remove(
     run_json(json_out, || {
         let name = str_arg(name, "name")?.to_owned();
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
-            Ok(context_of(s.apply(
+        with_session(session, call, |s, env| {
+            context_of(s.apply(
                 env,
                 Op::Remove {
                     name,
                     force: force != 0,
                 },
                 scope,
-            )?))
+            )?)
         })
     })
 }
@@ -508,16 +555,18 @@ pub extern "C" fn azctx_context_remove(
 #[no_mangle]
 pub extern "C" fn azctx_context_clear(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let out = s.apply(env, Op::Clear, scope)?;
-            Ok(records::clear_result(&out))
+            match &out.value {
+                OpValue::None => Ok(records::op_result(&out, "null")),
+                other => Err(unexpected(other)),
+            }
         })
     })
 }
@@ -530,12 +579,11 @@ pub extern "C" fn azctx_context_clear(
 #[no_mangle]
 pub extern "C" fn azctx_profile_get(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::profile_view(&s.profile(env)?))
         })
     })
@@ -548,8 +596,7 @@ pub extern "C" fn azctx_profile_get(
 #[no_mangle]
 pub extern "C" fn azctx_profile_import(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     path: *const c_char,
     profile_json: *const c_char,
     scope: u32,
@@ -561,8 +608,8 @@ pub extern "C" fn azctx_profile_import(
         let path = opt_str_arg(path, "path")?;
         let text = opt_str_arg(profile_json, "profile_json")?;
         let profile = match (path, text) {
-            (Some(p), None) => records::profile_from_file(Path::new(p))?,
-            (None, Some(t)) => records::profile_or_context_from_json(t)?,
+            (Some(p), None) => interchange::profile_from_file(Path::new(p))?,
+            (None, Some(t)) => interchange::profile_or_context_from_json(t)?,
             (None, None) => {
                 return Err(FfiError::new(
                     AzctxStatus::NullArgument,
@@ -577,11 +624,11 @@ pub extern "C" fn azctx_profile_import(
             }
         };
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let out = s.apply(env, Op::Import { profile }, scope)?;
-            match out.value {
-                OpValue::Profile(p) => Ok(records::profile_view(&p)),
-                _ => Ok(records::profile_view(&s.profile(env)?)),
+            match &out.value {
+                OpValue::Profile(p) => Ok(records::op_result(&out, &records::profile_view(p))),
+                other => Err(unexpected(other)),
             }
         })
     })
@@ -595,14 +642,13 @@ pub extern "C" fn azctx_profile_import(
 #[no_mangle]
 pub extern "C" fn azctx_autosave_enable(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::autosave(&s.enable_autosave(env, scope)?))
         })
     })
@@ -613,14 +659,13 @@ pub extern "C" fn azctx_autosave_enable(
 #[no_mangle]
 pub extern "C" fn azctx_autosave_disable(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             Ok(records::autosave(&s.disable_autosave(env, scope)?))
         })
     })
@@ -633,12 +678,11 @@ pub extern "C" fn azctx_autosave_disable(
 #[no_mangle]
 pub extern "C" fn azctx_environment_list(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let p = s.profile(env)?;
             Ok(records::environment_list(p.environments()))
         })
@@ -651,8 +695,7 @@ pub extern "C" fn azctx_environment_list(
 #[no_mangle]
 pub extern "C" fn azctx_environment_set(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     environment_json: *const c_char,
     scope: u32,
     json_out: *mut *mut c_char,
@@ -661,11 +704,11 @@ pub extern "C" fn azctx_environment_set(
         let environment =
             records::environment_from_json(str_arg(environment_json, "environment_json")?)?;
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let out = s.apply(env, Op::AddOrSetEnvironment { environment }, scope)?;
-            match out.value {
-                OpValue::Environment(e) => Ok(records::environment(&e)),
-                _ => Ok("null".to_owned()),
+            match &out.value {
+                OpValue::Environment(e) => Ok(records::op_result(&out, &records::environment(e))),
+                other => Err(unexpected(other)),
             }
         })
     })
@@ -676,8 +719,7 @@ pub extern "C" fn azctx_environment_set(
 #[no_mangle]
 pub extern "C" fn azctx_environment_remove(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     name: *const c_char,
     scope: u32,
     json_out: *mut *mut c_char,
@@ -685,11 +727,11 @@ pub extern "C" fn azctx_environment_remove(
     run_json(json_out, || {
         let name = str_arg(name, "name")?.to_owned();
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let out = s.apply(env, Op::RemoveEnvironment { name }, scope)?;
-            match out.value {
-                OpValue::Environment(e) => Ok(records::environment(&e)),
-                _ => Ok("null".to_owned()),
+            match &out.value {
+                OpValue::Environment(e) => Ok(records::op_result(&out, &records::environment(e))),
+                other => Err(unexpected(other)),
             }
         })
     })
@@ -698,28 +740,33 @@ pub extern "C" fn azctx_environment_remove(
 // ---------------------------------------------------------------------------------------------------
 // Accounts
 
-/// Connect-AzAccount -AccessToken, offline. `request_json` is an object with AccessToken, AccountId and
-/// optionally Tenant, Subscription, Environment, SkipValidation (bool), ContextName, GraphAccessToken,
-/// MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing ContextName is replaced only with `force`
+/// Connect-AzAccount: stores the account and context of a login. `request_json` is an object with
+/// AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation (bool),
+/// ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken (the access-token
+/// form); or, for a sign-in the caller made, `SignedIn` {AccountId, AccountType, TenantId,
+/// HomeAccountId?, ExtendedProperties?} with Environment, Subscription (an id) and ContextName beside
+/// it (secret-named extended properties are dropped). An existing ContextName is replaced only with `force`
 /// non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
 /// resulting profile record (see azctx_profile_get).
 #[no_mangle]
 pub extern "C" fn azctx_account_connect_token(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     request_json: *const c_char,
     force: u32,
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
     run_json(json_out, || {
-        let (login, name) = records::access_token_login(str_arg(request_json, "request_json")?)?;
+        let (login, name) = records::login(str_arg(request_json, "request_json")?)?;
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
+        with_session(session, call, |s, env| {
             let profile = s.profile(env)?;
-            let context = accounts::access_token_context(&profile, &login)?;
-            s.apply(
+            let context = match &login {
+                records::Login::AccessToken(l) => accounts::access_token_context(&profile, l)?,
+                records::Login::SignedIn(l) => accounts::signed_in_context(&profile, l)?,
+            };
+            let out = s.apply(
                 env,
                 Op::SetContext {
                     context,
@@ -729,7 +776,10 @@ pub extern "C" fn azctx_account_connect_token(
                 },
                 scope,
             )?;
-            Ok(records::profile_view(&s.profile(env)?))
+            Ok(records::op_result(
+                &out,
+                &records::profile_view(&s.profile(env)?),
+            ))
         })
     })
 }
@@ -740,8 +790,7 @@ pub extern "C" fn azctx_account_connect_token(
 #[no_mangle]
 pub extern "C" fn azctx_account_disconnect(
     session: *const Session,
-    azcontext_dir: *const c_char,
-    autosave: *const c_char,
+    call: *const AzctxCall,
     request_json: *const c_char,
     scope: u32,
     json_out: *mut *mut c_char,
@@ -749,14 +798,13 @@ pub extern "C" fn azctx_account_disconnect(
     run_json(json_out, || {
         let target = records::disconnect_target(str_arg(request_json, "request_json")?)?;
         let scope = scope_arg(scope)?;
-        with_session(session, azcontext_dir, autosave, |s, env| {
-            let profile = s.profile(env)?;
-            let Some(account) = accounts::disconnect_account(&profile, &target)? else {
-                return Ok("null".to_owned());
-            };
-            let account_id = account.id().unwrap_or_default().to_owned();
-            s.apply(env, Op::Disconnect { account_id }, scope)?;
-            Ok(records::account_without_secrets(&account))
+        with_session(session, call, |s, env| {
+            Ok(match s.disconnect(env, &target, scope)? {
+                (Some(account), Some(out)) => {
+                    records::op_result(&out, &records::account(&account.without_secrets()))
+                }
+                _ => records::no_op_result(),
+            })
         })
     })
 }

@@ -11,8 +11,8 @@ mod records;
 mod status;
 
 pub use exports::*;
-pub use status::{AzctxScope, AzctxStatus};
+pub use status::{AzctxCall, AzctxScope, AzctxStatus, AZCTX_CALL_KNOWN_FLAGS, AZCTX_CALL_WHAT_IF};
 
 /// The ABI version. Bump it on any breaking change to a signature, a status value or a JSON shape.
 /// cbindgen emits it as `#define AZCTX_ABI_VERSION`, and `azctx_abi_version()` returns it.
-pub const AZCTX_ABI_VERSION: u32 = 1;
+pub const AZCTX_ABI_VERSION: u32 = 2;

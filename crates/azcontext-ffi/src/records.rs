@@ -1,9 +1,10 @@
 //! The JSON records that cross the ABI. They are written by the core's own model and JSON writer, in
 //! Az's property names: one schema for the file and the boundary.
 
-use azcontext_core::json::{self, Value};
-use azcontext_core::model::{Context, Environment, Profile, WriteOptions};
-use azcontext_core::store::{AutosaveSettings, NamedContext};
+use azcontext_core::jsonio::{self as json, Value};
+use azcontext_core::model::{Account, Context, Environment, Profile, WriteOptions};
+use azcontext_core::settings::StorePaths;
+use azcontext_core::store::{AutosaveSettings, NamedContext, OpOutput};
 
 use crate::boundary::{FfiError, FfiResult};
 use crate::status::AzctxStatus;
@@ -49,11 +50,11 @@ pub fn name_list(list: &[NamedContext]) -> String {
 }
 
 pub fn autosave(s: &AutosaveSettings) -> String {
-    json::to_compact(&s.to_json())
+    json::to_compact(s)
 }
 
 pub fn environment(e: &Environment) -> String {
-    json::to_compact(&Value::Object(e.as_object().clone()))
+    json::to_compact(e.as_object())
 }
 
 pub fn environment_list<'a>(envs: impl IntoIterator<Item = &'a Environment>) -> String {
@@ -84,50 +85,11 @@ pub fn profile_view(p: &Profile) -> String {
     )
 }
 
-/// A profile handed in by the caller: an Az profile (`AzureRmContext.json`'s shape, or the legacy one),
-/// a PSAzureProfile view (its `Profile` member), or a single context record, which becomes the only and
-/// default context (Az's AzureContextConverter rule for -DefaultProfile).
-pub fn profile_or_context_from_json(text: &str) -> FfiResult<Profile> {
-    let invalid =
-        |e: azcontext_core::FormatError| FfiError::from(azcontext_core::Error::InvalidProfile(e));
-    let value = json::parse(text.as_bytes(), "<profile>").map_err(invalid)?;
-    let Value::Object(obj) = &value else {
-        return Err(FfiError::new(
-            AzctxStatus::InvalidArgument,
-            "expected a JSON object holding a profile or a context",
-        ));
-    };
-    if let Some(Value::Object(inner)) = obj.get("Profile") {
-        let inner_text = json::to_compact(&Value::Object(inner.clone()));
-        return Profile::parse(inner_text.as_bytes(), "<profile>").map_err(invalid);
-    }
-    let is_profile = obj.contains_key_ci("Contexts")
-        || obj.contains_key_ci("Context")
-        || obj.contains_key_ci("DefaultContextKey");
-    if is_profile {
-        return Profile::parse(text.as_bytes(), "<profile>").map_err(invalid);
-    }
-    let record = Context::from_json_record(text.as_bytes(), "<context>").map_err(invalid)?;
-    Ok(single_context_profile(record.name, record.context))
-}
-
 /// A context handed in as a record (Set-AzContext -Context), with the name it carried.
 pub fn context_from_json(text: &str) -> FfiResult<(Option<String>, Context)> {
     let record = Context::from_json_record(text.as_bytes(), "<context>")
         .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))?;
     Ok((record.name, record.context))
-}
-
-fn single_context_profile(name: Option<String>, context: Context) -> Profile {
-    let mut p = Profile::new();
-    let key = match name {
-        Some(n) if !n.is_empty() => p
-            .insert_named(&n, context.clone())
-            .unwrap_or_else(|_| p.add_context(context)),
-        _ => p.add_context(context),
-    };
-    let _ = p.select(&key);
-    p
 }
 
 /// A JSON object of strings (extended properties), or nothing.
@@ -158,50 +120,59 @@ pub fn string_map(text: Option<&str>) -> FfiResult<Vec<(String, String)>> {
         .collect()
 }
 
-pub fn clear_result(out: &azcontext_core::store::OpOutput) -> String {
-    let mut s = String::from("{\"Scope\":");
+/// The envelope of a change: the scope it was applied in, whether the file was rewritten, a corrupt
+/// file moved aside, the warnings the core decided on, and `value` (JSON text) as "Value".
+pub fn op_result(out: &OpOutput, value: &str) -> String {
+    let mut s = String::with_capacity(value.len() + 96);
+    s.push_str("{\"Scope\":");
     json::write_string(&mut s, out.scope.as_str());
+    s.push_str(",\"Written\":");
+    s.push_str(if out.written { "true" } else { "false" });
     s.push_str(",\"Quarantined\":");
     match &out.quarantined {
         Some(p) => json::write_string(&mut s, &p.to_string_lossy()),
         None => s.push_str("null"),
     }
+    s.push_str(",\"Warnings\":");
+    s.push_str(&string_list(&out.warnings));
+    s.push_str(",\"Value\":");
+    s.push_str(value);
     s.push('}');
     s
 }
 
-/// Reads a profile file for Import-AzContext: Az's "Cannot find file" when it is missing; an error
-/// naming the file, line and column when it is not a profile.
-pub fn profile_from_file(path: &std::path::Path) -> FfiResult<Profile> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => m,
-        _ => {
-            return Err(FfiError::from(azcontext_core::Error::NotFound {
-                kind: azcontext_core::error::ObjectKind::File,
-                name: path.display().to_string(),
-                message: format!("Cannot find file '{}'", path.display()),
-            }))
+/// The envelope of a change that did nothing (nothing resolved): no scope, `Value` null.
+pub fn no_op_result() -> String {
+    "{\"Scope\":null,\"Written\":false,\"Quarantined\":null,\"Warnings\":[],\"Value\":null}"
+        .to_owned()
+}
+
+/// A JSON array of strings.
+pub fn string_list<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-    };
-    let source = path.display().to_string();
-    if meta.len() > json::MAX_LEN as u64 {
-        return Err(FfiError::from(azcontext_core::Error::InvalidProfile(
-            azcontext_core::FormatError {
-                source_name: source,
-                line: 0,
-                column: 0,
-                message: format!(
-                    "the file is {} bytes; a profile may have at most {} bytes",
-                    meta.len(),
-                    json::MAX_LEN
-                ),
-            },
-        )));
+        json::write_string(&mut out, item.as_ref());
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| FfiError::from(azcontext_core::Error::io("read", path, e)))?;
-    Profile::parse(&bytes, &source)
-        .map_err(|e| FfiError::from(azcontext_core::Error::InvalidProfile(e)))
+    out.push(']');
+    out
+}
+
+/// The store's files: `{"ContextFile": path, "KeyStoreFile": path}`.
+pub fn store_paths(p: &StorePaths) -> String {
+    let mut s = String::from("{\"ContextFile\":");
+    json::write_string(&mut s, &p.context_file.to_string_lossy());
+    s.push_str(",\"KeyStoreFile\":");
+    json::write_string(&mut s, &p.keystore_file.to_string_lossy());
+    s.push('}');
+    s
+}
+
+/// An account record, as it is (the caller strips secrets first where the output must not hold them).
+pub fn account(a: &Account) -> String {
+    json::to_compact(a.as_object())
 }
 
 pub fn environment_from_json(text: &str) -> FfiResult<Environment> {
@@ -232,28 +203,74 @@ fn opt_string(o: &json::Object, key: &str) -> FfiResult<Option<String>> {
     }
 }
 
-/// The access-token login request, and the context name it asks for.
-pub fn access_token_login(
-    text: &str,
-) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
+/// A login request: an access-token login, or (with a `SignedIn` member) what a real sign-in produced.
+pub enum Login {
+    AccessToken(azcontext_core::accounts::AccessTokenLogin),
+    SignedIn(azcontext_core::accounts::SignedInLogin),
+}
+
+/// The login request, and the context name it asks for. `SignedIn` is an object with AccountId,
+/// AccountType, TenantId, and optionally HomeAccountId and ExtendedProperties (strings); Environment
+/// and Subscription sit beside it as in the access-token form.
+pub fn login(text: &str) -> FfiResult<(Login, Option<String>)> {
     let o = request(text, "<login request>")?;
+    if let Some(v) = o.get_ci("SignedIn") {
+        let Value::Object(si) = v else {
+            return Err(FfiError::new(
+                AzctxStatus::InvalidArgument,
+                "'SignedIn' must be a JSON object",
+            ));
+        };
+        let required = |key: &str| -> FfiResult<String> {
+            opt_string(si, key)?.ok_or_else(|| {
+                FfiError::new(
+                    AzctxStatus::InvalidArgument,
+                    format!("'SignedIn.{key}' is required"),
+                )
+            })
+        };
+        let extended = match si.get_ci("ExtendedProperties") {
+            Some(Value::Object(e)) => {
+                string_map(Some(&json::to_compact(&Value::Object(e.clone()))))?
+            }
+            _ => Vec::new(),
+        };
+        let login = azcontext_core::accounts::SignedInLogin {
+            account_id: required("AccountId")?,
+            account_type: required("AccountType")?,
+            tenant: required("TenantId")?,
+            home_account_id: opt_string(si, "HomeAccountId")?,
+            environment: opt_string(&o, "Environment")?,
+            subscription: opt_string(&o, "Subscription")?,
+            extended_properties: extended,
+        };
+        return Ok((Login::SignedIn(login), opt_string(&o, "ContextName")?));
+    }
+    let (login, name) = access_token_login_from(&o)?;
+    Ok((Login::AccessToken(login), name))
+}
+
+/// The access-token login request, and the context name it asks for.
+fn access_token_login_from(
+    o: &json::Object,
+) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
     let required = |key: &str| -> FfiResult<String> {
-        opt_string(&o, key)?.ok_or_else(|| {
+        opt_string(o, key)?.ok_or_else(|| {
             FfiError::new(AzctxStatus::InvalidArgument, format!("'{key}' is required"))
         })
     };
     let login = azcontext_core::accounts::AccessTokenLogin {
         access_token: required("AccessToken")?,
         account_id: required("AccountId")?,
-        tenant: opt_string(&o, "Tenant")?,
-        subscription: opt_string(&o, "Subscription")?,
-        environment: opt_string(&o, "Environment")?,
+        tenant: opt_string(o, "Tenant")?,
+        subscription: opt_string(o, "Subscription")?,
+        environment: opt_string(o, "Environment")?,
         skip_validation: matches!(o.get_ci("SkipValidation"), Some(Value::Bool(true))),
-        graph_access_token: opt_string(&o, "GraphAccessToken")?,
-        microsoft_graph_access_token: opt_string(&o, "MicrosoftGraphAccessToken")?,
-        key_vault_access_token: opt_string(&o, "KeyVaultAccessToken")?,
+        graph_access_token: opt_string(o, "GraphAccessToken")?,
+        microsoft_graph_access_token: opt_string(o, "MicrosoftGraphAccessToken")?,
+        key_vault_access_token: opt_string(o, "KeyVaultAccessToken")?,
     };
-    Ok((login, opt_string(&o, "ContextName")?))
+    Ok((login, opt_string(o, "ContextName")?))
 }
 
 pub fn disconnect_target(text: &str) -> FfiResult<azcontext_core::accounts::DisconnectTarget> {
@@ -278,17 +295,4 @@ pub fn disconnect_target(text: &str) -> FfiResult<azcontext_core::accounts::Disc
         });
     }
     Ok(DisconnectTarget::Current)
-}
-
-/// An account record without secret properties (Disconnect-AzAccount's output).
-pub fn account_without_secrets(a: &azcontext_core::model::Account) -> String {
-    let mut obj = a.as_object().clone();
-    if let Some(Value::Object(ext)) = obj.get_ci_mut("ExtendedProperties") {
-        ext.retain(|k, _| {
-            !azcontext_core::model::SECRET_PROPERTIES
-                .iter()
-                .any(|s| json::eq_ignore_case(s, k))
-        });
-    }
-    json::to_compact(&Value::Object(obj))
 }

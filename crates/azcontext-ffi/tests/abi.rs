@@ -33,6 +33,16 @@ fn last_error() -> Option<String> {
     }
 }
 
+/// The settings of one call: the store folder, AzContextAutoSave and AZCTX_CALL_* flags.
+fn call_with(dir: *const c_char, autosave: *const c_char, flags: u32) -> AzctxCall {
+    AzctxCall {
+        size: std::mem::size_of::<AzctxCall>() as u32,
+        flags,
+        azcontext_dir: dir,
+        autosave,
+    }
+}
+
 fn new_session() -> *mut Session {
     let mut s: *mut Session = ptr::null_mut();
     assert_eq!(azctx_session_new(ptr::null(), &mut s), AzctxStatus::Ok);
@@ -79,6 +89,20 @@ fn header_status_values_match_the_enum_and_are_unique() {
         (
             "AZCTX_STATUS_SESSION_POISONED",
             AzctxStatus::SessionPoisoned,
+        ),
+        (
+            "AZCTX_STATUS_ENVIRONMENT_NOT_FOUND",
+            AzctxStatus::EnvironmentNotFound,
+        ),
+        ("AZCTX_STATUS_FILE_NOT_FOUND", AzctxStatus::FileNotFound),
+        (
+            "AZCTX_STATUS_FILE_ALREADY_EXISTS",
+            AzctxStatus::FileAlreadyExists,
+        ),
+        ("AZCTX_STATUS_INTERNAL", AzctxStatus::Internal),
+        (
+            "AZCTX_STATUS_SUBSCRIPTION_NOT_FOUND",
+            AzctxStatus::SubscriptionNotFound,
         ),
     ];
     let mut seen = std::collections::HashSet::new();
@@ -139,23 +163,28 @@ fn empty_store_has_no_current_context_and_lists_nothing() {
     let s = new_session();
     let mut out: *mut c_char = ptr::null_mut();
     assert_eq!(
-        azctx_context_current(s, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_current(s, &call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
         AzctxStatus::Ok
     );
     assert_eq!(take(out), "null");
     assert_eq!(
-        azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_list(s, &call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
         AzctxStatus::Ok
     );
     assert_eq!(take(out), "[]");
     assert_eq!(
-        azctx_context_names(s, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_names(s, &call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
         AzctxStatus::Ok
     );
     assert_eq!(take(out), "[]");
     let name = CString::new("nope").unwrap();
     assert_eq!(
-        azctx_context_get(s, st.1.as_ptr(), ptr::null(), name.as_ptr(), &mut out),
+        azctx_context_get(
+            s,
+            &call_with(st.1.as_ptr(), ptr::null(), 0),
+            name.as_ptr(),
+            &mut out
+        ),
         AzctxStatus::Ok
     );
     assert_eq!(take(out), "null");
@@ -199,231 +228,301 @@ fn every_pointer_argument_is_checked_for_null() {
         ),
         (
             "current/session",
-            Box::new(|o| azctx_context_current(nos, dir, nul, o)),
+            Box::new(|o| azctx_context_current(nos, &call_with(dir, nul, 0), o)),
         ),
         (
             "current/out",
-            Box::new(|_| azctx_context_current(s, dir, nul, nulm)),
+            Box::new(|_| azctx_context_current(s, &call_with(dir, nul, 0), nulm)),
         ),
         (
             "get/session",
-            Box::new(|o| azctx_context_get(nos, dir, nul, n, o)),
+            Box::new(|o| azctx_context_get(nos, &call_with(dir, nul, 0), n, o)),
         ),
         (
             "get/name",
-            Box::new(|o| azctx_context_get(s, dir, nul, nul, o)),
+            Box::new(|o| azctx_context_get(s, &call_with(dir, nul, 0), nul, o)),
         ),
         (
             "get/out",
-            Box::new(|_| azctx_context_get(s, dir, nul, n, nulm)),
+            Box::new(|_| azctx_context_get(s, &call_with(dir, nul, 0), n, nulm)),
         ),
         (
             "list/session",
-            Box::new(|o| azctx_context_list(nos, dir, nul, o)),
+            Box::new(|o| azctx_context_list(nos, &call_with(dir, nul, 0), o)),
         ),
         (
             "list/out",
-            Box::new(|_| azctx_context_list(s, dir, nul, nulm)),
+            Box::new(|_| azctx_context_list(s, &call_with(dir, nul, 0), nulm)),
         ),
         (
             "list_if_changed/session",
-            Box::new(|o| azctx_context_list_if_changed(nos, dir, nul, 0, &mut 0, o)),
+            Box::new(|o| azctx_context_list_if_changed(nos, &call_with(dir, nul, 0), 0, &mut 0, o)),
         ),
         (
             "list_if_changed/version",
-            Box::new(|o| azctx_context_list_if_changed(s, dir, nul, 0, ptr::null_mut(), o)),
+            Box::new(|o| {
+                azctx_context_list_if_changed(s, &call_with(dir, nul, 0), 0, ptr::null_mut(), o)
+            }),
         ),
         (
             "list_if_changed/out",
-            Box::new(|_| azctx_context_list_if_changed(s, dir, nul, 0, &mut 0, nulm)),
+            Box::new(|_| {
+                azctx_context_list_if_changed(s, &call_with(dir, nul, 0), 0, &mut 0, nulm)
+            }),
         ),
         (
             "names/session",
-            Box::new(|o| azctx_context_names(nos, dir, nul, o)),
+            Box::new(|o| azctx_context_names(nos, &call_with(dir, nul, 0), o)),
         ),
         (
             "names/out",
-            Box::new(|_| azctx_context_names(s, dir, nul, nulm)),
+            Box::new(|_| azctx_context_names(s, &call_with(dir, nul, 0), nulm)),
         ),
         (
             "set/session",
-            Box::new(|o| azctx_context_set(nos, dir, nul, ctx.as_ptr(), nul, nul, 0, 0, o)),
+            Box::new(|o| {
+                azctx_context_set(
+                    nos,
+                    &call_with(dir, nul, 0),
+                    ctx.as_ptr(),
+                    nul,
+                    nul,
+                    0,
+                    0,
+                    o,
+                )
+            }),
         ),
         (
             "set/context",
-            Box::new(|o| azctx_context_set(s, dir, nul, nul, nul, nul, 0, 0, o)),
+            Box::new(|o| azctx_context_set(s, &call_with(dir, nul, 0), nul, nul, nul, 0, 0, o)),
         ),
         (
             "set/out",
-            Box::new(|_| azctx_context_set(s, dir, nul, ctx.as_ptr(), nul, nul, 0, 0, nulm)),
+            Box::new(|_| {
+                azctx_context_set(
+                    s,
+                    &call_with(dir, nul, 0),
+                    ctx.as_ptr(),
+                    nul,
+                    nul,
+                    0,
+                    0,
+                    nulm,
+                )
+            }),
         ),
         (
             "set_subscription/session",
-            Box::new(|o| azctx_context_set_subscription(nos, dir, nul, n, nul, nul, nul, 0, 0, o)),
+            Box::new(|o| {
+                azctx_context_set_subscription(
+                    nos,
+                    &call_with(dir, nul, 0),
+                    n,
+                    nul,
+                    nul,
+                    nul,
+                    0,
+                    0,
+                    o,
+                )
+            }),
         ),
         (
             "set_subscription/both",
-            Box::new(|o| azctx_context_set_subscription(s, dir, nul, nul, nul, nul, nul, 0, 0, o)),
+            Box::new(|o| {
+                azctx_context_set_subscription(
+                    s,
+                    &call_with(dir, nul, 0),
+                    nul,
+                    nul,
+                    nul,
+                    nul,
+                    0,
+                    0,
+                    o,
+                )
+            }),
         ),
         (
             "set_subscription/out",
-            Box::new(|_| azctx_context_set_subscription(s, dir, nul, n, nul, nul, nul, 0, 0, nulm)),
+            Box::new(|_| {
+                azctx_context_set_subscription(
+                    s,
+                    &call_with(dir, nul, 0),
+                    n,
+                    nul,
+                    nul,
+                    nul,
+                    0,
+                    0,
+                    nulm,
+                )
+            }),
         ),
         (
             "select/session",
-            Box::new(|o| azctx_context_select(nos, dir, nul, n, 0, o)),
+            Box::new(|o| azctx_context_select(nos, &call_with(dir, nul, 0), n, 0, o)),
         ),
         (
             "select/name",
-            Box::new(|o| azctx_context_select(s, dir, nul, nul, 0, o)),
+            Box::new(|o| azctx_context_select(s, &call_with(dir, nul, 0), nul, 0, o)),
         ),
         (
             "select/out",
-            Box::new(|_| azctx_context_select(s, dir, nul, n, 0, nulm)),
+            Box::new(|_| azctx_context_select(s, &call_with(dir, nul, 0), n, 0, nulm)),
         ),
         (
             "rename/session",
-            Box::new(|o| azctx_context_rename(nos, dir, nul, n, n, 0, 0, o)),
+            Box::new(|o| azctx_context_rename(nos, &call_with(dir, nul, 0), n, n, 0, 0, o)),
         ),
         (
             "rename/source",
-            Box::new(|o| azctx_context_rename(s, dir, nul, nul, n, 0, 0, o)),
+            Box::new(|o| azctx_context_rename(s, &call_with(dir, nul, 0), nul, n, 0, 0, o)),
         ),
         (
             "rename/target",
-            Box::new(|o| azctx_context_rename(s, dir, nul, n, nul, 0, 0, o)),
+            Box::new(|o| azctx_context_rename(s, &call_with(dir, nul, 0), n, nul, 0, 0, o)),
         ),
         (
             "rename/out",
-            Box::new(|_| azctx_context_rename(s, dir, nul, n, n, 0, 0, nulm)),
+            Box::new(|_| azctx_context_rename(s, &call_with(dir, nul, 0), n, n, 0, 0, nulm)),
         ),
         (
             "remove/session",
-            Box::new(|o| azctx_context_remove(nos, dir, nul, n, 0, 0, o)),
+            Box::new(|o| azctx_context_remove(nos, &call_with(dir, nul, 0), n, 0, 0, o)),
         ),
         (
             "remove/name",
-            Box::new(|o| azctx_context_remove(s, dir, nul, nul, 0, 0, o)),
+            Box::new(|o| azctx_context_remove(s, &call_with(dir, nul, 0), nul, 0, 0, o)),
         ),
         (
             "remove/out",
-            Box::new(|_| azctx_context_remove(s, dir, nul, n, 0, 0, nulm)),
+            Box::new(|_| azctx_context_remove(s, &call_with(dir, nul, 0), n, 0, 0, nulm)),
         ),
         (
             "clear/session",
-            Box::new(|o| azctx_context_clear(nos, dir, nul, 0, o)),
+            Box::new(|o| azctx_context_clear(nos, &call_with(dir, nul, 0), 0, o)),
         ),
         (
             "clear/out",
-            Box::new(|_| azctx_context_clear(s, dir, nul, 0, nulm)),
+            Box::new(|_| azctx_context_clear(s, &call_with(dir, nul, 0), 0, nulm)),
         ),
         (
             "profile_get/session",
-            Box::new(|o| azctx_profile_get(nos, dir, nul, o)),
+            Box::new(|o| azctx_profile_get(nos, &call_with(dir, nul, 0), o)),
         ),
         (
             "profile_get/out",
-            Box::new(|_| azctx_profile_get(s, dir, nul, nulm)),
+            Box::new(|_| azctx_profile_get(s, &call_with(dir, nul, 0), nulm)),
         ),
         (
             "import/session",
-            Box::new(|o| azctx_profile_import(nos, dir, nul, n, nul, 0, o)),
+            Box::new(|o| azctx_profile_import(nos, &call_with(dir, nul, 0), n, nul, 0, o)),
         ),
         (
             "import/both",
-            Box::new(|o| azctx_profile_import(s, dir, nul, nul, nul, 0, o)),
+            Box::new(|o| azctx_profile_import(s, &call_with(dir, nul, 0), nul, nul, 0, o)),
         ),
         (
             "import/out",
-            Box::new(|_| azctx_profile_import(s, dir, nul, n, nul, 0, nulm)),
+            Box::new(|_| azctx_profile_import(s, &call_with(dir, nul, 0), n, nul, 0, nulm)),
         ),
         (
             "save/session",
-            Box::new(|_| azctx_profile_save(nos, dir, nul, nul, n, 0, 0)),
+            Box::new(|_| azctx_profile_save(nos, &call_with(dir, nul, 0), nul, n, 0, 0)),
         ),
         (
             "save/path",
-            Box::new(|_| azctx_profile_save(s, dir, nul, nul, nul, 0, 0)),
+            Box::new(|_| azctx_profile_save(s, &call_with(dir, nul, 0), nul, nul, 0, 0)),
         ),
         (
             "autosave_get/session",
-            Box::new(|o| azctx_autosave_get(nos, dir, nul, 0, o)),
+            Box::new(|o| azctx_autosave_get(nos, &call_with(dir, nul, 0), 0, o)),
         ),
         (
             "autosave_get/out",
-            Box::new(|_| azctx_autosave_get(s, dir, nul, 0, nulm)),
+            Box::new(|_| azctx_autosave_get(s, &call_with(dir, nul, 0), 0, nulm)),
         ),
         (
             "autosave_enable/session",
-            Box::new(|o| azctx_autosave_enable(nos, dir, nul, 0, o)),
+            Box::new(|o| azctx_autosave_enable(nos, &call_with(dir, nul, 0), 0, o)),
         ),
         (
             "autosave_enable/out",
-            Box::new(|_| azctx_autosave_enable(s, dir, nul, 0, nulm)),
+            Box::new(|_| azctx_autosave_enable(s, &call_with(dir, nul, 0), 0, nulm)),
         ),
         (
             "autosave_disable/session",
-            Box::new(|o| azctx_autosave_disable(nos, dir, nul, 0, o)),
+            Box::new(|o| azctx_autosave_disable(nos, &call_with(dir, nul, 0), 0, o)),
         ),
         (
             "autosave_disable/out",
-            Box::new(|_| azctx_autosave_disable(s, dir, nul, 0, nulm)),
+            Box::new(|_| azctx_autosave_disable(s, &call_with(dir, nul, 0), 0, nulm)),
         ),
         (
             "environment_list/session",
-            Box::new(|o| azctx_environment_list(nos, dir, nul, o)),
+            Box::new(|o| azctx_environment_list(nos, &call_with(dir, nul, 0), o)),
         ),
         (
             "environment_list/out",
-            Box::new(|_| azctx_environment_list(s, dir, nul, nulm)),
+            Box::new(|_| azctx_environment_list(s, &call_with(dir, nul, 0), nulm)),
         ),
         (
             "environment_set/session",
-            Box::new(|o| azctx_environment_set(nos, dir, nul, env.as_ptr(), 0, o)),
+            Box::new(|o| azctx_environment_set(nos, &call_with(dir, nul, 0), env.as_ptr(), 0, o)),
         ),
         (
             "environment_set/json",
-            Box::new(|o| azctx_environment_set(s, dir, nul, nul, 0, o)),
+            Box::new(|o| azctx_environment_set(s, &call_with(dir, nul, 0), nul, 0, o)),
         ),
         (
             "environment_set/out",
-            Box::new(|_| azctx_environment_set(s, dir, nul, env.as_ptr(), 0, nulm)),
+            Box::new(|_| azctx_environment_set(s, &call_with(dir, nul, 0), env.as_ptr(), 0, nulm)),
         ),
         (
             "environment_remove/session",
-            Box::new(|o| azctx_environment_remove(nos, dir, nul, n, 0, o)),
+            Box::new(|o| azctx_environment_remove(nos, &call_with(dir, nul, 0), n, 0, o)),
         ),
         (
             "environment_remove/name",
-            Box::new(|o| azctx_environment_remove(s, dir, nul, nul, 0, o)),
+            Box::new(|o| azctx_environment_remove(s, &call_with(dir, nul, 0), nul, 0, o)),
         ),
         (
             "environment_remove/out",
-            Box::new(|_| azctx_environment_remove(s, dir, nul, n, 0, nulm)),
+            Box::new(|_| azctx_environment_remove(s, &call_with(dir, nul, 0), n, 0, nulm)),
         ),
         (
             "connect/session",
-            Box::new(|o| azctx_account_connect_token(nos, dir, nul, login.as_ptr(), 0, 0, o)),
+            Box::new(|o| {
+                azctx_account_connect_token(nos, &call_with(dir, nul, 0), login.as_ptr(), 0, 0, o)
+            }),
         ),
         (
             "connect/request",
-            Box::new(|o| azctx_account_connect_token(s, dir, nul, nul, 0, 0, o)),
+            Box::new(|o| azctx_account_connect_token(s, &call_with(dir, nul, 0), nul, 0, 0, o)),
         ),
         (
             "connect/out",
-            Box::new(|_| azctx_account_connect_token(s, dir, nul, login.as_ptr(), 0, 0, nulm)),
+            Box::new(|_| {
+                azctx_account_connect_token(s, &call_with(dir, nul, 0), login.as_ptr(), 0, 0, nulm)
+            }),
         ),
         (
             "disconnect/session",
-            Box::new(|o| azctx_account_disconnect(nos, dir, nul, login.as_ptr(), 0, o)),
+            Box::new(|o| {
+                azctx_account_disconnect(nos, &call_with(dir, nul, 0), login.as_ptr(), 0, o)
+            }),
         ),
         (
             "disconnect/request",
-            Box::new(|o| azctx_account_disconnect(s, dir, nul, nul, 0, o)),
+            Box::new(|o| azctx_account_disconnect(s, &call_with(dir, nul, 0), nul, 0, o)),
         ),
         (
             "disconnect/out",
-            Box::new(|_| azctx_account_disconnect(s, dir, nul, login.as_ptr(), 0, nulm)),
+            Box::new(|_| {
+                azctx_account_disconnect(s, &call_with(dir, nul, 0), login.as_ptr(), 0, nulm)
+            }),
         ),
     ];
     for (what, call) in &cases {
@@ -446,11 +545,17 @@ fn invalid_utf8_is_rejected_before_any_work() {
     let s = new_session();
     let bad = [b'a', 0xff, b'b', 0];
     let mut out: *mut c_char = ptr::null_mut();
-    let status = azctx_context_get(s, st.1.as_ptr(), ptr::null(), bad.as_ptr().cast(), &mut out);
+    let status = azctx_context_get(
+        s,
+        &call_with(st.1.as_ptr(), ptr::null(), 0),
+        bad.as_ptr().cast(),
+        &mut out,
+    );
     assert_eq!(status, AzctxStatus::InvalidUtf8);
     assert!(out.is_null());
     assert!(last_error().unwrap().contains("UTF-8"));
-    let status = azctx_context_current(s, bad.as_ptr().cast(), ptr::null(), &mut out);
+    let status =
+        azctx_context_current(s, &call_with(bad.as_ptr().cast(), ptr::null(), 0), &mut out);
     assert_eq!(status, AzctxStatus::InvalidUtf8);
     assert!(out.is_null());
     assert!(
@@ -466,7 +571,7 @@ fn unknown_scope_is_an_invalid_argument() {
     let s = new_session();
     let mut out: *mut c_char = ptr::null_mut();
     assert_eq!(
-        azctx_autosave_get(s, st.1.as_ptr(), ptr::null(), 3, &mut out),
+        azctx_autosave_get(s, &call_with(st.1.as_ptr(), ptr::null(), 0), 3, &mut out),
         AzctxStatus::InvalidArgument
     );
     assert!(last_error().unwrap().contains("unknown scope 3"));
@@ -482,8 +587,7 @@ fn autosave_settings_of_a_new_store() {
     assert_eq!(
         azctx_autosave_get(
             s,
-            st.1.as_ptr(),
-            ptr::null(),
+            &call_with(st.1.as_ptr(), ptr::null(), 0),
             AzctxScope::CurrentUser as u32,
             &mut out
         ),
@@ -496,8 +600,7 @@ fn autosave_settings_of_a_new_store() {
     assert_eq!(
         azctx_autosave_get(
             s,
-            st.1.as_ptr(),
-            off.as_ptr(),
+            &call_with(st.1.as_ptr(), off.as_ptr(), 0),
             AzctxScope::Process as u32,
             &mut out
         ),
@@ -533,13 +636,13 @@ fn a_panic_holding_the_session_poisons_only_that_session() {
     assert_eq!(azctx_test_panic(s), AzctxStatus::Panic);
     let mut out: *mut c_char = ptr::null_mut();
     assert_eq!(
-        azctx_context_current(s, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_current(s, &call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
         AzctxStatus::SessionPoisoned
     );
     assert!(last_error().unwrap().contains("create a new one"));
     assert!(out.is_null());
     assert_eq!(
-        azctx_context_current(healthy, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_current(healthy, &call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
         AzctxStatus::Ok
     );
     assert_eq!(take(out), "null");
@@ -568,18 +671,26 @@ fn concurrent_calls_on_one_session_and_on_several() {
                     let s = if i % 2 == 0 { shared.0 } else { own };
                     let mut out: *mut c_char = ptr::null_mut();
                     assert_eq!(
-                        azctx_context_current(s, dir.as_ptr(), ptr::null(), &mut out),
+                        azctx_context_current(
+                            s,
+                            &call_with(dir.as_ptr(), ptr::null(), 0),
+                            &mut out
+                        ),
                         AzctxStatus::Ok
                     );
                     assert_eq!(take(out), "null");
                     assert_eq!(
-                        azctx_context_list(s, dir.as_ptr(), ptr::null(), &mut out),
+                        azctx_context_list(s, &call_with(dir.as_ptr(), ptr::null(), 0), &mut out),
                         AzctxStatus::Ok
                     );
                     take(out);
                     // Each thread's error state is its own.
                     assert_eq!(
-                        azctx_context_list(s, dir.as_ptr(), ptr::null(), ptr::null_mut()),
+                        azctx_context_list(
+                            s,
+                            &call_with(dir.as_ptr(), ptr::null(), 0),
+                            ptr::null_mut()
+                        ),
                         AzctxStatus::NullArgument
                     );
                     assert!(last_error().is_some());
@@ -600,16 +711,26 @@ fn list_if_changed_hands_out_the_list_only_when_the_view_changed() {
     let s = new_session();
     let mut version = 0u64;
     let mut out: *mut c_char = ptr::null_mut();
-    let status =
-        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), 0, &mut version, &mut out);
+    let status = azctx_context_list_if_changed(
+        s,
+        &call_with(st.1.as_ptr(), ptr::null(), 0),
+        0,
+        &mut version,
+        &mut out,
+    );
     assert_eq!(status, AzctxStatus::Ok);
     assert_ne!(version, 0);
     assert_eq!(take(out), "[]");
     let first = version;
     // Unchanged: no list, same version.
     out = 0x1 as *mut c_char;
-    let status =
-        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), first, &mut version, &mut out);
+    let status = azctx_context_list_if_changed(
+        s,
+        &call_with(st.1.as_ptr(), ptr::null(), 0),
+        first,
+        &mut version,
+        &mut out,
+    );
     assert_eq!(status, AzctxStatus::Ok);
     assert!(out.is_null());
     assert_eq!(version, first);
@@ -619,8 +740,7 @@ fn list_if_changed_hands_out_the_list_only_when_the_view_changed() {
     let mut set_out: *mut c_char = ptr::null_mut();
     let status = azctx_context_set(
         other,
-        st.1.as_ptr(),
-        ptr::null(),
+        &call_with(st.1.as_ptr(), ptr::null(), 0),
         ctx.as_ptr(),
         ptr::null(),
         ptr::null(),
@@ -630,14 +750,24 @@ fn list_if_changed_hands_out_the_list_only_when_the_view_changed() {
     );
     assert_eq!(status, AzctxStatus::Ok, "{:?}", last_error());
     take(set_out);
-    let status =
-        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), first, &mut version, &mut out);
+    let status = azctx_context_list_if_changed(
+        s,
+        &call_with(st.1.as_ptr(), ptr::null(), 0),
+        first,
+        &mut version,
+        &mut out,
+    );
     assert_eq!(status, AzctxStatus::Ok);
     assert_ne!(version, first);
     assert!(take(out).contains("\"Name\":\"S (s) - t - a@b.c\""));
     // NULL outputs are refused and nothing is written.
-    let status =
-        azctx_context_list_if_changed(s, st.1.as_ptr(), ptr::null(), 0, ptr::null_mut(), &mut out);
+    let status = azctx_context_list_if_changed(
+        s,
+        &call_with(st.1.as_ptr(), ptr::null(), 0),
+        0,
+        ptr::null_mut(),
+        &mut out,
+    );
     assert_eq!(status, AzctxStatus::NullArgument);
     azctx_session_free(s);
     azctx_session_free(other);
@@ -651,7 +781,7 @@ fn profile_autosave_at_session_start_overrides_the_settings_mode() {
     assert_eq!(azctx_session_new(off.as_ptr(), &mut s), AzctxStatus::Ok);
     let mut out: *mut c_char = ptr::null_mut();
     assert_eq!(
-        azctx_autosave_get(s, st.1.as_ptr(), ptr::null(), 0, &mut out),
+        azctx_autosave_get(s, &call_with(st.1.as_ptr(), ptr::null(), 0), 0, &mut out),
         AzctxStatus::Ok
     );
     let json = take(out);
@@ -660,15 +790,15 @@ fn profile_autosave_at_session_start_overrides_the_settings_mode() {
 }
 
 #[test]
-fn what_if_reads_leave_a_corrupt_file_in_place() {
+fn what_if_is_a_setting_of_the_call_not_of_the_session() {
     let st = store();
     let s = new_session();
     let file = st.0.path().join("AzureRmContext.json");
     std::fs::write(&file, b"{ not json").unwrap();
     let mut out: *mut c_char = ptr::null_mut();
-    assert_eq!(azctx_session_set_what_if(s, 1), AzctxStatus::Ok);
+    let what_if = call_with(st.1.as_ptr(), ptr::null(), AZCTX_CALL_WHAT_IF);
     assert_eq!(
-        azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_list(s, &what_if, &mut out),
         AzctxStatus::InvalidProfile
     );
     assert!(last_error().unwrap().contains("left as it is"));
@@ -677,17 +807,191 @@ fn what_if_reads_leave_a_corrupt_file_in_place() {
         b"{ not json",
         "the file must stay where it was"
     );
-    // Without -WhatIf the same read moves it aside and reports both paths.
-    assert_eq!(azctx_session_set_what_if(s, 0), AzctxStatus::Ok);
+    // The next call of the same session, without the flag, is not a -WhatIf call: the read moves the
+    // file aside and reports both paths. Nothing of the earlier call stayed on the session.
     assert_eq!(
-        azctx_context_list(s, st.1.as_ptr(), ptr::null(), &mut out),
+        azctx_context_list(s, &call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
         AzctxStatus::CorruptFile
     );
     assert!(last_error().unwrap().contains("corrupt-"));
     assert!(!file.exists() || std::fs::read(&file).unwrap() != b"{ not json");
+    azctx_session_free(s);
+}
+
+#[test]
+fn a_call_struct_with_unknown_flags_or_too_small_a_size_is_refused() {
+    let st = store();
+    let s = new_session();
+    let mut out: *mut c_char = ptr::null_mut();
+    let bad_flags = call_with(st.1.as_ptr(), ptr::null(), 0x80);
     assert_eq!(
-        azctx_session_set_what_if(ptr::null(), 1),
-        AzctxStatus::NullArgument
+        azctx_context_current(s, &bad_flags, &mut out),
+        AzctxStatus::InvalidArgument
+    );
+    assert!(last_error().unwrap().contains("unknown flags 0x80"));
+    let mut small = call_with(st.1.as_ptr(), ptr::null(), 0);
+    small.size = 4;
+    assert_eq!(
+        azctx_context_current(s, &small, &mut out),
+        AzctxStatus::InvalidArgument
+    );
+    assert!(last_error().unwrap().contains("azctx_call.size is 4"));
+    assert!(out.is_null());
+    azctx_session_free(s);
+}
+
+#[test]
+fn secret_property_names_are_the_cores_list() {
+    let mut out: *mut c_char = ptr::null_mut();
+    assert_eq!(azctx_secret_property_names(&mut out), AzctxStatus::Ok);
+    let json = take(out);
+    for name in [
+        "AccessToken",
+        "ServicePrincipalSecret",
+        "CertificatePassword",
+        "MSILoginSecret",
+        "ClientAssertion",
+    ] {
+        assert!(
+            json.contains(&format!("\"{name}\"")),
+            "{name} missing: {json}"
+        );
+    }
+}
+
+#[test]
+fn scope_resolve_applies_the_cores_rule() {
+    let st = store();
+    let s = new_session();
+    let mut scope = 99u32;
+    let plain = call_with(st.1.as_ptr(), ptr::null(), 0);
+    assert_eq!(
+        azctx_scope_resolve(s, &plain, AzctxScope::Default as u32, &mut scope),
+        AzctxStatus::Ok
+    );
+    assert_eq!(
+        scope,
+        AzctxScope::CurrentUser as u32,
+        "a new store autosaves"
+    );
+    let off = CString::new("false").unwrap();
+    let forced = call_with(st.1.as_ptr(), off.as_ptr(), 0);
+    assert_eq!(
+        azctx_scope_resolve(s, &forced, AzctxScope::Default as u32, &mut scope),
+        AzctxStatus::Ok
+    );
+    assert_eq!(scope, AzctxScope::Process as u32, "AzContextAutoSave=false");
+    assert_eq!(
+        azctx_scope_resolve(s, &forced, AzctxScope::CurrentUser as u32, &mut scope),
+        AzctxStatus::Ok
+    );
+    assert_eq!(
+        scope,
+        AzctxScope::CurrentUser as u32,
+        "an explicit -Scope wins"
+    );
+    let ctx = CString::new(
+        r#"{"Account":{"Id":"a@b.c","Type":"User"},"Tenant":{"Id":"t"},"Subscription":{"Id":"s"}}"#,
+    )
+    .unwrap();
+    let mut detached: *mut Session = ptr::null_mut();
+    assert_eq!(
+        azctx_session_from_profile(ctx.as_ptr(), &mut detached),
+        AzctxStatus::Ok
+    );
+    assert_eq!(
+        azctx_scope_resolve(detached, &plain, AzctxScope::CurrentUser as u32, &mut scope),
+        AzctxStatus::Ok
+    );
+    assert_eq!(
+        scope,
+        AzctxScope::Process as u32,
+        "a detached session never writes"
+    );
+    azctx_session_free(detached);
+    azctx_session_free(s);
+}
+
+#[test]
+fn store_paths_name_the_files_without_creating_them() {
+    let st = store();
+    let mut out: *mut c_char = ptr::null_mut();
+    assert_eq!(
+        azctx_store_paths(&call_with(st.1.as_ptr(), ptr::null(), 0), &mut out),
+        AzctxStatus::Ok
+    );
+    let json = take(out);
+    let expected = st.0.path().join("AzureRmContext.json");
+    assert!(
+        json.contains(&format!("\"ContextFile\":\"{}\"", expected.display())),
+        "{json}"
+    );
+    assert!(!st.0.path().join("AzureRmContextSettings.json").exists());
+}
+
+#[test]
+fn a_change_reports_its_scope_and_the_cores_warnings() {
+    let st = store();
+    let s = new_session();
+    let c = call_with(st.1.as_ptr(), ptr::null(), 0);
+    let ctx = CString::new(
+        r#"{"Account":{"Id":"me@x.com","Type":"User"},"Tenant":{"Id":"t"},"Subscription":{"Id":"s"}}"#,
+    )
+    .unwrap();
+    let name = CString::new("only").unwrap();
+    let mut out: *mut c_char = ptr::null_mut();
+    assert_eq!(
+        azctx_context_set(
+            s,
+            &c,
+            ctx.as_ptr(),
+            name.as_ptr(),
+            ptr::null(),
+            0,
+            0,
+            &mut out
+        ),
+        AzctxStatus::Ok
+    );
+    let json = take(out);
+    assert!(
+        json.starts_with("{\"Scope\":\"CurrentUser\",\"Written\":true,"),
+        "{json}"
+    );
+    assert_eq!(
+        azctx_context_remove(s, &c, name.as_ptr(), 1, 0, &mut out),
+        AzctxStatus::Ok
+    );
+    let json = take(out);
+    assert!(
+        json.contains("\"Warnings\":[\"No contexts remain for user 'me@x.com'"),
+        "{json}"
+    );
+    assert!(json.contains("\"Value\":{"), "{json}");
+    azctx_session_free(s);
+}
+
+#[test]
+fn what_was_not_found_keeps_its_own_status() {
+    let st = store();
+    let s = new_session();
+    let c = call_with(st.1.as_ptr(), ptr::null(), 0);
+    let mut out: *mut c_char = ptr::null_mut();
+    let missing = CString::new(st.0.path().join("nope.json").to_str().unwrap()).unwrap();
+    assert_eq!(
+        azctx_profile_import(s, &c, missing.as_ptr(), ptr::null(), 0, &mut out),
+        AzctxStatus::FileNotFound
+    );
+    assert!(last_error().unwrap().starts_with("Cannot find file"));
+    let env = CString::new("NoSuchCloud").unwrap();
+    assert_eq!(
+        azctx_environment_remove(s, &c, env.as_ptr(), 0, &mut out),
+        AzctxStatus::EnvironmentNotFound
+    );
+    let ctx = CString::new("nope").unwrap();
+    assert_eq!(
+        azctx_context_select(s, &c, ctx.as_ptr(), 0, &mut out),
+        AzctxStatus::NotFound
     );
     azctx_session_free(s);
 }

@@ -46,8 +46,6 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
             if (!UsesDefaultProfile)
             {
                 _processSession = Store.Session;
-                // -WhatIf changes nothing, not even by moving a corrupt file aside while reading.
-                NativeCall.Check(NativeMethods.azctx_session_set_what_if(_processSession, IsWhatIf ? 1u : 0u));
                 return _processSession;
             }
             if (_detached is null)
@@ -61,7 +59,15 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
                         "InvalidDefaultProfile", ErrorCategory.InvalidArgument, type));
                 }
                 WriteDebug("Turning Autosave off because an AzureRmContext was passed as a parameter.");
-                _detached = Native(() => Store.Detached(json!), "InvalidDefaultProfile");
+                try
+                {
+                    _detached = Store.Detached(json!);
+                }
+                catch (NativeException e)
+                {
+                    ThrowTerminatingError(ErrorMap.Create(e, "InvalidDefaultProfile", ErrorMap.Lookup(e.Status).Category, e.Target));
+                    throw; // unreachable: ThrowTerminatingError always throws
+                }
             }
             return _detached;
         }
@@ -76,18 +82,12 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     };
 
     /// <summary>
-    /// The scope for a modifying call, by Az's precedence: a bound -DefaultProfile makes it Process
-    /// (its detached session never touches disk anyway); else a bound -Scope; else the library's rule
-    /// (the session's autosave mode, then AzContextAutoSave).
+    /// The -Scope argument of a modifying call: the bound value, else Default. The library applies Az's
+    /// rule (a -DefaultProfile session is always Process; else this scope; else the session's autosave
+    /// mode overridden by AzContextAutoSave) and reports the scope it used.
     /// </summary>
-    internal uint EffectiveScope(ContextModificationScope scope)
-    {
-        if (UsesDefaultProfile)
-        {
-            return (uint)AzctxScope.Process;
-        }
-        return MyInvocation.BoundParameters.ContainsKey("Scope") ? (uint)ToNative(scope) : (uint)AzctxScope.Default;
-    }
+    internal uint ScopeArgument(ContextModificationScope scope) =>
+        MyInvocation.BoundParameters.ContainsKey("Scope") ? (uint)ToNative(scope) : (uint)AzctxScope.Default;
 
     /// <summary>
     /// AZCONTEXT_DIR as this pwsh sees it now; a relative value is taken relative to PowerShell's current
@@ -100,14 +100,54 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     /// <summary>AzContextAutoSave as this pwsh sees it now.</summary>
     internal static string? AutosaveEnv => Store.Autosave;
 
-    /// <summary>Calls a JSON-returning native function with the session and the environment values.</summary>
-    internal string CallJson(Func<SessionHandle, string?, string?, JsonCall> call, object? target = null) =>
-        Native(() => NativeCall.Json(call(Session, StoreDir, AutosaveEnv), target));
+    /// <summary>The settings every native call of this command carries (never stored on the shared session).</summary>
+    internal CallSettings Settings => new(StoreDir, AutosaveEnv, IsWhatIf);
+
+    /// <summary>Calls a JSON-returning native function with the session and this command's settings.</summary>
+    internal string CallJson(Func<SessionHandle, AzctxCall, JsonCall> call, object? target = null) =>
+        Native(() => RawJson(call, target));
+
+    /// <summary>
+    /// Calls a native function that changes something, and returns its "Value" as JSON text (<c>null</c>
+    /// when there is none) after writing the warnings the library decided on.
+    /// </summary>
+    internal string CallChange(Func<SessionHandle, AzctxCall, JsonCall> call, object? target = null) =>
+        Unwrap(CallJson(call, target));
+
+    /// <summary>
+    /// <see cref="CallChange"/> for one item of a pipeline: a failure is written as a non-terminating
+    /// error (the pipeline goes on with the next item) and null returned.
+    /// </summary>
+    internal string? CallChangeOrWriteError(Func<SessionHandle, AzctxCall, JsonCall> call, object? target = null) =>
+        NativeOrWriteError(() => RawJson(call, target)) is string envelope ? Unwrap(envelope) : null;
+
+    /// <summary>One native call with the session and this command's settings; failures throw <see cref="NativeException"/>.</summary>
+    internal string RawJson(Func<SessionHandle, AzctxCall, JsonCall> call, object? target = null)
+    {
+        SessionHandle session = Session;
+        return Settings.Run(c => NativeCall.Json(call(session, c), target));
+    }
+
+    /// <summary>
+    /// The envelope of a change: writes its warnings, returns its value as JSON text.
+    /// </summary>
+    internal string Unwrap(string envelope)
+    {
+        System.Text.Json.Nodes.JsonObject? o = Models.Json.Parse(envelope) as System.Text.Json.Nodes.JsonObject;
+        if (o?["Warnings"] is System.Text.Json.Nodes.JsonArray warnings)
+        {
+            foreach (System.Text.Json.Nodes.JsonNode? w in warnings)
+            {
+                WriteWarning(w?.ToString() ?? string.Empty);
+            }
+        }
+        return o?["Value"]?.ToJsonString() ?? "null";
+    }
 
     /// <summary>
     /// Runs a native call; a failure ends the command with the mapped ErrorRecord.
     /// </summary>
-    internal T Native<T>(Func<T> call, string? errorIdOverride = null)
+    internal T Native<T>(Func<T> call)
     {
         try
         {
@@ -116,13 +156,13 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         catch (NativeException e)
         {
             ForgetPoisonedSession(e);
-            ThrowTerminatingError(ErrorMap.ToErrorRecord(e, errorIdOverride));
+            ThrowTerminatingError(ErrorMap.ToErrorRecord(e));
             throw; // unreachable: ThrowTerminatingError always throws
         }
     }
 
     /// <summary>Runs a native call; a failure is written as a non-terminating error and null returned.</summary>
-    internal T? NativeOrWriteError<T>(Func<T> call, string? errorIdOverride = null) where T : class
+    internal T? NativeOrWriteError<T>(Func<T> call) where T : class
     {
         try
         {
@@ -131,25 +171,7 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         catch (NativeException e)
         {
             ForgetPoisonedSession(e);
-            WriteError(ErrorMap.ToErrorRecord(e, errorIdOverride));
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Runs a native call; a failure is written as a non-terminating error and null returned. The errorId
-    /// is chosen per status (null keeps the table's), for calls about files rather than contexts.
-    /// </summary>
-    internal T? NativeOrWriteError<T>(Func<T> call, Func<AzctxStatus, string?> errorIdFor) where T : class
-    {
-        try
-        {
-            return WithCorruptFileRecovery(call);
-        }
-        catch (NativeException e)
-        {
-            ForgetPoisonedSession(e);
-            WriteError(ErrorMap.ToErrorRecord(e, errorIdFor(e.Status)));
+            WriteError(ErrorMap.ToErrorRecord(e));
             return null;
         }
     }

@@ -1,10 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
+using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
 
@@ -49,11 +53,23 @@ public sealed class ClearAzContextCommand : ContextCmdlet
             return;
         }
 
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
+        Func<SessionHandle, AzctxCall, JsonCall> clear = (s, c) => (out nint j) => NativeMethods.azctx_context_clear(s, c, scope, out j);
         string? json = null;
+        // The contexts in this session's view: their signed-in accounts' tokens leave the cache too (Az).
+        IReadOnlyList<PSAzureContext> leaving = Array.Empty<PSAzureContext>();
         try
         {
-            json = NativeCall.Json((out nint j) => NativeMethods.azctx_context_clear(Session, StoreDir, AutosaveEnv, scope, out j));
+            leaving = ContextListCache.Get(Session, Settings).Select(o => new PSAzureContext(o)).ToList();
+        }
+        catch (NativeException e) when (e.Status == AzctxStatus.CorruptFile)
+        {
+            // The library has moved the file aside (its message names both paths): nothing to read.
+            WriteWarning(e.Message);
+        }
+        try
+        {
+            json = RawJson(clear);
         }
         catch (NativeException e) when (e.Status == AzctxStatus.CorruptFile)
         {
@@ -65,35 +81,19 @@ public sealed class ClearAzContextCommand : ContextCmdlet
         {
             Native<string>(() => throw e); // the mapped ErrorRecord, terminating
         }
-        json ??= Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_clear(Session, StoreDir, AutosaveEnv, scope, out j)));
-        if (Json.Str(Json.Parse(json) as JsonObject, "Quarantined") is { Length: > 0 } quarantined)
-        {
-            WriteWarning($"The context file did not parse; it was moved aside to '{quarantined}' and replaced by an empty one.");
-        }
+        // The envelope's warnings include the copy a corrupt file was kept as.
+        Unwrap(json ?? CallJson(clear));
+        TokenRemoval.Remove(this, leaving, scope);
         if (PassThru)
         {
             WriteObject(true);
         }
     }
 
-    /// <summary>
-    /// The user's context file: where the settings put it when autosave is on, else the default place
-    /// (AzureRmContext.json in $env:AZCONTEXT_DIR or ~/.Azure).
-    /// </summary>
+    /// <summary>The user's context file, as the library names it (where the settings put it, else the default place).</summary>
     private string ContextFilePath()
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_autosave_get(s, dir, autosave, (uint)AzctxScope.CurrentUser, out j));
-        JsonObject? o = Json.Parse(json) as JsonObject;
-        string? dir = Json.Str(o, "ContextDirectory");
-        string? file = Json.Str(o, "ContextFile");
-        if (string.IsNullOrEmpty(dir) || dir == "None")
-        {
-            dir = StoreDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".Azure");
-        }
-        if (string.IsNullOrEmpty(file) || file == "None")
-        {
-            file = "AzureRmContext.json";
-        }
-        return Path.Combine(dir, file);
+        string json = Native(() => Settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_store_paths(c, out j))));
+        return Json.Str(Json.Parse(json) as JsonObject, "ContextFile") ?? string.Empty;
     }
 }

@@ -3,18 +3,23 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Text.Json.Nodes;
+using System.Threading;
+using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
 
 /// <summary>
-/// Connect-AzAccount (aliases Login-AzAccount, Add-AzAccount). AzContext makes no network calls, so only
-/// the access-token form with -SkipValidation signs in: it stores an AccessToken account and its context,
-/// as Az does, and writes a PSAzureProfile whose Context is the new default. Every other form (interactive,
-/// device code, service principal, managed identity, an access token to validate) ends with the error
-/// 'NotSupportedOffline' and changes nothing.
+/// Connect-AzAccount (aliases Login-AzAccount, Add-AzAccount), with Az's parameter sets. Sign-in goes
+/// through the module's MSAL engine (loaded on first use into its own AssemblyLoadContext) with Azure
+/// PowerShell's public client id and the environment's authority; the account it produces goes to the
+/// core as JSON, which stores it and its context (the tenant-level context Az creates when no
+/// subscription is found, or the -Subscription given by id). The access-token form with -SkipValidation
+/// stays offline. Secrets (passwords, client secrets, certificate passwords, federated tokens) are
+/// handed to MSAL only: never stored, never written out.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "AzAccount", DefaultParameterSetName = UserWithSubscriptionId, SupportsShouldProcess = true)]
 [Alias("Login-AzAccount", "Add-AzAccount")]
@@ -22,68 +27,130 @@ namespace AzContext.Commands;
 public sealed class ConnectAzAccountCommand : AzContextCmdlet
 {
     private const string UserWithSubscriptionId = "UserWithSubscriptionId";
+    private const string UserWithCredential = "UserWithCredential";
     private const string ServicePrincipalWithSubscriptionId = "ServicePrincipalWithSubscriptionId";
+    private const string ServicePrincipalCertificateWithSubscriptionId = "ServicePrincipalCertificateWithSubscriptionId";
+    private const string ServicePrincipalCertificateFileWithSubscriptionId = "ServicePrincipalCertificateFileWithSubscriptionId";
+    private const string ClientAssertionParameterSet = "ClientAssertionParameterSet";
     private const string ManagedServiceLogin = "ManagedServiceLogin";
     private const string AccessTokenWithSubscriptionId = "AccessTokenWithSubscriptionId";
+
+    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>The cloud to sign in to (default AzureCloud); a custom one from Add-AzEnvironment works too.</summary>
     [Parameter]
     [Alias("EnvironmentName")]
     public string? Environment { get; set; }
 
-    /// <summary>The tenant (directory) id or domain; taken from the token's tid claim when omitted.</summary>
-    [Parameter(ParameterSetName = UserWithSubscriptionId)]
+    /// <summary>The user name and password (UserWithCredential), or the application id and secret (-ServicePrincipal).</summary>
     [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
-    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    [Parameter(ParameterSetName = UserWithCredential, Mandatory = true)]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>The thumbprint of the service principal's certificate, in the CurrentUser or LocalMachine My store.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId, Mandatory = true)]
+    public string? CertificateThumbprint { get; set; }
+
+    /// <summary>The service principal's application (client) id.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId, Mandatory = true)]
+    public string? ApplicationId { get; set; }
+
+    /// <summary>Signs in as a service principal.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId)]
+    public SwitchParameter ServicePrincipal { get; set; }
+
+    /// <summary>The tenant (directory) id or domain.</summary>
+    [Parameter(ParameterSetName = UserWithSubscriptionId)]
+    [Parameter(ParameterSetName = UserWithCredential)]
+    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ManagedServiceLogin)]
     [Alias("Domain", "TenantId")]
+    [ValidateNotNullOrEmpty]
     public string? Tenant { get; set; }
 
-    /// <summary>The account id: the user name, or the id the access token was issued to.</summary>
-    [Parameter(ParameterSetName = UserWithSubscriptionId)]
-    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    /// <summary>The account id: the id the access token was issued to, or a user-assigned managed identity's client id.</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId, Mandatory = true)]
+    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    [Parameter(ParameterSetName = UserWithSubscriptionId)]
     public string? AccountId { get; set; }
 
-    /// <summary>Signs in with a device code (needs the network: not available yet).</summary>
+    /// <summary>Signs in with the managed identity of this machine or service (system-assigned, or -AccountId).</summary>
+    [Parameter(ParameterSetName = ManagedServiceLogin, Mandatory = true)]
+    [Alias("MSI", "ManagedService")]
+    public SwitchParameter Identity { get; set; }
+
+    /// <summary>Signs in with a device code: prints a code to enter in a browser on any device.</summary>
     [Parameter(ParameterSetName = UserWithSubscriptionId)]
     [Alias("DeviceCode", "DeviceAuth", "Device")]
     public SwitchParameter UseDeviceAuthentication { get; set; }
 
-    /// <summary>Signs in as a service principal (needs the network: not available yet).</summary>
-    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
-    public SwitchParameter ServicePrincipal { get; set; }
+    /// <summary>The OAuth scope of the sign-in: a resource id, or AadGraph, AnalysisServices, Attestation, Batch, DataLake, KeyVault, ManagedHsm, OperationalInsights, Storage, Synapse.</summary>
+    [Parameter(ParameterSetName = UserWithSubscriptionId)]
+    [Parameter(ParameterSetName = UserWithCredential)]
+    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId)]
+    [Parameter(ParameterSetName = ManagedServiceLogin)]
+    [Alias("AuthScopeTypeName")]
+    [ArgumentCompleter(typeof(AuthScopeCompleter))]
+    public string? AuthScope { get; set; }
 
-    /// <summary>The service principal's application id and secret.</summary>
-    [Parameter(ParameterSetName = ServicePrincipalWithSubscriptionId, Mandatory = true)]
-    public PSCredential? Credential { get; set; }
+    /// <summary>Sends the certificate's public chain (x5c) with the assertion, for certificate rollover.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateWithSubscriptionId)]
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId)]
+    public SwitchParameter SendCertificateChain { get; set; }
 
-    /// <summary>Signs in with the managed identity of the machine (needs the network: not available yet).</summary>
-    [Parameter(ParameterSetName = ManagedServiceLogin, Mandatory = true)]
-    [Alias("ManagedService")]
-    public SwitchParameter Identity { get; set; }
+    /// <summary>The path of the service principal's certificate file (PKCS#12).</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId, Mandatory = true)]
+    public string? CertificatePath { get; set; }
 
-    /// <summary>The Azure Resource Manager access token, as a string or a SecureString.</summary>
+    /// <summary>The password of the certificate file.</summary>
+    [Parameter(ParameterSetName = ServicePrincipalCertificateFileWithSubscriptionId)]
+    public SecureString? CertificatePassword { get; set; }
+
+    /// <summary>A federated token (OIDC, e.g. from a CI system) the service principal trusts.</summary>
+    [Parameter(ParameterSetName = ClientAssertionParameterSet, Mandatory = true)]
+    [Alias("ClientAssertion")]
+    [ValidateNotNullOrEmpty]
+    public string? FederatedToken { get; set; }
+
+    /// <summary>
+    /// The Azure Resource Manager access token, as a string or a SecureString. Bound as a SecureString
+    /// (see SecretArgumentTransformationAttribute), like the other token parameters, so that no error
+    /// record's BoundParameters holds its text.
+    /// </summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId, Mandatory = true)]
+    [SecretArgumentTransformation]
     public object? AccessToken { get; set; }
 
     /// <summary>An AAD Graph access token, stored with the account (ExtendedProperties GraphAccessToken).</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [SecretArgumentTransformation]
     public object? GraphAccessToken { get; set; }
 
     /// <summary>A Microsoft Graph access token (ExtendedProperties MicrosoftGraphAccessToken).</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [SecretArgumentTransformation]
     public object? MicrosoftGraphAccessToken { get; set; }
 
     /// <summary>A Key Vault access token (ExtendedProperties KeyVault).</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
+    [SecretArgumentTransformation]
     public object? KeyVaultAccessToken { get; set; }
 
     /// <summary>Stores the context without asking Azure anything; needs -Subscription and a tenant.</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
     public SwitchParameter SkipValidation { get; set; }
 
-    /// <summary>The subscription id of the context.</summary>
+    /// <summary>The subscription of the context (an id; names need Azure Resource Manager).</summary>
     [Parameter(ValueFromPipeline = true)]
     [Alias("SubscriptionName", "SubscriptionId")]
     public string? Subscription { get; set; }
@@ -109,35 +176,20 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [Parameter]
     public ContextModificationScope Scope { get; set; }
 
+    protected override void StopProcessing() => _cancel.Cancel();
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName != AccessTokenWithSubscriptionId)
         {
-            ThrowTerminatingError(NotSupported(ParameterSetName switch
-            {
-                ServicePrincipalWithSubscriptionId => "Connect-AzAccount -ServicePrincipal signs in to Azure over the network, which AzContext cannot do yet.",
-                ManagedServiceLogin => "Connect-AzAccount -Identity signs in with a managed identity over the network, which AzContext cannot do yet.",
-                _ when UseDeviceAuthentication => "Connect-AzAccount -UseDeviceAuthentication signs in to Azure over the network, which AzContext cannot do yet.",
-                _ => "Interactive sign-in to Azure needs the network, which AzContext cannot do yet.",
-            } + " Use Connect-AzAccount -AccessToken <token> -AccountId <id> -Tenant <tenant> -Subscription <subscription> -SkipValidation. Nothing was changed."));
+            SignInAndStore();
             return;
         }
 
         string environment = string.IsNullOrEmpty(Environment) ? "AzureCloud" : Environment;
-        if (!ShouldProcess($"AccessToken account in environment '{environment}'", "log in"))
+        if (!ConfirmLogin("AccessToken", environment, out string? contextName, out bool replace))
         {
             return;
-        }
-
-        bool replace = Force;
-        string? contextName = NativeCall.Arg(ContextName, nameof(ContextName));
-        if (contextName is not null && !Force && ContextExists(contextName))
-        {
-            if (!ShouldContinue($"Are you sure you want to replace existing context '{contextName}'?", $"Overwrite existing context '{contextName}'"))
-            {
-                return;
-            }
-            replace = true;
         }
 
         JsonObject request;
@@ -163,29 +215,52 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             return;
         }
         string body = request.ToJsonString();
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
         uint force = replace ? 1u : 0u;
         // The target of an error is the context name or the account id, never the request (it holds the token).
         object target = (object?)contextName ?? AccountId ?? string.Empty;
-        string json = Native(() =>
+        string envelope = Native(() =>
         {
             try
             {
-                return NativeCall.Json((out nint j) => NativeMethods.azctx_account_connect_token(Session, StoreDir, AutosaveEnv, body, force, scope, out j), target);
+                return RawJson((s, c) => (out nint j) => NativeMethods.azctx_account_connect_token(s, c, body, force, scope, out j), target);
             }
-            catch (NativeException e) when (e.Status == AzctxStatus.NotFound)
+            catch (NativeException e) when (e.Status == AzctxStatus.EnvironmentNotFound)
             {
-                // The only thing the login looks up by name is the environment.
-                ThrowTerminatingError(ErrorMap.Create(e, "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
-                throw;
+                // An unknown environment is about -Environment, not the context.
+                throw new NativeException(e.Status, e.Message, environment);
             }
         });
-        WriteObject(PSAzureProfile.FromJson(json));
+        WriteObject(PSAzureProfile.FromJson(Unwrap(envelope)));
+    }
+
+    /// <summary>
+    /// Az's ShouldProcess for a login, then the replace prompt for an existing -ContextName (skipped by
+    /// -Force). False when the user declined: nothing is done.
+    /// </summary>
+    private bool ConfirmLogin(string accountType, string environment, out string? contextName, out bool replace)
+    {
+        contextName = null;
+        replace = Force;
+        if (!ShouldProcess($"{accountType} account in environment '{environment}'", "log in"))
+        {
+            return false;
+        }
+        contextName = NativeCall.Arg(ContextName, nameof(ContextName));
+        if (contextName is not null && !Force && ContextExists(contextName))
+        {
+            if (!ShouldContinue($"Are you sure you want to replace existing context '{contextName}'?", $"Overwrite existing context '{contextName}'"))
+            {
+                return false;
+            }
+            replace = true;
+        }
+        return true;
     }
 
     private bool ContextExists(string name)
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_context_get(s, dir, autosave, name, out j), name);
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_get(s, c, name, out j), name);
         return PSAzureContext.FromJson(json) is not null;
     }
 
@@ -210,6 +285,122 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
         return text;
     }
 
-    private ErrorRecord NotSupported(string message) =>
-        ErrorMap.Create(new PSNotSupportedException(message), "NotSupportedOffline", ErrorCategory.NotImplemented, ParameterSetName);
+    /// <summary>
+    /// Every form but the access token: signs in through the engine, then hands the account to the core,
+    /// which stores it and its context in the effective scope. A failed sign-in changes nothing stored.
+    /// </summary>
+    private void SignInAndStore()
+    {
+        string environment = string.IsNullOrEmpty(Environment) ? "AzureCloud" : Environment;
+        string accountType = ParameterSetName switch
+        {
+            UserWithSubscriptionId or UserWithCredential => "User",
+            ManagedServiceLogin => "ManagedService",
+            ClientAssertionParameterSet => "ClientAssertion",
+            _ => "ServicePrincipal",
+        };
+        JsonObject? env = SignInRequest.FindEnvironment(this, NativeCall.Arg(environment, nameof(Environment))!);
+        if (env is null)
+        {
+            ThrowTerminatingError(ErrorMap.Create(new PSInvalidOperationException($"Unable to find environment with name '{environment}'"),
+                "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
+            return;
+        }
+        if (!ConfirmLogin(accountType, environment, out string? contextName, out bool replace))
+        {
+            return;
+        }
+
+        uint scope = ScopeArgument(Scope);
+        var request = new JsonObject { ["Tenant"] = Tenant };
+        var extended = new JsonObject();
+        switch (ParameterSetName)
+        {
+            case UserWithSubscriptionId:
+                request["Flow"] = UseDeviceAuthentication ? "DeviceCode" : "Interactive";
+                request["LoginHint"] = AccountId;
+                if (UseDeviceAuthentication)
+                {
+                    extended["UseDeviceAuth"] = "true";
+                }
+                break;
+            case UserWithCredential:
+                request["Flow"] = "UsernamePassword";
+                request["UserName"] = Credential!.UserName;
+                request["Password"] = Credential.GetNetworkCredential().Password;
+                extended["UsePasswordAuth"] = "true";
+                break;
+            case ServicePrincipalWithSubscriptionId:
+                request["Flow"] = "ClientSecret";
+                request["ClientId"] = Credential!.UserName;
+                request["Secret"] = Credential.GetNetworkCredential().Password;
+                break;
+            case ServicePrincipalCertificateWithSubscriptionId:
+                request["Flow"] = "ClientCertificate";
+                request["ClientId"] = ApplicationId;
+                request["CertificateThumbprint"] = CertificateThumbprint;
+                request["SendCertificateChain"] = SendCertificateChain.IsPresent;
+                extended["CertificateThumbprint"] = CertificateThumbprint;
+                break;
+            case ServicePrincipalCertificateFileWithSubscriptionId:
+                string path = GetUnresolvedProviderPathFromPSPath(CertificatePath!);
+                request["Flow"] = "ClientCertificate";
+                request["ClientId"] = ApplicationId;
+                request["CertificatePath"] = path;
+                request["CertificatePassword"] = CertificatePassword is null ? null : new NetworkCredential(string.Empty, CertificatePassword).Password;
+                request["SendCertificateChain"] = SendCertificateChain.IsPresent;
+                extended["CertificatePath"] = path;
+                break;
+            case ClientAssertionParameterSet:
+                request["Flow"] = "ClientAssertion";
+                request["ClientId"] = ApplicationId;
+                request["Assertion"] = FederatedToken;
+                break;
+            case ManagedServiceLogin:
+                request["Flow"] = "ManagedIdentity";
+                request["ManagedIdentityClientId"] = AccountId;
+                request["AccountId"] = AccountId;
+                break;
+        }
+        if (SendCertificateChain)
+        {
+            extended["SendCertificateChain"] = "True";
+        }
+        string reply;
+        try
+        {
+            if (AuthScope is not null)
+            {
+                request["Resource"] = AuthScopeCompleter.Resource(AuthScope, env);
+            }
+            SignInRequest.AddEnvironment(request, env);
+            request["Cache"] = SignInRequest.Cache(this, scope);
+            reply = EngineHost.SignIn(request.ToJsonString(), WriteWarning, _cancel.Token);
+        }
+        catch (SignInFailure e)
+        {
+            ThrowTerminatingError(SignInRequest.ToErrorRecord(e, environment));
+            return;
+        }
+        catch (PSArgumentException e)
+        {
+            ThrowTerminatingError(ErrorMap.Create(e, "InvalidEnvironment", ErrorCategory.InvalidArgument, environment));
+            return;
+        }
+        var signedIn = (JsonObject)Json.Parse(reply)!;
+        signedIn.Remove("ExpiresOn");
+        signedIn["ExtendedProperties"] = extended;
+        var store = new JsonObject
+        {
+            ["SignedIn"] = signedIn,
+            ["Environment"] = Json.Str(env, "Name"),
+            ["Subscription"] = NativeCall.Arg(Subscription, nameof(Subscription)),
+            ["ContextName"] = contextName,
+        };
+        string body = store.ToJsonString();
+        uint force = replace ? 1u : 0u;
+        object target = (object?)contextName ?? Json.Str(signedIn, "AccountId") ?? string.Empty;
+        string json = CallChange((s, c) => (out nint j) => NativeMethods.azctx_account_connect_token(s, c, body, force, scope, out j), target);
+        WriteObject(PSAzureProfile.FromJson(json));
+    }
 }

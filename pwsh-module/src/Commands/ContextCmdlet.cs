@@ -21,21 +21,21 @@ public abstract class ContextCmdlet : AzContextCmdlet
     internal PSAzureContext? GetStored(string name)
     {
         string n = Native(() => NativeCall.Arg(name, "Name")!);
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_context_get(s, dir, autosave, n, out j), name);
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_get(s, c, n, out j), name);
         return PSAzureContext.FromJson(json);
     }
 
     /// <summary>The current (default) context, or null. Read-only.</summary>
     internal PSAzureContext? GetCurrent()
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_context_current(s, dir, autosave, out j));
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_current(s, c, out j));
         return PSAzureContext.FromJson(json);
     }
 
     /// <summary>Every stored context name, in stored order.</summary>
     internal IReadOnlyList<string> StoredNames()
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_context_names(s, dir, autosave, out j));
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_names(s, c, out j));
         return (Json.Parse(json) as JsonArray ?? new JsonArray()).Select(n => n?.ToString() ?? "").ToList();
     }
 
@@ -43,9 +43,9 @@ public abstract class ContextCmdlet : AzContextCmdlet
     internal IReadOnlyList<PSAzureContext> StoredContexts()
     {
         SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
+        CallSettings settings = Settings;
         // The parsed list is kept while the store is unchanged (see ContextListCache).
-        return Native(() => ContextListCache.Get(s, dir, autosave)).Select(o => new PSAzureContext(o)).ToList();
+        return Native(() => ContextListCache.Get(s, settings)).Select(o => new PSAzureContext(o)).ToList();
     }
 
     /// <summary>True when <paramref name="name"/> is the current context's name, ignoring case (Az's test).</summary>
@@ -53,43 +53,21 @@ public abstract class ContextCmdlet : AzContextCmdlet
         GetCurrent()?.Name is string current && string.Equals(current, name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The scope a change will actually apply in (Az's rule): Process for -DefaultProfile, else a bound
-    /// -Scope, else this session's autosave mode overridden by AzContextAutoSave.
+    /// The scope a change will be applied in, as the library decides it (for the wording of a
+    /// confirmation; the change itself reports the scope it used).
     /// </summary>
     internal ContextModificationScope ResolvedScope(ContextModificationScope scope)
     {
-        uint effective = EffectiveScope(scope);
-        if (effective != (uint)AzctxScope.Default)
+        uint asked = ScopeArgument(scope);
+        uint resolved = Native(() =>
         {
-            return effective == (uint)AzctxScope.CurrentUser ? ContextModificationScope.CurrentUser : ContextModificationScope.Process;
-        }
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_autosave_get(s, dir, autosave, (uint)AzctxScope.Process, out j));
-        return string.Equals(Json.Str(Json.Parse(json) as JsonObject, "Mode"), "CurrentUser", StringComparison.Ordinal)
-            ? ContextModificationScope.CurrentUser
-            : ContextModificationScope.Process;
-    }
-
-    /// <summary>
-    /// Calls a JSON-returning native function that changes one item; a failure is written as a
-    /// non-terminating error (the pipeline goes on with the next item) and null returned.
-    /// </summary>
-    /// <remarks>An error of status <c>overrideStatus</c> gets <c>overrideErrorId</c> and
-    /// <c>overrideTarget</c> instead of the table's id and <c>target</c>.</remarks>
-    internal string? CallJsonOrWriteError(Func<SessionHandle, string?, string?, JsonCall> call, object? target,
-        AzctxStatus? overrideStatus = null, string? overrideErrorId = null, object? overrideTarget = null) =>
-        NativeOrWriteError(() =>
-        {
-            try
-            {
-                return NativeCall.Json(call(Session, StoreDir, AutosaveEnv), target);
-            }
-            catch (NativeException e) when (overrideStatus is not null && e.Status == overrideStatus)
-            {
-                ErrorMap.Entry entry = ErrorMap.Lookup(e.Status);
-                WriteError(ErrorMap.Create(e, overrideErrorId ?? entry.ErrorId, entry.Category, overrideTarget ?? target));
-                return null!;
-            }
+            SessionHandle session = Session;
+            uint result = 0;
+            NativeCall.Check(Settings.Run(c => NativeMethods.azctx_scope_resolve(session, c, asked, out result)));
+            return result;
         });
+        return resolved == (uint)AzctxScope.CurrentUser ? ContextModificationScope.CurrentUser : ContextModificationScope.Process;
+    }
 
     /// <summary>Writes Az's warning for a subscription that is not Enabled.</summary>
     internal void WarnOnSubscriptionState(PSAzureContext? ctx)

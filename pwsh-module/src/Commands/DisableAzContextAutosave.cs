@@ -30,14 +30,8 @@ public sealed class DisableAzContextAutosaveCommand : AzContextCmdlet
         {
             return;
         }
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
         uint scope = (uint)(process ? AzctxScope.Process : AzctxScope.CurrentUser);
-        _ = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_disable(s, dir, autosave, scope, out j)));
-        // The output is what Get-AzContextAutosaveSetting now reports (Az writes every field null, which
-        // says nothing about the session; "None" for the paths, as Get says, does).
-        uint view = (uint)ToNative(null);
-        string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(s, dir, autosave, view, out j)));
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_autosave_disable(s, c, scope, out j));
         WriteObject(ContextAutosaveSettings.FromJson(json));
     }
 }

@@ -1,9 +1,11 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using AzContext.Completers;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models;
 using Microsoft.Azure.Commands.Profile.Models.Core;
@@ -19,7 +21,7 @@ namespace AzContext.Commands;
 [Cmdlet(VerbsCommunications.Disconnect, "AzAccount", DefaultParameterSetName = ContextNameSet, SupportsShouldProcess = true)]
 [Alias("Logout-AzAccount", "Remove-AzAccount")]
 [OutputType(typeof(PSAzureRmAccount))]
-public sealed class DisconnectAzAccountCommand : AzContextCmdlet
+public sealed class DisconnectAzAccountCommand : ContextCmdlet
 {
     private const string ContextNameSet = "ContextName";
     private const string UserIdSet = "UserId";
@@ -60,6 +62,8 @@ public sealed class DisconnectAzAccountCommand : AzContextCmdlet
 
     protected override void ProcessRecord()
     {
+        // The library resolves the target (the current context, a context name, an account, a service
+        // principal) on this session's view, and removes every context of that account.
         JsonObject request;
         string? accountId;
         switch (ParameterSetName)
@@ -73,43 +77,51 @@ public sealed class DisconnectAzAccountCommand : AzContextCmdlet
                 request = new JsonObject { ["ApplicationId"] = accountId, ["TenantId"] = NativeCall.Arg(TenantId, nameof(TenantId)) };
                 break;
             case AccountObjectSet:
-                accountId = InputObject?.Id;
+                accountId = NativeCall.Arg(InputObject?.Id, "Id");
                 request = new JsonObject { ["Username"] = accountId };
                 break;
             case ContextObjectSet:
-                accountId = AzureContext?.Account?.Id;
+                accountId = NativeCall.Arg(AzureContext?.Account?.Id, "Id");
                 request = new JsonObject { ["Username"] = accountId };
                 break;
             default:
-                if (!ResolveContextAccount(out accountId))
+                string? name = NativeCall.Arg(ContextName, nameof(ContextName));
+                if (name is not null && GetStored(name) is null)
                 {
+                    UnknownContextName.Throw(this, nameof(ContextName), name);
                     return;
                 }
-                request = new JsonObject { ["Username"] = accountId };
+                accountId = null;
+                request = name is null ? new JsonObject() : new JsonObject { ["ContextName"] = name };
                 break;
         }
 
-        if (string.IsNullOrEmpty(accountId))
+        bool byContext = ParameterSetName == ContextNameSet;
+        if (!byContext && string.IsNullOrEmpty(accountId))
         {
             WriteError(ErrorMap.Create(new PSArgumentException("Provide a valid account or context"), "InvalidAccountOrContext", ErrorCategory.InvalidArgument, null));
             return;
         }
-        NativeCall.Arg(accountId, "Id");
 
-        if (!ShouldProcess($"Log out principal '{accountId}'", "log out"))
+        if (!ShouldProcess(byContext ? $"Log out principal of context '{ContextName ?? "(current)"}'" : $"Log out principal '{accountId}'", "log out"))
         {
             return;
         }
 
         string body = request.ToJsonString();
-        uint scope = EffectiveScope(Scope);
-        string? json = NativeOrWriteError(() => NativeCall.Json((out nint j) => NativeMethods.azctx_account_disconnect(Session, StoreDir, AutosaveEnv, body, scope, out j), accountId));
+        uint scope = ScopeArgument(Scope);
+        // The contexts that go: their signed-in accounts' tokens leave the token cache too (Az).
+        // (The library resolves the account; which contexts were its is known from its answer.)
+        var before = StoredContexts();
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) => NativeMethods.azctx_account_disconnect(s, c, body, scope, out j), (object?)ContextName ?? accountId);
         if (json is null)
         {
             return;
         }
         if (Json.Parse(json) is JsonObject account)
         {
+            string? id = Json.Str(account, "Id");
+            TokenRemoval.Remove(this, before.Where(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase)), scope);
             WriteObject(new PSAzureRmAccount(account));
         }
         else if (ParameterSetName == ServicePrincipalSet)
@@ -117,39 +129,10 @@ public sealed class DisconnectAzAccountCommand : AzContextCmdlet
             // No stored context has this service principal: as in Az, the account is still the output.
             WriteObject(new PSAzureRmAccount(new JsonObject { ["Id"] = accountId, ["Type"] = "ServicePrincipal" }));
         }
-    }
-
-    /// <summary>
-    /// The account of -ContextName, or of the current context. False when the command is over: no
-    /// current context (Az's verbose text and $null), or an unknown name (an error was written).
-    /// </summary>
-    private bool ResolveContextAccount(out string? accountId)
-    {
-        accountId = null;
-        string? name = NativeCall.Arg(ContextName, nameof(ContextName));
-        if (name is null)
+        else if (byContext)
         {
-            string current = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_current(Session, StoreDir, AutosaveEnv, out j)));
-            accountId = PSAzureContext.FromJson(current)?.Account?.Id;
-            if (string.IsNullOrEmpty(accountId))
-            {
-                WriteVerbose("No accounts were found to disconnect from. Ending call to Disconnect-AzAccount.");
-                WriteObject(null);
-                return false;
-            }
-            return true;
+            WriteVerbose("No accounts were found to disconnect from. Ending call to Disconnect-AzAccount.");
+            WriteObject(null);
         }
-        string? found = NativeOrWriteError(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_get(Session, StoreDir, AutosaveEnv, name, out j), name));
-        if (found is null)
-        {
-            return false;
-        }
-        if (PSAzureContext.FromJson(found) is not PSAzureContext ctx)
-        {
-            UnknownContextName.Throw(this, nameof(ContextName), name);
-            return false;
-        }
-        accountId = ctx.Account?.Id;
-        return true;
     }
 }

@@ -30,10 +30,8 @@ public sealed class EnableAzContextAutosaveCommand : AzContextCmdlet
         {
             return;
         }
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
         uint scope = (uint)(process ? AzctxScope.Process : AzctxScope.CurrentUser);
-        string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_enable(s, dir, autosave, scope, out j)));
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_autosave_enable(s, c, scope, out j));
         WriteObject(ContextAutosaveSettings.FromJson(json));
     }
 }

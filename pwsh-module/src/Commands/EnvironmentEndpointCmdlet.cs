@@ -265,19 +265,8 @@ public abstract class EnvironmentEndpointCmdlet : AzContextCmdlet
             return;
         }
         string body = EnvironmentJson(name!).ToJsonString();
-        uint scope = EffectiveScope(Scope);
-        string? json = NativeOrWriteError(() =>
-        {
-            try
-            {
-                return NativeCall.Json((out nint j) => NativeMethods.azctx_environment_set(Session, StoreDir, AutosaveEnv, body, scope, out j), name);
-            }
-            catch (NativeException e) when (e.Status == AzctxStatus.NotFound)
-            {
-                WriteError(ErrorMap.ToErrorRecord(e, "EnvironmentNotFound"));
-                return null!;
-            }
-        });
+        uint scope = ScopeArgument(Scope);
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) => NativeMethods.azctx_environment_set(s, c, body, scope, out j), name);
         if (json is not null && Json.Parse(json) is JsonObject env)
         {
             WriteObject(new PSAzureEnvironment(env));

@@ -33,16 +33,16 @@ public sealed class GetAzContextCommand : AzContextCmdlet
 
     protected override void ProcessRecord()
     {
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
         if (ListAvailable)
         {
             if (RefreshContextFromTokenCache)
             {
                 WriteWarning("-RefreshContextFromTokenCache needs to sign in to Azure, which AzContext does not do yet; listing the stored contexts.");
             }
-            JsonObject[] items = Native(() => ContextListCache.Get(s, dir, autosave));
-            foreach (JsonObject o in items)
+            SessionHandle s = Session;
+            CallSettings settings = Settings;
+            ContextRecord[] items = Native(() => ContextListCache.Get(s, settings));
+            foreach (ContextRecord o in items)
             {
                 WriteObject(new PSAzureContext(o));
             }
@@ -51,8 +51,8 @@ public sealed class GetAzContextCommand : AzContextCmdlet
 
         string? name = NativeCall.Arg(Name, nameof(Name));
         string text = name is null
-            ? Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_current(s, dir, autosave, out j)))
-            : Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_get(s, dir, autosave, name, out j), name));
+            ? CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_current(s, c, out j))
+            : CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_get(s, c, name, out j), name);
         if (PSAzureContext.FromJson(text) is PSAzureContext ctx)
         {
             WriteObject(ctx);

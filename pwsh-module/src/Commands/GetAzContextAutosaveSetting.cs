@@ -18,10 +18,8 @@ public sealed class GetAzContextAutosaveSettingCommand : AzContextCmdlet
 
     protected override void ProcessRecord()
     {
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
         uint scope = (uint)ToNative(MyInvocation.BoundParameters.ContainsKey(nameof(Scope)) ? Scope : null);
-        string json = Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(s, dir, autosave, scope, out j)));
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_autosave_get(s, c, scope, out j));
         WriteObject(ContextAutosaveSettings.FromJson(json));
     }
 }

@@ -23,7 +23,7 @@ public sealed class GetAzEnvironmentCommand : AzContextCmdlet
 
     protected override void ProcessRecord()
     {
-        string json = CallJson((s, dir, autosave) => (out nint j) => NativeMethods.azctx_environment_list(s, dir, autosave, out j));
+        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_environment_list(s, c, out j));
         if (Json.Parse(json) is not JsonArray list)
         {
             return;

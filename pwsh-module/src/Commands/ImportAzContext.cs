@@ -65,23 +65,15 @@ public sealed class ImportAzContextCommand : AzContextCmdlet
             action = "Set the target account, tenant, and subscription of cmdlets executed in this session to the provided context";
         }
 
-        if (path is not null && !File.Exists(path))
-        {
-            // Az's PSArgumentException and text; the library says the same if the file goes away later.
-            WriteError(ErrorMap.Create(new PSArgumentException($"Cannot find file '{path}'", nameof(Path)), "FileNotFound", ErrorCategory.ObjectNotFound, path));
-            return;
-        }
         if (!ShouldProcess("Current context", action))
         {
             return;
         }
 
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
-        uint scope = EffectiveScope(Scope);
-        string? json = NativeOrWriteError(
-            () => NativeCall.Json((out nint j) => NativeMethods.azctx_profile_import(s, dir, autosave, path, profileJson, scope, out j), target),
-            status => status == AzctxStatus.NotFound && path is not null ? "FileNotFound" : null);
+        uint scope = ScopeArgument(Scope);
+        // A missing file is Az's "Cannot find file" (AZCTX_STATUS_FILE_NOT_FOUND); a file that cannot be
+        // read says why.
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) => NativeMethods.azctx_profile_import(s, c, path, profileJson, scope, out j), target);
         if (json is null || PSAzureProfile.FromJson(json) is not PSAzureProfile result)
         {
             return;

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using AzContext.Completers;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models.Core;
 
@@ -70,32 +71,22 @@ public sealed class RemoveAzContextCommand : ContextCmdlet
             return;
         }
 
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
         uint forceArg = isDefault || Force ? 1u : 0u;
-        string? json = CallJsonOrWriteError((s, dir, autosave) => (out nint j) =>
-            NativeMethods.azctx_context_remove(s, dir, autosave, name, forceArg, scope, out j), name);
-        if (json is null || PSAzureContext.FromJson(json) is not PSAzureContext removed)
+        // The library decides, inside the locked change, whether this was the last context of a user
+        // account, and says so as a warning.
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) =>
+            NativeMethods.azctx_context_remove(s, c, name, forceArg, scope, out j), name);
+        PSAzureContext? removed = json is null ? null : PSAzureContext.FromJson(json);
+        // A user's last context gone: the user's tokens leave the token cache too.
+        if (removed?.Account is { Id: { Length: > 0 } id, Type: "User" }
+            && !StoredContexts().Any(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase)))
         {
-            return;
+            TokenRemoval.Remove(this, new[] { removed }, scope);
         }
-        WarnIfLastContextOfUser(removed);
-        if (PassThru)
+        if (PassThru && removed is not null)
         {
             WriteObject(removed);
-        }
-    }
-
-    /// <summary>Az's warning when the last context of a User account goes.</summary>
-    private void WarnIfLastContextOfUser(PSAzureContext removed)
-    {
-        if (removed.Account is not { Id: { Length: > 0 } id, Type: var type } || !string.Equals(type, "User", StringComparison.OrdinalIgnoreCase))
-        {
-            return;
-        }
-        bool remains = StoredContexts().Any(c => string.Equals(c.Account?.Id, id, StringComparison.OrdinalIgnoreCase));
-        if (!remains)
-        {
-            WriteWarning($"No contexts remain for user '{id}'; this user has been removed from the shared token cache.");
         }
     }
 }

@@ -33,19 +33,8 @@ public sealed class RemoveAzEnvironmentCommand : AzContextCmdlet
         {
             return;
         }
-        uint scope = EffectiveScope(Scope);
-        string? json = NativeOrWriteError(() =>
-        {
-            try
-            {
-                return NativeCall.Json((out nint j) => NativeMethods.azctx_environment_remove(Session, StoreDir, AutosaveEnv, name, scope, out j), name);
-            }
-            catch (NativeException e) when (e.Status == AzctxStatus.NotFound)
-            {
-                WriteError(ErrorMap.ToErrorRecord(e, "EnvironmentNotFound"));
-                return null!;
-            }
-        });
+        uint scope = ScopeArgument(Scope);
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) => NativeMethods.azctx_environment_remove(s, c, name, scope, out j), name);
         if (json is not null && Json.Parse(json) is JsonObject env)
         {
             WriteObject(new PSAzureEnvironment(env));

@@ -82,10 +82,10 @@ public sealed class RenameAzContextCommand : ContextCmdlet
             force = true;
         }
 
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
         uint forceArg = force ? 1u : 0u;
-        string? json = CallJsonOrWriteError((s, dir, autosave) => (out nint j) =>
-            NativeMethods.azctx_context_rename(s, dir, autosave, src, target, forceArg, scope, out j), target);
+        string? json = CallChangeOrWriteError((s, c) => (out nint j) =>
+            NativeMethods.azctx_context_rename(s, c, src, target, forceArg, scope, out j), target);
         if (PassThru && json is not null && PSAzureContext.FromJson(json) is PSAzureContext renamed)
         {
             WriteObject(renamed);

@@ -71,29 +71,52 @@ public sealed class SaveAzContextCommand : AzContextCmdlet
                 "ContextStoreIOError", ErrorCategory.WriteError, path));
             return;
         }
-        bool exists = File.Exists(path);
-        if (exists && !Force && !ShouldContinue($"Overwrite existing file at '{path}'?", "Overwrite File?"))
-        {
-            return;
-        }
         if (WithCredential)
         {
             WriteWarning($"Personally identifiable information and confidential data may be written to the file located at '{path}'. Please ensure that the saved file is assigned appropriate access controls.");
         }
 
-        SessionHandle s = Session;
-        string? dir = StoreDir, autosave = AutosaveEnv;
-        uint withCredential = WithCredential ? 1u : 0u;
-        // An existing file was confirmed above; one that appeared since is not replaced silently.
-        uint overwrite = exists || Force ? 1u : 0u;
-        string? saved = NativeOrWriteError(() =>
+        // The library decides about what is at the path: a directory, FIFO, socket or device is an error
+        // with or without -Force; only an existing file asks for confirmation (unless -Force).
+        bool? saved = TrySave(path, profileJson, overwrite: Force);
+        if (saved is null)
         {
-            NativeCall.Check(NativeMethods.azctx_profile_save(s, dir, autosave, profileJson, NativeCall.Arg(path, nameof(Path))!, withCredential, overwrite), path);
-            return path;
-        }, status => status == AzctxStatus.AlreadyExists ? "FileAlreadyExists" : null);
-        if (saved is not null)
+            if (!ShouldContinue($"Overwrite existing file at '{path}'?", "Overwrite File?"))
+            {
+                return;
+            }
+            saved = TrySave(path, profileJson, overwrite: true);
+        }
+        if (saved == true)
         {
             WriteVerbose($"The current profile was saved to the file system at '{path}'. This file may include personally identifiable information and secrets.  Please ensure that the saved file is assigned appropriate access controls.");
         }
+    }
+
+    /// <summary>
+    /// One native save: true when written; false when it failed (the error is written); null when the file
+    /// exists and <paramref name="overwrite"/> was false (nothing written, no error).
+    /// </summary>
+    private bool? TrySave(string path, string? profileJson, bool overwrite)
+    {
+        uint withCredential = WithCredential ? 1u : 0u;
+        uint replace = overwrite ? 1u : 0u;
+        bool exists = false;
+        string? saved = NativeOrWriteError(() =>
+        {
+            SessionHandle session = Session;
+            string file = NativeCall.Arg(path, nameof(Path))!;
+            try
+            {
+                NativeCall.Check(Settings.Run(c => NativeMethods.azctx_profile_save(session, c, profileJson, file, withCredential, replace)), path);
+                return path;
+            }
+            catch (NativeException e) when (e.Status == AzctxStatus.FileAlreadyExists && !overwrite)
+            {
+                exists = true;
+                return string.Empty;
+            }
+        });
+        return exists ? null : saved is not null;
     }
 }

@@ -55,10 +55,10 @@ public sealed class SelectAzContextCommand : ContextCmdlet
         PSAzureContext? result;
         if (known)
         {
-            uint scope = EffectiveScope(Scope);
+            uint scope = ScopeArgument(Scope);
             string n = name!;
-            string? json = CallJsonOrWriteError((s, dir, autosave) => (out nint j) =>
-                NativeMethods.azctx_context_select(s, dir, autosave, n, scope, out j), n);
+            string? json = CallChangeOrWriteError((s, c) => (out nint j) =>
+                NativeMethods.azctx_context_select(s, c, n, scope, out j), n);
             if (json is null)
             {
                 return;

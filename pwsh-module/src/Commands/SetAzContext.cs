@@ -146,23 +146,23 @@ public sealed class SetAzContextCommand : ContextCmdlet
         }
 
         string? extendedJson = extended.Count > 0 ? Native(() => NativeCall.Arg(extended.ToJsonString(), nameof(ExtendedProperty))) : null;
-        uint scope = EffectiveScope(Scope);
+        uint scope = ScopeArgument(Scope);
         uint forceArg = force ? 1u : 0u;
         string? json;
         if (ParameterSetName == ContextSet)
         {
             string contextJson = Native(() => NativeCall.Arg(Context!.ToJsonString(), nameof(Context))!);
-            json = CallJsonOrWriteError((s, dir, autosave) => (out nint j) =>
-                NativeMethods.azctx_context_set(s, dir, autosave, contextJson, name, extendedJson, forceArg, scope, out j), name ?? Context!.Name);
+            json = CallChangeOrWriteError((s, c) => (out nint j) =>
+                NativeMethods.azctx_context_set(s, c, contextJson, name, extendedJson, forceArg, scope, out j), name ?? Context!.Name);
         }
         else
         {
             string? sub = Native(() => NativeCall.Arg(subscription, nameof(Subscription)));
             string? ten = Native(() => NativeCall.Arg(tenant, nameof(Tenant)));
-            // Nothing matching is Az's ArgumentException; it gets its own stable id (not the generic one).
-            json = CallJsonOrWriteError((s, dir, autosave) => (out nint j) =>
-                NativeMethods.azctx_context_set_subscription(s, dir, autosave, sub, ten, name, extendedJson, forceArg, scope, out j),
-                name ?? sub ?? ten, AzctxStatus.InvalidArgument, InvalidSubscriptionOrTenant, sub ?? ten);
+            // Nothing matching is AZCTX_STATUS_SUBSCRIPTION_NOT_FOUND: Az's ArgumentException, about what was asked for.
+            json = CallChangeOrWriteError((s, c) => (out nint j) =>
+                NativeMethods.azctx_context_set_subscription(s, c, sub, ten, name, extendedJson, forceArg, scope, out j),
+                sub ?? ten);
         }
         if (json is null || PSAzureContext.FromJson(json) is not PSAzureContext result)
         {

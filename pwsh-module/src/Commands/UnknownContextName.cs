@@ -21,9 +21,7 @@ internal static class UnknownContextName
 
     internal static void Throw(AzContextCmdlet cmdlet, string parameter, string name)
     {
-        SessionHandle s = cmdlet.Session;
-        string? dir = cmdlet.StoreDir, autosave = AzContextCmdlet.AutosaveEnv;
-        string json = cmdlet.Native(() => NativeCall.Json((out nint j) => NativeMethods.azctx_context_names(s, dir, autosave, out j)));
+        string json = cmdlet.CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_names(s, c, out j));
         List<string> names = (Json.Parse(json) as JsonArray ?? new JsonArray()).Select(n => n?.ToString() ?? "").ToList();
         cmdlet.ThrowTerminatingError(ErrorMap.Create(new ValidationMetadataException(Message(parameter, name, names)), ErrorId, ErrorCategory.InvalidData, name));
     }

@@ -1,8 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json.Nodes;
-using AzContext.Models;
 using AzContext.Native;
+using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Completers;
 
@@ -12,24 +11,15 @@ namespace AzContext.Completers;
 /// </summary>
 public sealed class ContextNameCompleter : StoreNameCompleter
 {
-    private protected override IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, string? dir, string? autosave) =>
-        ContextListCache.Get(session, dir, autosave).Select(o => (Json.Str(o, "Name") ?? "", ToolTip(o)));
+    private protected override IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, CallSettings settings) =>
+        ContextListCache.Get(session, settings).Select(r => new PSAzureContext(r)).Select(c => (c.Name ?? "", ToolTip(c)));
 
     /// <summary>"Contoso Prod (5f3e…) · jane@contoso.com"; the parts that are missing are left out.</summary>
-    private static string ToolTip(JsonObject context)
+    private static string ToolTip(PSAzureContext context)
     {
-        string? subName = null, subId = null, account = null;
-        if (context["Subscription"] is JsonObject s)
-        {
-            subName = Json.Str(s, "Name");
-            subId = Json.Str(s, "Id");
-        }
-        if (context["Account"] is JsonObject a)
-        {
-            account = Json.Str(a, "Id");
-        }
-        string? subscription = string.IsNullOrEmpty(subName) ? subId : subId is null ? subName : $"{subName} ({subId})";
-        string text = string.Join(" · ", new[] { subscription, account }.Where(p => !string.IsNullOrEmpty(p)));
-        return text.Length > 0 ? text : Json.Str(context, "Name") ?? "";
+        string? subName = context.Subscription?.Name, subId = context.Subscription?.Id;
+        string? subscription = string.IsNullOrEmpty(subName) ? subId : string.IsNullOrEmpty(subId) ? subName : $"{subName} ({subId})";
+        string text = string.Join(" · ", new[] { subscription, context.Account?.Id }.Where(p => !string.IsNullOrEmpty(p)));
+        return text.Length > 0 ? text : context.Name ?? "";
     }
 }

@@ -10,9 +10,9 @@ namespace AzContext.Completers;
 /// <summary>Completes environment names: the public clouds and the custom ones in the store.</summary>
 public sealed class EnvironmentNameCompleter : StoreNameCompleter
 {
-    private protected override IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, string? dir, string? autosave)
+    private protected override IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, CallSettings settings)
     {
-        string json = NativeCall.Json((out nint j) => NativeMethods.azctx_environment_list(session, dir, autosave, out j));
+        string json = settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_environment_list(session, c, out j)));
         return (Json.Parse(json) as JsonArray ?? new JsonArray())
             .OfType<JsonObject>()
             .Select(o => Json.Str(o, "Name") ?? "")

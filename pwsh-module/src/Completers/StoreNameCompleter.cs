@@ -17,7 +17,7 @@ namespace AzContext.Completers;
 public abstract class StoreNameCompleter : IArgumentCompleter
 {
     /// <summary>The names to complete from, each with its tooltip, read through the process's session.</summary>
-    private protected abstract IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, string? dir, string? autosave);
+    private protected abstract IEnumerable<(string Name, string ToolTip)> Entries(SessionHandle session, CallSettings settings);
 
     /// <summary>The text inserted for <paramref name="name"/>.</summary>
     internal static string Quote(string name) =>
@@ -32,7 +32,7 @@ public abstract class StoreNameCompleter : IArgumentCompleter
         List<(string Name, string ToolTip)> entries;
         try
         {
-            entries = Entries(Store.Session, Store.Dir, Store.Autosave).ToList();
+            entries = Entries(Store.Session, CallSettings.FromEnvironment).ToList();
         }
         catch (NativeException)
         {

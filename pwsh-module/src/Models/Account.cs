@@ -10,12 +10,11 @@ namespace Microsoft.Azure.Commands.Profile.Models;
 /// <summary>An account (Az's PSAzureRmAccount). Secrets never appear in its properties or ToString.</summary>
 public sealed class PSAzureRmAccount
 {
-    /// <summary>ExtendedProperties keys that hold secrets: kept for the round trip, never shown.</summary>
-    internal static readonly HashSet<string> SecretKeys = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "AccessToken", "GraphAccessToken", "MicrosoftGraphAccessToken", "KeyVault", "ServicePrincipalSecret",
-        "CertificatePassword", "MSILoginSecret", "ClientAssertion",
-    };
+    /// <summary>
+    /// ExtendedProperties keys that hold secrets: kept for the round trip, never shown. The library's
+    /// list, the one it leaves out of secret-free files.
+    /// </summary>
+    internal static readonly HashSet<string> SecretKeys = new(AzContext.Native.NativeCall.SecretPropertyNames(), StringComparer.OrdinalIgnoreCase);
 
     private readonly JsonObject _raw;
 

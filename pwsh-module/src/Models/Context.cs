@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
+using System.Threading;
 using AzContext.Models;
+using AzContext.Native;
 
 namespace Microsoft.Azure.Commands.Profile.Models.Core;
 
@@ -22,16 +24,41 @@ public sealed class AzureTokenCache
 /// <summary>A context: account, subscription, tenant and environment (Az's PSAzureContext).</summary>
 public sealed class PSAzureContext
 {
-    private readonly JsonObject _raw;
+    private JsonObject? _raw;
+    private readonly ContextRecord? _record;
 
     public PSAzureContext() : this(new JsonObject()) { }
 
     internal PSAzureContext(JsonObject raw)
     {
-        // Members are built on first use: -ListAvailable over 10,000 contexts makes 10,000 of these, and
-        // most are never looked into. The raw JSON is only read, never changed (ToJson copies it).
+        // Members are built on first use. The raw JSON is only read, never changed (ToJson copies it).
         _raw = raw;
         Name = Json.Str(raw, "Name");
+    }
+
+    /// <summary>
+    /// A context of the list: -ListAvailable over 10,000 contexts makes 10,000 of these, and most are
+    /// never looked into, so the record is parsed only when a member is first read.
+    /// </summary>
+    internal PSAzureContext(ContextRecord record)
+    {
+        _record = record;
+        Name = record.Name;
+    }
+
+    /// <summary>The context's JSON object, parsed from its record on first use.</summary>
+    private JsonObject Raw => _raw ?? Materialize();
+
+    private JsonObject Materialize()
+    {
+        JsonObject parsed = JsonNode.Parse(_record!.Utf8, Json.NodeOptions) as JsonObject ?? new JsonObject();
+        if (_record.Environment is byte[] environment)
+        {
+            parsed["Environment"] = JsonNode.Parse(environment, Json.NodeOptions);
+        }
+        // The object may be read from several runspaces at once: build every node's lookup before it is published.
+        Json.Prepare(parsed);
+        return Interlocked.CompareExchange(ref _raw, parsed, null) ?? parsed;
     }
 
     internal static PSAzureContext? FromJson(string json) => Json.Parse(json) is JsonObject o ? new PSAzureContext(o) : null;
@@ -41,33 +68,33 @@ public sealed class PSAzureContext
 
     public PSAzureRmAccount? Account
     {
-        get => _account.Get(_raw, "Account", o => new PSAzureRmAccount(o));
+        get => _account.Get(Raw, "Account", o => new PSAzureRmAccount(o));
         set => _account.Set(value);
     }
 
     public PSAzureEnvironment? Environment
     {
-        get => _environment.Get(_raw, "Environment", o => new PSAzureEnvironment(o));
+        get => _environment.Get(Raw, "Environment", o => new PSAzureEnvironment(o));
         set => _environment.Set(value);
     }
 
     public PSAzureSubscription? Subscription
     {
-        get => _subscription.Get(_raw, "Subscription", o => new PSAzureSubscription(o));
+        get => _subscription.Get(Raw, "Subscription", o => new PSAzureSubscription(o));
         set => _subscription.Set(value);
     }
 
     public PSAzureTenant? Tenant
     {
-        get => _tenant.Get(_raw, "Tenant", o => new PSAzureTenant(o));
+        get => _tenant.Get(Raw, "Tenant", o => new PSAzureTenant(o));
         set => _tenant.Set(value);
     }
 
-    public AzureTokenCache TokenCache => _tokenCache ??= new AzureTokenCache(Json.Str(Json.Obj(_raw, "TokenCache"), "CacheData"));
+    public AzureTokenCache TokenCache => _tokenCache ??= new AzureTokenCache(Json.Str(Json.Obj(Raw, "TokenCache"), "CacheData"));
 
     public string? VersionProfile
     {
-        get => _versionProfileSet ? _versionProfile : Json.Str(_raw, "VersionProfile");
+        get => _versionProfileSet ? _versionProfile : Json.Str(Raw, "VersionProfile");
         set
         {
             _versionProfile = value;
@@ -75,7 +102,7 @@ public sealed class PSAzureContext
         }
     }
 
-    public IDictionary<string, string> ExtendedProperties => _extendedProperties ??= Json.Map(_raw, "ExtendedProperties");
+    public IDictionary<string, string> ExtendedProperties => _extendedProperties ??= Json.Map(Raw, "ExtendedProperties");
 
     private Lazy<PSAzureRmAccount> _account;
     private Lazy<PSAzureEnvironment> _environment;
@@ -114,7 +141,7 @@ public sealed class PSAzureContext
     /// <summary>The context as Az JSON (with "Name"), for the native library.</summary>
     internal JsonObject ToJson()
     {
-        JsonObject o = Json.CloneObj(_raw);
+        JsonObject o = Json.CloneObj(Raw);
         Json.Set(o, "Name", Name);
         Json.Set(o, "Account", Account?.ToJson());
         Json.Set(o, "Tenant", Tenant?.ToJson());

@@ -72,6 +72,30 @@ internal static class Json
         o[existing ?? name] = value;
     }
 
+    /// <summary>
+    /// Builds the lookup of every object in <paramref name="node"/> (System.Text.Json builds it on the first
+    /// read, which is not safe while other threads read too): call it before other threads can see the node.
+    /// </summary>
+    internal static void Prepare(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (KeyValuePair<string, JsonNode?> kv in o)
+                {
+                    Prepare(kv.Value);
+                }
+                _ = o.ContainsKey("Name");
+                break;
+            case JsonArray a:
+                foreach (JsonNode? item in a)
+                {
+                    Prepare(item);
+                }
+                break;
+        }
+    }
+
     internal static JsonObject CloneObj(JsonObject? o) => o is null ? new JsonObject() : (JsonObject)o.DeepClone();
 
     // ---- Deserialized objects (CLIXML from jobs and remoting) ------------------------------------------

@@ -14,12 +14,17 @@ internal enum AzctxStatus : uint
     ReadOnly = 104,
     LoginRequired = 105,
     NotSupported = 106,
+    EnvironmentNotFound = 107,
+    FileNotFound = 108,
+    FileAlreadyExists = 109,
+    SubscriptionNotFound = 110,
     Io = 200,
     PermissionDenied = 201,
     LockTimeout = 202,
     CorruptFile = 203,
     Panic = 900,
     SessionPoisoned = 901,
+    Internal = 902,
 }
 
 /// <summary>Mirrors azctx_scope: which profile an operation changes.</summary>
@@ -28,4 +33,17 @@ internal enum AzctxScope : uint
     Default = 0,
     Process = 1,
     CurrentUser = 2,
+}
+
+/// <summary>Mirrors azctx_call: the settings of one native call (never stored on the shared session).</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+internal struct AzctxCall
+{
+    /// <summary>AZCTX_CALL_WHAT_IF: the command only looks.</summary>
+    internal const uint WhatIf = 1;
+
+    internal uint Size;
+    internal uint Flags;
+    internal nint AzcontextDir;
+    internal nint Autosave;
 }

@@ -53,6 +53,15 @@ internal static class NativeCall
         throw new NativeException(status, message, target);
     }
 
+    /// <summary>The account extended properties that hold secrets, as the library defines them.</summary>
+    internal static string[] SecretPropertyNames()
+    {
+        string json = Json((out nint j) => NativeMethods.azctx_secret_property_names(out j));
+        return Models.Json.Parse(json) is System.Text.Json.Nodes.JsonArray names
+            ? System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(names, n => n?.ToString() ?? string.Empty))
+            : Array.Empty<string>();
+    }
+
     /// <summary>Copies and frees a string the library returned (NULL gives null).</summary>
     internal static string? Take(nint ptr) => ptr == 0 ? null : TakeString(ptr);
 
@@ -73,7 +82,8 @@ internal static class NativeCall
     }
 
     /// <summary>
-    /// Refuses strings that cannot cross as NUL-terminated UTF-8: a U+0000 would silently cut them short.
+    /// Refuses strings that cannot cross as NUL-terminated UTF-8: a U+0000 would silently cut them short,
+    /// and a lone UTF-16 surrogate would silently become U+FFFD.
     /// </summary>
     internal static string? Arg(string? value, string parameterName)
     {
@@ -81,6 +91,29 @@ internal static class NativeCall
         {
             throw new NativeException(AzctxStatus.InvalidArgument, $"The value of '{parameterName}' contains a NUL character (U+0000), which a name or path cannot hold.", value.Replace("\0", "\\0"));
         }
+        int lone = value is null ? -1 : LoneSurrogateAt(value);
+        if (lone >= 0)
+        {
+            // UTF-8 cannot carry it: marshalling would turn it into U+FFFD silently and store another name.
+            throw new NativeException(AzctxStatus.InvalidArgument, $"The value of '{parameterName}' contains a lone UTF-16 surrogate (U+{(int)value![lone]:X4} at index {lone}), which is not a character and cannot be stored; remove it or complete the surrogate pair.", parameterName);
+        }
         return value;
+    }
+
+    /// <summary>The index of the first UTF-16 surrogate that is not part of a pair, or -1.</summary>
+    internal static int LoneSurrogateAt(string value)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -29,71 +29,77 @@ internal static partial class NativeMethods
     internal static partial void azctx_session_free(nint session);
 
     [LibraryImport(Library)]
-    internal static partial AzctxStatus azctx_session_set_what_if(SessionHandle session, uint whatIf);
+    internal static partial AzctxStatus azctx_secret_property_names(out nint jsonOut);
+
+    [LibraryImport(Library)]
+    internal static partial AzctxStatus azctx_scope_resolve(SessionHandle session, in AzctxCall call, uint scope, out uint scopeOut);
+
+    [LibraryImport(Library)]
+    internal static partial AzctxStatus azctx_store_paths(in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_current(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_current(SessionHandle session, in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_get(SessionHandle session, string? azcontextDir, string? autosave, string name, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_get(SessionHandle session, in AzctxCall call, string name, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_list(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_list(SessionHandle session, in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_list_if_changed(SessionHandle session, string? azcontextDir, string? autosave, ulong knownVersion, out ulong versionOut, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_list_if_changed(SessionHandle session, in AzctxCall call, ulong knownVersion, out ulong versionOut, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_names(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_names(SessionHandle session, in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_autosave_get(SessionHandle session, string? azcontextDir, string? autosave, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_autosave_get(SessionHandle session, in AzctxCall call, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_profile_save(SessionHandle session, string? azcontextDir, string? autosave, string? profileJson, string path, uint withCredential, uint overwrite);
+    internal static partial AzctxStatus azctx_profile_save(SessionHandle session, in AzctxCall call, string? profileJson, string path, uint withCredential, uint overwrite);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_set(SessionHandle session, string? azcontextDir, string? autosave, string contextJson, string? name, string? extendedJson, uint force, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_set(SessionHandle session, in AzctxCall call, string contextJson, string? name, string? extendedJson, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_set_subscription(SessionHandle session, string? azcontextDir, string? autosave, string? subscription, string? tenant, string? name, string? extendedJson, uint force, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_set_subscription(SessionHandle session, in AzctxCall call, string? subscription, string? tenant, string? name, string? extendedJson, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_select(SessionHandle session, string? azcontextDir, string? autosave, string name, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_select(SessionHandle session, in AzctxCall call, string name, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_rename(SessionHandle session, string? azcontextDir, string? autosave, string source, string target, uint force, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_rename(SessionHandle session, in AzctxCall call, string source, string target, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_remove(SessionHandle session, string? azcontextDir, string? autosave, string name, uint force, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_remove(SessionHandle session, in AzctxCall call, string name, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_context_clear(SessionHandle session, string? azcontextDir, string? autosave, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_context_clear(SessionHandle session, in AzctxCall call, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_profile_get(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
+    internal static partial AzctxStatus azctx_profile_get(SessionHandle session, in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_profile_import(SessionHandle session, string? azcontextDir, string? autosave, string? path, string? profileJson, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_profile_import(SessionHandle session, in AzctxCall call, string? path, string? profileJson, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_autosave_enable(SessionHandle session, string? azcontextDir, string? autosave, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_autosave_enable(SessionHandle session, in AzctxCall call, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_autosave_disable(SessionHandle session, string? azcontextDir, string? autosave, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_autosave_disable(SessionHandle session, in AzctxCall call, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_environment_list(SessionHandle session, string? azcontextDir, string? autosave, out nint jsonOut);
+    internal static partial AzctxStatus azctx_environment_list(SessionHandle session, in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_environment_set(SessionHandle session, string? azcontextDir, string? autosave, string environmentJson, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_environment_set(SessionHandle session, in AzctxCall call, string environmentJson, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_environment_remove(SessionHandle session, string? azcontextDir, string? autosave, string name, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_environment_remove(SessionHandle session, in AzctxCall call, string name, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_account_connect_token(SessionHandle session, string? azcontextDir, string? autosave, string requestJson, uint force, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_account_connect_token(SessionHandle session, in AzctxCall call, string requestJson, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial AzctxStatus azctx_account_disconnect(SessionHandle session, string? azcontextDir, string? autosave, string requestJson, uint scope, out nint jsonOut);
+    internal static partial AzctxStatus azctx_account_disconnect(SessionHandle session, in AzctxCall call, string requestJson, uint scope, out nint jsonOut);
 }

@@ -5,8 +5,11 @@ use super::{
     check_members, map_get, map_iter, map_remove, map_set, merge_objects, set_member, Invalid, Ty,
 };
 use super::{Account, Environment, Subscription, Tenant, DEFAULT_KEY};
+use std::sync::Arc;
+
 use crate::error::FormatError;
-use crate::json::{self, eq_ignore_case, Object, Value, Writer};
+use crate::jsonio::{self as json, Object, Value, Writer};
+use crate::names::eq_ignore_case;
 
 pub(crate) const CONTEXT_ORDER: &[&str] = &[
     "Account",
@@ -58,7 +61,9 @@ pub struct Context {
     account: Option<Account>,
     tenant: Option<Tenant>,
     subscription: Option<Subscription>,
-    environment: Option<Environment>,
+    /// Shared: the contexts of a profile mostly use one environment, which is then held once (see
+    /// [`Profile`](super::Profile)'s loading), and changing it in one context copies it first.
+    environment: Option<Arc<Environment>>,
 }
 
 /// Account Id, tenant Id and subscription Id, case-folded; `None` for a missing member and
@@ -121,7 +126,7 @@ impl Context {
             account,
             tenant,
             subscription,
-            environment,
+            environment: environment.map(Arc::new),
             ..Context::new_empty()
         }
     }
@@ -177,7 +182,9 @@ impl Context {
                 Slot::Subscription => {
                     Subscription::from_object(o).map(|s| ctx.subscription = Some(s))
                 }
-                Slot::Environment => Environment::from_object(o).map(|e| ctx.environment = Some(e)),
+                Slot::Environment => {
+                    Environment::from_object(o).map(|e| ctx.environment = Some(Arc::new(e)))
+                }
             };
             r.map_err(|e| e.within_key(name))?;
         }
@@ -260,11 +267,11 @@ impl Context {
                     None => w.null(),
                 },
                 Some(Slot::Subscription) => match &self.subscription {
-                    Some(s) => w.value_object(s.as_object()),
+                    Some(s) => w.value(s.as_object()),
                     None => w.null(),
                 },
                 Some(Slot::Environment) => match &self.environment {
-                    Some(e) => w.value_object(e.as_object()),
+                    Some(e) => w.value(e.as_object()),
                     None => w.null(),
                 },
                 None if !opts.keep_cache_data && eq_ignore_case(k, "TokenCache") => match v {
@@ -307,7 +314,16 @@ impl Context {
         self.subscription.as_mut()
     }
     pub fn environment(&self) -> Option<&Environment> {
+        self.environment.as_deref()
+    }
+    /// The environment's shared handle.
+    pub(crate) fn environment_shared(&self) -> Option<&Arc<Environment>> {
         self.environment.as_ref()
+    }
+    /// Sets the environment to a shared one (no copy).
+    pub(crate) fn set_environment_shared(&mut self, e: Option<Arc<Environment>>) {
+        self.ensure_member("Environment");
+        self.environment = e;
     }
     fn ensure_member(&mut self, name: &str) {
         if !self.obj.contains_key_ci(name) {
@@ -319,8 +335,7 @@ impl Context {
         self.subscription = s;
     }
     pub fn set_environment(&mut self, e: Option<Environment>) {
-        self.ensure_member("Environment");
-        self.environment = e;
+        self.set_environment_shared(e.map(Arc::new));
     }
     /// `TokenCache.CacheData` (base64 of the MSAL cache blob), if any.
     pub fn cache_data(&self) -> Option<&str> {
@@ -401,7 +416,7 @@ impl Context {
     /// holds, for hashing.
     pub fn identity_key(&self) -> IdentityKey {
         fn part(v: Option<Option<&str>>) -> Option<Option<String>> {
-            v.map(|x| x.map(crate::json::fold_case))
+            v.map(|x| x.map(crate::names::fold_case))
         }
         IdentityKey(
             part(self.account.as_ref().map(Account::id)),
@@ -466,7 +481,9 @@ impl Context {
         merge(&mut self.account, a, Account::merge_from);
         merge(&mut self.tenant, t, Tenant::merge_from);
         merge(&mut self.subscription, s, Subscription::merge_from);
-        merge(&mut self.environment, e, Environment::merge_from);
+        merge(&mut self.environment, e, |d, s| {
+            Arc::make_mut(d).merge_from(s)
+        });
         let mut rest = other.obj.clone();
         rest.retain(|k, _| slot_of(k).is_none() && !eq_ignore_case(k, "TokenCache"));
         merge_objects(&mut self.obj, &rest, CONTEXT_ORDER);
@@ -480,9 +497,7 @@ impl Context {
     pub fn without_secrets(&self) -> Context {
         let mut c = self.clone();
         if let Some(a) = c.account.as_mut() {
-            for k in SECRET_PROPERTIES {
-                a.remove_ext(k);
-            }
+            *a = a.without_secrets();
         }
         if c.cache_data().is_some() {
             c.set_cache_data(None);
@@ -492,14 +507,26 @@ impl Context {
 
     /// Replaces the environment with `env` when its name equals this context's environment name
     /// (ordinal). Returns whether it did.
-    pub(crate) fn update_environment(&mut self, env: &Environment) -> bool {
+    pub(crate) fn update_environment(&mut self, env: &Arc<Environment>) -> bool {
         match (&self.environment, env.name()) {
             (Some(mine), Some(name)) if mine.name() == Some(name) => {
-                self.environment = Some(env.clone());
+                self.environment = Some(Arc::clone(env));
                 true
             }
             _ => false,
         }
+    }
+}
+
+impl Account {
+    /// A copy without the secret extended properties ([`SECRET_PROPERTIES`], ignoring case, every
+    /// spelling of each).
+    pub fn without_secrets(&self) -> Account {
+        let mut a = self.clone();
+        for k in SECRET_PROPERTIES {
+            while a.remove_ext(k).is_some() {}
+        }
+        a
     }
 }
 
@@ -510,7 +537,7 @@ fn write_account(w: &mut Writer, a: &Account, opts: &WriteOptions) {
         (token && !opts.keep_tokens) || (secret && !token && !opts.keep_secrets)
     };
     if !a.ext_entries().any(|(k, _)| dropped(k)) {
-        w.value_object(a.as_object());
+        w.value(a.as_object());
         return;
     }
     let mut copy = a.clone();
@@ -519,13 +546,13 @@ fn write_account(w: &mut Writer, a: &Account, opts: &WriteOptions) {
             copy.remove_ext(k);
         }
     }
-    w.value_object(copy.as_object());
+    w.value(copy.as_object());
 }
 
 /// Writes a tenant; `IsHome`, where present, is computed as Az does.
 fn write_tenant(w: &mut Writer, t: &Tenant) {
     if !t.has_is_home() {
-        w.value_object(t.as_object());
+        w.value(t.as_object());
         return;
     }
     w.begin_object();

@@ -4,7 +4,8 @@ use super::{
     check_members, get_str, map_get, map_iter, map_remove, map_set, merge_objects, set_member,
     Invalid, Ty,
 };
-use crate::json::{eq_ignore_case, Object, Value};
+use crate::jsonio::{Object, Value};
+use crate::names::eq_ignore_case;
 
 pub(crate) const ACCOUNT_ORDER: &[&str] = &[
     "Id",
@@ -251,7 +252,7 @@ impl Environment {
     /// An environment handed in as a JSON object (Add-/Set-AzEnvironment across the C ABI). It must
     /// have a non-empty `Name`; members are checked as when a profile is loaded.
     pub fn from_json(bytes: &[u8], source_name: &str) -> Result<Environment, crate::FormatError> {
-        let v = crate::json::parse(bytes, source_name)?;
+        let v = crate::jsonio::parse(bytes, source_name)?;
         let fail = |message: String| crate::FormatError {
             source_name: source_name.to_owned(),
             line: 1,

@@ -5,7 +5,8 @@
 
 use super::entities::is_public_name;
 use super::{Invalid, DEFAULT_KEY};
-use crate::json::{eq_ignore_case, Object, Value};
+use crate::jsonio::{Object, Value};
+use crate::names::eq_ignore_case;
 
 pub(crate) fn is_legacy(root: &Object) -> bool {
     matches!(root.get_ci("Context"), Some(Value::Object(_))) && !root.contains_key_ci("Contexts")
@@ -150,7 +151,7 @@ fn convert_context(c: &Object) -> Result<Object, Invalid> {
     if let Some(a) = sub_object(c, "Account")? {
         let t = match a.get_ci("Type") {
             Some(Value::Number(n)) => Some(
-                match n.as_str() {
+                match n.to_string().as_str() {
                     "0" => "Certificate",
                     "1" => "User",
                     "2" => "ServicePrincipal",

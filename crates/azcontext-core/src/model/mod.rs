@@ -1,6 +1,6 @@
 //! The Az.Accounts profile model: a typed view over the JSON document of `AzureRmContext.json`.
 //!
-//! Design: every entity keeps the JSON object it was read from (`json::Object`), so unknown members,
+//! Design: every entity keeps the JSON object it was read from (`jsonio::Object`), so unknown members,
 //! member order, absent optional members and raw number text survive a round trip byte for byte.
 //! Loading validates the types of the known members once, so the typed getters cannot fail.
 //! Typed children (a context's Account/Tenant/Subscription/Environment, the profile's contexts and
@@ -15,6 +15,7 @@ mod context;
 mod entities;
 mod legacy;
 mod profile;
+mod read;
 
 pub use context::{Context, ContextRecord, IdentityKey};
 pub use entities::{
@@ -25,7 +26,8 @@ pub use profile::{
 };
 
 use crate::error::{Error, FormatError, ObjectKind};
-use crate::json::{self, eq_ignore_case, Object, PathSeg, Value};
+use crate::jsonio::{self as json, Object, PathSeg, Value};
+use crate::names::eq_ignore_case;
 
 /// The key Az uses for its placeholder context and as the initial default key.
 pub const DEFAULT_KEY: &str = "Default";
@@ -257,6 +259,16 @@ pub(crate) fn merge_objects(target: &mut Object, src: &Object, order: &[&str]) {
 /// case-insensitively).
 pub fn validate_user_context_name(name: &str) -> crate::Result<()> {
     validate_stored_name(name, ObjectKind::Context)?;
+    if let Some(c) = name.chars().find(|c| is_control(*c)) {
+        return Err(Error::InvalidName {
+            kind: ObjectKind::Context,
+            name: escape_controls(name).into_owned(),
+            reason: format!(
+                "the name contains the control character U+{:04X} (a name must not hold ESC, CR, LF or any other C0 or C1 control); choose a name of printable characters",
+                u32::from(c)
+            ),
+        });
+    }
     if eq_ignore_case(name, DEFAULT_KEY) {
         return Err(Error::InvalidName {
             kind: ObjectKind::Context,
@@ -265,6 +277,28 @@ pub fn validate_user_context_name(name: &str) -> crate::Result<()> {
         });
     }
     Ok(())
+}
+
+/// A C0 or C1 control character, or DEL: what a terminal may act on instead of showing.
+pub fn is_control(c: char) -> bool {
+    matches!(u32::from(c), 0x00..=0x1F | 0x7F..=0x9F)
+}
+
+/// `name` fit for a terminal: every control character (see [`is_control`]) written as `\xHH`, the
+/// rest unchanged. For names another tool stored; names chosen here never hold one.
+pub fn escape_controls(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        if is_control(c) {
+            out.push_str(&format!("\\x{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A name that can be stored at all: non-empty, without U+0000.

@@ -5,13 +5,15 @@ use std::sync::Arc;
 
 use super::context::IdentityKey;
 use super::entities::is_public_name;
+use super::read::{DocSeed, ReadContext};
 use super::{
     check_members, insert_ordered, public_environments, validate_stored_name,
     validate_user_context_name,
 };
 use super::{Context, Environment, Invalid, Ty, DEFAULT_KEY};
 use crate::error::{Error, FormatError, ObjectKind};
-use crate::json::{self, cmp_ignore_case, eq_ignore_case, fold_case, Object, Value, Writer};
+use crate::jsonio::{self as json, Object, Value, Writer};
+use crate::names::{cmp_ignore_case, eq_ignore_case, fold_case};
 
 const ROOT_ORDER: &[&str] = &[
     "DefaultContextKey",
@@ -36,9 +38,11 @@ pub const TOKEN_PROPERTIES: &[&str] = &[
     "KeyVault",
 ];
 
-/// Account extended properties that hold secrets or tokens; left out of secret-free writes.
-/// Tokens ([`TOKEN_PROPERTIES`]) are the first four; `ServicePrincipalSecret` and `CertificatePassword`
-/// are the credentials that never go to `AzureRmContext.json`.
+/// Account extended properties that hold secrets or tokens; left out of secret-free writes and never
+/// shown (the module takes this very list through the C ABI). Tokens ([`TOKEN_PROPERTIES`]) are the
+/// first four; the rest are credentials that never go to `AzureRmContext.json`: a service principal's
+/// secret, a certificate's password, a managed identity's login secret and a federated sign-in's
+/// client assertion.
 pub const SECRET_PROPERTIES: &[&str] = &[
     "AccessToken",
     "GraphAccessToken",
@@ -46,6 +50,8 @@ pub const SECRET_PROPERTIES: &[&str] = &[
     "KeyVault",
     "ServicePrincipalSecret",
     "CertificatePassword",
+    "MSILoginSecret",
+    "ClientAssertion",
 ];
 
 /// Az's message when the stored default key is `null`.
@@ -59,7 +65,7 @@ pub struct WriteOptions {
     /// Keep the account's access tokens ([`TOKEN_PROPERTIES`]).
     pub keep_tokens: bool,
     /// Keep the account's credentials: the members of [`SECRET_PROPERTIES`] that are not tokens
-    /// (`ServicePrincipalSecret`, `CertificatePassword`).
+    /// (`ServicePrincipalSecret`, `CertificatePassword`, `MSILoginSecret`, `ClientAssertion`).
     pub keep_secrets: bool,
     /// Keep an *empty* context keyed `Default` (the placeholder). When dropped and it was the
     /// default, the written default key is the ordinal-first remaining key, or `Default`.
@@ -142,19 +148,21 @@ impl Profile {
     /// first `{` are ignored, as Az does. Errors name `source_name`, a line and column, and what was
     /// expected; they never quote values.
     pub fn parse(bytes: &[u8], source_name: &str) -> Result<Profile, FormatError> {
-        let v = json::parse_document(bytes, source_name)?;
-        let Value::Object(root) = v else {
-            unreachable!("parse_document starts at '{{'")
-        };
-        let r = if super::legacy::is_legacy(&root) {
-            super::legacy::convert(root).and_then(Profile::from_root)
+        let doc = json::read_document_with(bytes, source_name, DocSeed)?;
+        let r = if doc.contexts.is_none() && super::legacy::is_legacy(&doc.root) {
+            super::legacy::convert(doc.root).and_then(|root| Profile::from_root(root, None))
         } else {
-            Profile::from_root(root)
+            Profile::from_root(doc.root, doc.contexts)
         };
         r.map_err(|e| e.locate(bytes, true, source_name))
     }
 
-    fn from_root(mut root: Object) -> Result<Profile, Invalid> {
+    /// The profile of a root object; `contexts`: the contexts of its `Contexts` member when they were
+    /// read apart (see [`DocSeed`]).
+    fn from_root(
+        mut root: Object,
+        mut contexts: Option<Vec<ReadContext>>,
+    ) -> Result<Profile, Invalid> {
         check_members(&root, ROOT_SPEC, "Profile")?;
         let mut p = Profile::new();
         p.custom_envs.clear();
@@ -187,9 +195,26 @@ impl Profile {
                     }
                 }
             } else if eq_ignore_case(name, "Contexts") {
-                if let Value::Object(ctxs) = std::mem::replace(v, Value::Null) {
-                    p.contexts.reserve(ctxs.len());
-                    for (k, c) in ctxs {
+                let list = match (contexts.take(), std::mem::replace(v, Value::Null)) {
+                    (Some(list), _) => list,
+                    (None, Value::Object(ctxs)) => ctxs
+                        .into_iter()
+                        .map(|(key, value)| ReadContext {
+                            key,
+                            value,
+                            env_of: None,
+                        })
+                        .collect(),
+                    (None, _) => Vec::new(),
+                };
+                {
+                    p.contexts.reserve(list.len());
+                    for ReadContext {
+                        key: k,
+                        value: c,
+                        env_of,
+                    } in list
+                    {
                         let wrap = |e: Invalid| e.within_key(&k).within_key(name);
                         if let Err(Error::InvalidName { reason, .. }) =
                             validate_stored_name(&k, ObjectKind::Context)
@@ -199,7 +224,14 @@ impl Profile {
                             ))));
                         }
                         let ctx = match c {
-                            Value::Object(o) => Context::from_object(o).map_err(wrap)?,
+                            Value::Object(o) => {
+                                let mut ctx = Context::from_object(o).map_err(wrap)?;
+                                if let Some(first) = env_of {
+                                    let env = p.contexts[first].ctx.environment_shared().cloned();
+                                    ctx.set_environment_shared(env);
+                                }
+                                ctx
+                            }
                             Value::Null => Context::new_empty(),
                             other => {
                                 return Err(wrap(Invalid::new(format!(
@@ -273,7 +305,7 @@ impl Profile {
                 for (k, e) in &self.custom_envs {
                     if !is_public_name(k) {
                         w.member(k);
-                        w.value_object(e.as_object());
+                        w.value(e.as_object());
                     }
                 }
                 w.end_object();
@@ -506,12 +538,13 @@ impl Profile {
         name: Option<&str>,
         ext: &[(&str, &str)],
     ) -> crate::Result<String> {
-        let fresh = Context::from_parts(
+        let mut fresh = Context::from_parts(
             input.account().cloned(),
             input.tenant().cloned(),
             input.subscription().cloned(),
-            input.environment().cloned(),
+            None,
         );
+        fresh.set_environment_shared(input.environment_shared().cloned());
         let key = match name {
             None => self.add_context(fresh),
             Some(n) => {
@@ -830,7 +863,7 @@ impl Profile {
                 self.custom_envs.len() - 1
             }
         };
-        let merged = self.custom_envs[i].1.clone();
+        let merged = Arc::new(self.custom_envs[i].1.clone());
         for slot in self.contexts.iter_mut() {
             // Only contexts that use the environment are unshared and lose their cached text.
             if slot

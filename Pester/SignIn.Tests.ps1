@@ -1,0 +1,414 @@
+Set-StrictMode -Version Latest
+
+# Sign-in end to end: each command runs in a fresh pwsh that trusts the emulator's test CA (and only it),
+# against a custom environment 'Emu' whose endpoints are the emulator's, with a store of its own.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $RepoRoot 'tests/emulator/Emulator.psm1') -Force
+    $Emu = Start-AzEmulator
+    $EmuEnv = Get-AzEmulatorProcessEnv $Emu
+    $EnvParams = Get-AzEmulatorEnvironment $Emu
+    $Sp = $Emu.Seed.ServicePrincipal
+    $Tid = $Emu.HomeTenantId
+
+    # Runs $Script in a fresh pwsh with the module imported, the store $Store, the emulator's environment
+    # added (CurrentUser, so later processes see it) and $Environment (e.g. managed identity variables)
+    # set. The script gets $Emu's seed as $args[0] and $Extra as $args[1]. Output comes back deserialized,
+    # with warnings and errors as records: { Out, Warnings, Errors }.
+    function Invoke-Emu([scriptblock]$Script, [string]$Store, [hashtable]$Environment = @{}, [object]$Extra = $null, [switch]$NoCa) {
+        $envs = @{} + $EmuEnv
+        if ($NoCa) { $envs.SSL_CERT_FILE = $null }
+        foreach ($k in $Environment.Keys) { $envs[$k] = $Environment[$k] }
+        $envs.AZCONTEXT_DIR = $Store
+        $wrapper = {
+            param($envParams, $seed, $extra, $body)
+            $ErrorActionPreference = 'Stop'
+            Import-Module AzContext
+            if (-not (Get-AzEnvironment -Name $envParams.Name)) { $null = Add-AzEnvironment @envParams }
+            $out = [System.Collections.Generic.List[object]]::new()
+            $warnings = [System.Collections.Generic.List[string]]::new()
+            $errors = [System.Collections.Generic.List[object]]::new()
+            $record = { param($e) $errors.Add([pscustomobject]@{ Id = $e.FullyQualifiedErrorId; Message = $e.Exception.Message; Category = "$($e.CategoryInfo.Category)" }) }
+            try {
+                & ([scriptblock]::Create($body)) $seed $extra *>&1 | ForEach-Object {
+                    if ($_ -is [System.Management.Automation.WarningRecord]) { $warnings.Add($_.Message) }
+                    elseif ($_ -is [System.Management.Automation.ErrorRecord]) { & $record $_ }
+                    elseif ($_ -isnot [System.Management.Automation.InformationalRecord]) { $out.Add($_) }
+                }
+            } catch {
+                & $record $_
+            }
+            [pscustomobject]@{ Out = $out.ToArray(); Warnings = $warnings.ToArray(); Errors = $errors.ToArray() }
+        }
+        $r = Invoke-InNewPwsh -ScriptBlock $wrapper -Environment $envs -ArgumentList @($EnvParams, $Emu.Seed, $Extra, $Script.ToString())
+        $r | Select-Object -Last 1
+    }
+
+    function Get-EmuRequests { @(Invoke-AzEmulatorAdmin $Emu -Path '/_emu/requests') }
+    function Clear-EmuRequests { $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/requests/clear' }
+    function Set-EmuSettings([hashtable]$Settings) { $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/settings' -Body $Settings }
+
+    # Every file of a store, as text: secrets must appear in none of them except MSAL's token cache.
+    function Get-StoreText([string]$Store, [switch]$WithTokenCache) {
+        Get-ChildItem -LiteralPath $Store -Recurse -File -Force |
+            Where-Object { $WithTokenCache -or $_.FullName -notlike '*.IdentityService*' } |
+            ForEach-Object { Get-Content -LiteralPath $_.FullName -Raw }
+    }
+
+    $SpSignIn = {
+        param($seed)
+        $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+        Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+    }
+    $UserSignIn = { (Connect-AzAccount -UseDeviceAuthentication -Environment Emu -WarningAction SilentlyContinue).Context.Account.Id }
+    $TokenText = {
+        $t = Get-AzAccessToken
+        [pscustomobject]@{ Plain = (ConvertFrom-SecureString $t.Token -AsPlainText); IsSecure = $t.Token -is [securestring]; Text = ($t | Format-List | Out-String) + "$t"; UserId = $t.UserId; TenantId = $t.TenantId; ExpiresOn = $t.ExpiresOn }
+    }
+}
+
+AfterAll {
+    if ($Emu) { Stop-AzEmulator $Emu }
+}
+
+Describe 'Sign-in engine loading' {
+    It 'loads no MSAL assembly at import, and MSAL only into its own load context at first sign-in' {
+        $store = New-TestStore
+        $r = Invoke-Emu -Store $store -Script {
+            param($seed)
+            $msal = { @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Microsoft.Identity*' } |
+                ForEach-Object { "$($_.GetName().Name)@$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" }) }
+            Get-AzContext | Out-Null
+            $afterImport = & $msal
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+            [pscustomobject]@{ AfterImport = $afterImport; AfterSignIn = & $msal }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].AfterImport | Should -BeNullOrEmpty
+        $r.Out[0].AfterSignIn | Should -Contain 'Microsoft.Identity.Client@azcontext-signin'
+        @($r.Out[0].AfterSignIn | Where-Object { $_ -notlike '*@azcontext-signin' }) | Should -BeNullOrEmpty
+    }
+
+    It 'ships MSAL in dependencies/ only, never beside AzContext.dll' {
+        $module = Join-Path $RepoRoot 'out/AzContext'
+        Get-ChildItem $module -Filter 'Microsoft.Identity*' | Should -BeNullOrEmpty
+        Get-ChildItem $module -Filter 'AzContext.Engine.dll' | Should -BeNullOrEmpty
+        Join-Path $module 'dependencies/Microsoft.Identity.Client.dll' | Should -Exist
+        Join-Path $module 'dependencies/AzContext.Engine.dll' | Should -Exist
+    }
+}
+
+Describe 'Connect-AzAccount -ServicePrincipal with a secret' {
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests }
+
+    It 'stores the tenant-level context Az creates, keeps the secret out of every file and output, and serves Get-AzAccessToken' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $DebugPreference = 'Continue'
+            $p = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu -Verbose 5>&1 4>&1
+            $t = Get-AzAccessToken -Verbose 5>&1 4>&1
+            $text = ($p, $t, (Get-AzContext), (Get-AzContext).Account | Format-List * -Force | Out-String) + ($p | Out-String)
+            $token = ($t | Where-Object { $_ -is [Microsoft.Azure.Commands.Profile.Models.PSSecureAccessToken] })
+            [pscustomobject]@{
+                ContextName = ($p | Where-Object { $_ -is [Microsoft.Azure.Commands.Profile.Models.Core.PSAzureProfile] }).Context.Name
+                Type = (Get-AzContext).Account.Type; Tenants = (Get-AzContext).Account.Tenants
+                IsSecure = $token.Token -is [securestring]; Plain = ConvertFrom-SecureString $token.Token -AsPlainText
+                Text = $text; UserId = $token.UserId; TenantId = $token.TenantId
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $o = $r.Out[0]
+        $o.ContextName | Should -Be "$Tid - $($Sp.AppId)"
+        $o.Type | Should -Be 'ServicePrincipal'
+        $o.Tenants | Should -Be $Tid
+        $o.IsSecure | Should -BeTrue
+        $o.UserId | Should -Be $Sp.AppId
+        $o.TenantId | Should -Be $Tid
+        $o.Plain.Split('.').Count | Should -Be 3
+        $o.Text | Should -Not -Match ([regex]::Escape($Sp.Secret))
+        $o.Text | Should -Not -Match ([regex]::Escape($o.Plain))
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match ([regex]::Escape($Sp.Secret))
+        (Get-StoreText $Store -WithTokenCache) -join "`n" | Should -Not -Match ([regex]::Escape($Sp.Secret))
+        @(Get-EmuRequests | Where-Object grantType -eq 'client_credentials').Count | Should -Be 1
+    }
+
+    It 'serves Get-AzAccessToken in a new process from the shared cache, with no request to the authority' {
+        $null = Invoke-Emu -Store $Store -Script $SpSignIn
+        Clear-EmuRequests
+        $r = Invoke-Emu -Store $Store -Script $TokenText
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].IsSecure | Should -BeTrue
+        $r.Out[0].Plain | Should -Not -BeNullOrEmpty
+        Get-EmuRequests | Should -BeNullOrEmpty
+        $s = Invoke-Emu -Store $Store -Script { Get-AzContextAutosaveSetting | Select-Object CacheDirectory, CacheFile }
+        $s.Out[0].CacheDirectory | Should -Be (Join-Path $Store '.IdentityService')
+        $s.Out[0].CacheFile | Should -Be 'msal.cache.cae'
+        Join-Path $Store '.IdentityService/msal.cache.cae.confidential' | Should -Exist
+        if (-not $IsWindows) { [Convert]::ToString([int](Get-Item (Join-Path $Store '.IdentityService/msal.cache.cae.confidential')).UnixFileMode, 8) | Should -Be '600' }
+    }
+
+    It 'fails on a wrong secret with the authority''s error, naming no secret, and stores nothing' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force))
+            Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+            @(Get-AzContext -ListAvailable).Count
+        }
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'InvalidCredential,*'
+        $r.Errors[0].Message | Should -Match 'AADSTS7000215'
+        $r.Errors[0].Message | Should -Not -Match 'not-the-secret'
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match $Sp.AppId
+    }
+
+    It 'keeps the tokens of -Scope Process in this process''s memory: nothing on disk, nothing for a new process' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu -Scope Process
+            (Get-AzAccessToken).UserId
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Sp.AppId
+        Join-Path $Store '.IdentityService' | Should -Not -Exist
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match $Sp.AppId
+    }
+}
+
+Describe 'Failures that change nothing' {
+    BeforeEach { $Store = New-TestStore }
+
+    It 'an unreachable authority is a clear error' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $null = Add-AzEnvironment -Name Nowhere -ActiveDirectoryEndpoint 'https://127.0.0.1:9/' -ResourceManagerEndpoint 'https://127.0.0.1:9/' -ActiveDirectoryServiceEndpointResourceId 'https://management.core.windows.net/'
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Nowhere
+        }
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'AuthorityUnreachable,*'
+        $r.Errors[0].Category | Should -Be 'ConnectionError'
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match $Sp.AppId
+    }
+
+    It 'an authority whose certificate this process does not trust is a TLS error' {
+        $r = Invoke-Emu -Store $Store -NoCa -Script $SpSignIn
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'AuthorityTlsFailure,*'
+        $r.Errors[0].Message | Should -Match 'TLS'
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match $Sp.AppId
+    }
+}
+
+Describe 'Connect-AzAccount as a user' {
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests; Set-EmuSettings @{ expiresIn = 3600 } }
+    AfterAll { Set-EmuSettings @{ expiresIn = 3600 } }
+
+    It '-UseDeviceAuthentication prints the device code message as a warning and stores the user''s tenant context' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $p = Connect-AzAccount -UseDeviceAuthentication -Environment Emu
+            [pscustomobject]@{ Name = $p.Context.Name; Type = $p.Context.Account.Type; Id = $p.Context.Account.Id; Home = $p.Context.Account.ExtendedProperties['HomeAccountId'] }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Warnings | Where-Object { $_ -like 'To sign in, use a web browser to open the page *devicelogin and enter the code * to authenticate.' }).Count | Should -Be 1
+        $r.Out[0].Id | Should -Be $Emu.Seed.User.UserName
+        $r.Out[0].Type | Should -Be 'User'
+        $r.Out[0].Name | Should -Be "$Tid - $($Emu.Seed.User.UserName)"
+        $r.Out[0].Home | Should -Be "$($Emu.Seed.User.ObjectId).$Tid"
+    }
+
+    It '-Credential signs a user in with a password that is stored nowhere, and a wrong password stores nothing' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            (Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu).Context.Account.Id
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Emu.Seed.User.UserName
+        (Get-StoreText $Store -WithTokenCache) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.Password))
+
+        $other = New-TestStore
+        $w = Invoke-Emu -Store $other -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString 'wrong-password' -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        $w.Errors.Count | Should -Be 1
+        $w.Errors[0].Message | Should -Match 'AADSTS50126'
+        $w.Errors[0].Message | Should -Not -Match 'wrong-password'
+        (Get-StoreText $other) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.UserName))
+    }
+
+    It 'a new process refreshes a user''s token from the cache when it is near expiry' {
+        Set-EmuSettings @{ expiresIn = 120 }
+        $r = Invoke-Emu -Store $Store -Script $UserSignIn
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Emu.Seed.User.UserName
+        Clear-EmuRequests
+        $t = Invoke-Emu -Store $Store -Script $TokenText
+        $t.Errors | Should -BeNullOrEmpty
+        $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
+        @(Get-EmuRequests | Where-Object grantType -eq 'refresh_token').Count | Should -Be 1
+        @(Get-EmuRequests | Where-Object grantType -ne 'refresh_token').Count | Should -Be 0
+    }
+
+    It 'a revoked refresh token is a clear error that changes nothing stored' {
+        Set-EmuSettings @{ expiresIn = 120 }
+        $null = Invoke-Emu -Store $Store -Script $UserSignIn
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/revoke' -Body @{ user = $Emu.Seed.User.UserName }
+        $before = (Get-StoreText $Store) -join "`n"
+        $t = Invoke-Emu -Store $Store -Script { Get-AzAccessToken; (Get-AzContext).Account.Id }
+        $t.Errors.Count | Should -Be 1
+        $t.Errors[0].Id | Should -BeLike 'SignInRequired,*'
+        $t.Errors[0].Message | Should -Match 'invalid_grant: AADSTS50173'
+        $t.Errors[0].Message | Should -Match 'Connect-AzAccount'
+        (Get-StoreText $Store) -join "`n" | Should -Be $before
+    }
+
+    It 'Disconnect-AzAccount removes the user''s tokens from the cache: a new process must sign in again' {
+        $null = Invoke-Emu -Store $Store -Script $UserSignIn
+        $cacheFile = Join-Path $Store '.IdentityService/msal.cache.cae'
+        (Get-Content -Raw $cacheFile) | Should -Match ([regex]::Escape($Emu.Seed.User.UserName))
+        $d = Invoke-Emu -Store $Store -Script { (Disconnect-AzAccount).Id }
+        $d.Errors | Should -BeNullOrEmpty
+        $d.Out | Should -Be $Emu.Seed.User.UserName
+        (Get-Content -Raw $cacheFile) | Should -Not -Match ([regex]::Escape($Emu.Seed.User.UserName))
+    }
+}
+
+Describe 'Connect-AzAccount as a service principal with a certificate or a federated token' {
+    BeforeEach { $Store = New-TestStore }
+
+    It 'signs in with -CertificatePath, records the path (not the certificate) and serves a token' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $sp = $seed.CertServicePrincipal
+            $p = Connect-AzAccount -ServicePrincipal -ApplicationId $sp.AppId -CertificatePath $sp.PfxPath -Tenant $seed.HomeTenantId -Environment Emu -SendCertificateChain
+            $t = Get-AzAccessToken
+            [pscustomobject]@{ Type = $p.Context.Account.Type; Path = $p.Context.Account.ExtendedProperties['CertificatePath']; UserId = $t.UserId }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Type | Should -Be 'ServicePrincipal'
+        $r.Out[0].Path | Should -Be $Emu.Seed.CertServicePrincipal.PfxPath
+        $r.Out[0].UserId | Should -Be $Emu.Seed.CertServicePrincipal.AppId
+    }
+
+    It 'signs in with -FederatedToken (alias -ClientAssertion) as a ClientAssertion account, storing no assertion' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $sp = $seed.FederatedServicePrincipal
+            $p = Connect-AzAccount -ApplicationId $sp.AppId -ClientAssertion $sp.Assertion -Tenant $seed.HomeTenantId -Environment Emu -ServicePrincipal
+            $p.Context.Account.Type
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be 'ClientAssertion'
+        (Get-StoreText $Store -WithTokenCache) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.FederatedServicePrincipal.Assertion))
+    }
+}
+
+Describe 'Connect-AzAccount -Identity' {
+    BeforeEach { $Store = New-TestStore }
+
+    It 'signs in with the <Style> managed identity (system-assigned) and serves a token' -ForEach @(
+        @{ Style = 'AppService' }, @{ Style = 'Imds' }, @{ Style = 'CloudShell' }
+    ) {
+        $r = Invoke-Emu -Store $Store -Environment (Get-AzEmulatorProcessEnv $Emu -ManagedIdentity $Style) -Script {
+            param($seed)
+            $p = Connect-AzAccount -Identity -Environment Emu
+            $t = Get-AzAccessToken
+            [pscustomobject]@{ Id = $p.Context.Account.Id; Type = $p.Context.Account.Type; Tenant = $p.Context.Tenant.Id; Plain = ConvertFrom-SecureString $t.Token -AsPlainText }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Id | Should -Be 'MSI@50342'
+        $r.Out[0].Type | Should -Be 'ManagedService'
+        $r.Out[0].Tenant | Should -Be $Tid
+        $r.Out[0].Plain | Should -Not -BeNullOrEmpty
+    }
+
+    It 'signs in with a user-assigned identity given by -AccountId (App Service style)' {
+        $r = Invoke-Emu -Store $Store -Environment (Get-AzEmulatorProcessEnv $Emu -ManagedIdentity AppService) -Script {
+            param($seed)
+            (Connect-AzAccount -Identity -AccountId $seed.ManagedIdentity.UserAssignedClientId -Environment Emu).Context.Account.Id
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be $Emu.Seed.ManagedIdentity.UserAssignedClientId
+    }
+}
+
+Describe 'Another module''s MSAL in the Default load context' {
+    BeforeEach { $Store = New-TestStore }
+
+    # Microsoft.Graph, PnP or an older Az.Accounts load their MSAL into the Default context; ours lives in
+    # its own, so both work whichever loads first.
+    It 'signs in and serves tokens when MSAL 4.73.1 is loaded <Order> our first sign-in' -ForEach @(@{ Order = 'before' }, @{ Order = 'after' }) {
+        $old = Join-Path $env:AZCONTEXT_OLD_MSAL 'lib/net8.0/Microsoft.Identity.Client.dll'
+        $old | Should -Exist
+        $r = Invoke-Emu -Store $Store -Extra @{ Dll = $old; Order = $Order } -Script {
+            param($seed, $extra)
+            if ($extra.Order -eq 'before') { Add-Type -Path $extra.Dll; $null = [Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly }
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+            if ($extra.Order -eq 'after') { Add-Type -Path $extra.Dll; $null = [Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly }
+            $t = Get-AzAccessToken
+            [pscustomobject]@{
+                UserId = $t.UserId
+                Loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Identity.Client' } |
+                    ForEach-Object { "$($_.GetName().Version)@$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" } | Sort-Object)
+                DefaultType = [Microsoft.Identity.Client.PublicClientApplicationBuilder].Assembly.GetName().Version.ToString()
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].UserId | Should -Be $Sp.AppId
+        $r.Out[0].DefaultType | Should -Be '4.73.1.0'
+        $r.Out[0].Loaded | Should -Be @('4.73.1.0@Default', '4.92.0.0@azcontext-signin')
+    }
+}
+
+Describe 'Interactive sign-in and the cache shared with MSAL as Az uses it' {
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests }
+
+    It 'signs a user in through the system browser (xdg-open), with no test hook in the module' {
+        $path = (Join-Path $RepoRoot 'tests/browser') + [IO.Path]::PathSeparator + $env:PATH
+        $r = Invoke-Emu -Store $Store -Environment @{ PATH = $path } -Script {
+            param($seed)
+            $p = Connect-AzAccount -Environment Emu
+            [pscustomobject]@{ Id = $p.Context.Account.Id; Type = $p.Context.Account.Type; Tenant = $p.Context.Tenant.Id }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Id | Should -Be $Emu.Seed.User.UserName
+        $r.Out[0].Type | Should -Be 'User'
+        $r.Out[0].Tenant | Should -Be $Tid
+        @(Get-EmuRequests | Where-Object grantType -eq 'authorization_code').Count | Should -Be 1
+    }
+
+    It 'shares the token cache with a process using MSAL the way Az.Accounts does, in both directions' {
+        $client = Join-Path $RepoRoot 'out/msal-client/AzContext.MsalClient.dll'
+        $client | Should -Exist
+        $cache = Join-Path $Store '.IdentityService/msal.cache.cae'
+        $authority = $Emu.BaseUri + $Tid
+        $null = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $c = [pscredential]::new($seed.User.UserName, (ConvertTo-SecureString $seed.User.Password -AsPlainText -Force))
+            Connect-AzAccount -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+        }
+        # AzContext's sign-in, read silently by the other tool.
+        Clear-EmuRequests
+        $saved = $env:SSL_CERT_FILE; $env:SSL_CERT_FILE = $Emu.CaFile
+        try {
+            $silent = dotnet $client silent --authority $authority --cache $cache --username $Emu.Seed.User.UserName | ConvertFrom-Json
+            # The other tool's sign-in (into a fresh cache), read silently by AzContext.
+            Remove-Item -LiteralPath $cache
+            $null = dotnet $client ropc --authority $authority --cache $cache --username $Emu.Seed.User.UserName --password $Emu.Seed.User.Password
+        } finally { $env:SSL_CERT_FILE = $saved }
+        $silent.fromCache | Should -BeTrue
+        $silent.account | Should -Be $Emu.Seed.User.UserName
+        Clear-EmuRequests
+        $t = Invoke-Emu -Store $Store -Script $TokenText
+        $t.Errors | Should -BeNullOrEmpty
+        $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
+        Get-EmuRequests | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace AzContext.Native;
+
+/// <summary>
+/// The settings of one command, passed with every native call it makes: the environment values this
+/// pwsh sees now, and -WhatIf. Nothing of one command is stored on the native session, which every
+/// runspace of the process shares.
+/// </summary>
+internal readonly record struct CallSettings(string? Dir, string? Autosave, bool WhatIf)
+{
+    /// <summary>The settings of a call outside any command (argument completion): the environment only.</summary>
+    internal static CallSettings FromEnvironment => new(Store.Dir, Store.Autosave, false);
+
+    /// <summary>Runs <paramref name="body"/> with the settings as the library takes them; the UTF-8 copies live for that call only.</summary>
+    internal T Run<T>(Func<AzctxCall, T> body)
+    {
+        nint dir = Utf8(Dir);
+        nint autosave = Utf8(Autosave);
+        try
+        {
+            return body(new AzctxCall
+            {
+                Size = (uint)Marshal.SizeOf<AzctxCall>(),
+                Flags = WhatIf ? AzctxCall.WhatIf : 0,
+                AzcontextDir = dir,
+                Autosave = autosave,
+            });
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(dir);
+            Marshal.FreeCoTaskMem(autosave);
+        }
+    }
+
+    private static nint Utf8(string? value) => value is null ? 0 : Marshal.StringToCoTaskMemUTF8(value);
+}
