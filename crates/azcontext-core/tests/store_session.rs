@@ -155,7 +155,11 @@ fn enable_persists_memory_and_reports_the_scope_asked() {
     let mut s = Session::new();
     let d = s.disable_autosave(&e, None).unwrap();
     assert_eq!(d.mode, "Process");
-    assert_eq!(d, s.autosave_settings(&e, None).unwrap(), "what Get then reports");
+    assert_eq!(
+        d,
+        s.autosave_settings(&e, None).unwrap(),
+        "what Get then reports"
+    );
     assert_eq!(d.context_directory.as_deref(), Some("None"));
     assert_eq!(
         fs::read_to_string(dir.join("AzureRmContextSettings.json")).unwrap(),
