@@ -2,7 +2,9 @@
 //! (`AzureRmContext.json` in `$AZCONTEXT_DIR`, else `~/.Azure`).
 //!
 //! ```text
-//! azctx current                      the current context's name (for shell prompts: no lock, no writes)
+//! azctx current [--json] [--quiet | --or TEXT]
+//!                                    the current context's name (for shell prompts: no lock, no
+//!                                    writes); --quiet/--or: a fallback and exit 0 when there is none
 //! azctx list [--json | --names]      a table of the contexts, `*` marks the current one
 //! azctx show NAME [--json]           one context
 //! azctx select [NAME | -]            make NAME (or a unique prefix of it) the current context; `-` the
@@ -80,11 +82,24 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Print the current context's name (fast: reads only, takes no lock, writes nothing).
-    /// With AZCONTEXT_NAME set, that context (which must be stored).
-    Current,
-    /// Print the shell line that makes NAME current in this shell only:
-    /// `eval "$(azctx use dev)"` (`-`: the one before). Nothing is written.
+    /// Print the current context's name (for prompts: no lock, no writes).
+    ///
+    /// With AZCONTEXT_NAME set, that context (which must be stored). No current context is exit
+    /// code 2, or with --quiet or --or TEXT a fallback and exit code 0.
+    Current {
+        /// Print the context as a JSON object (the fields of `list --json`) instead of its name.
+        #[arg(long)]
+        json: bool,
+        /// No current context: print nothing and exit 0.
+        #[arg(long, short, conflicts_with = "or")]
+        quiet: bool,
+        /// No current context: print TEXT and exit 0.
+        #[arg(long, value_name = "TEXT", conflicts_with = "json")]
+        or: Option<String>,
+    },
+    /// Print the shell line that makes NAME current in this shell only (nothing is written).
+    ///
+    /// Evaluate it: `eval "$(azctx use dev)"`; `azctx use -` goes back to the one before.
     Use {
         /// The context's name or a unique prefix of it, or `-` for the previous one.
         name: String,
@@ -109,7 +124,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Make a context the current one (`-`: the previous one; no NAME: pick one in a terminal).
+    /// Make a context current (`-`: the previous one; no NAME: pick one in a terminal).
     Select {
         /// The context's name or a unique prefix of it, or `-` for the previous context.
         name: Option<String>,
@@ -137,22 +152,22 @@ enum Command {
     /// Create or update a context and make it current.
     Set {
         /// The name to store the context under.
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         name: String,
         /// The subscription id.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         subscription: String,
         /// The subscription's display name.
-        #[arg(long)]
+        #[arg(long, value_name = "NAME")]
         subscription_name: Option<String>,
         /// The tenant id.
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         tenant: String,
         /// The account id (a user name, an application id, ...).
-        #[arg(long)]
+        #[arg(long, value_name = "ID")]
         account: String,
         /// Account type (User, ServicePrincipal, AccessToken, ...).
-        #[arg(long, default_value = "User")]
+        #[arg(long, value_name = "TYPE", default_value = "User")]
         account_type: String,
         /// Replace an existing context of that name.
         #[arg(long)]
@@ -389,10 +404,22 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
     // azctx works on the persisted store; AzContextAutoSave=false still makes changes Process-scoped.
     let mut session = Session::with_mode(Scope::CurrentUser);
     match cmd {
-        Command::Current => match current_name(env)? {
-            Some(name) => writeln!(out, "{}", shown(&name)).map_err(io_fail),
-            None => Err(Failure::Code(EXIT_NOT_FOUND, "no current context".into())),
-        },
+        Command::Current { json, quiet, or } => {
+            let found = if json {
+                store::peek_current(env, pinned_name().as_deref())?
+                    .map(|nc| summary_json(&nc, true))
+            } else {
+                current_name(env)?.map(|name| shown(&name).into_owned())
+            };
+            match (found, or) {
+                (Some(text), _) | (None, Some(text)) => writeln!(out, "{text}").map_err(io_fail),
+                (None, None) if quiet => Ok(()),
+                (None, None) => Err(Failure::Code(
+                    EXIT_NOT_FOUND,
+                    "no current context (--quiet or --or TEXT: a fallback and exit code 0)".into(),
+                )),
+            }
+        }
         Command::Use { name, shell } => {
             let list = session.list_contexts(env)?;
             let target = if name == "-" {

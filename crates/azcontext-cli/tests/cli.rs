@@ -109,6 +109,79 @@ fn list_json_is_one_small_object_per_context_with_current() {
 }
 
 #[test]
+fn current_json_is_the_list_object_of_the_current_context() {
+    let tmp = store();
+    let json = ok(tmp.path(), &["current", "--json"]);
+    assert_eq!(
+        json,
+        format!("{{\"name\":\"dev\",\"current\":true,\"subscriptionId\":\"{DEV_SUB}\",\"subscriptionName\":null,\"tenantId\":\"{TENANT}\",\"account\":\"bob@contoso.com\",\"accountType\":\"User\",\"environment\":\"AzureCloud\"}}\n")
+    );
+    let o = azctx(tmp.path())
+        .env("AZCONTEXT_NAME", "PROD")
+        .args(["current", "--json"])
+        .output()
+        .unwrap();
+    let pinned = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        pinned.starts_with("{\"name\":\"prod\",\"current\":true,"),
+        "the pinned context: {pinned}"
+    );
+}
+
+#[test]
+fn current_with_quiet_or_or_gives_a_fallback_and_exit_0_when_there_is_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (code, err) = fails(dir, &["current"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("azctx: no current context"), "{err}");
+    for args in [
+        &["current", "--quiet"][..],
+        &["current", "-q"],
+        &["current", "--json", "--quiet"],
+    ] {
+        let o = run(dir, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(
+            o.stdout.is_empty() && o.stderr.is_empty(),
+            "{args:?}: {o:?}"
+        );
+    }
+    let o = run(dir, &["current", "--or", "(no context)"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "(no context)\n");
+    assert!(o.stderr.is_empty());
+    assert!(!dir.join("AzureRmContext.json").exists(), "nothing written");
+
+    // With a current context the fallback is not used.
+    let tmp = store();
+    assert_eq!(ok(tmp.path(), &["current", "--or", "none"]), "dev\n");
+    assert_eq!(ok(tmp.path(), &["current", "-q"]), "dev\n");
+    // A broken store is still an error, not "no context".
+    std::fs::write(tmp.path().join("AzureRmContext.json"), "not json\n").unwrap();
+    let (code, err) = fails(tmp.path(), &["current", "--or", "none"]);
+    assert_eq!(code, 5, "{err}");
+    // --quiet and --or are one choice; --or prints text, which is not JSON.
+    assert_eq!(fails(dir, &["current", "-q", "--or", "x"]).0, 1);
+    assert_eq!(fails(dir, &["current", "--json", "--or", "x"]).0, 1);
+}
+
+#[test]
+fn a_one_line_file_that_is_not_json_is_reported_at_line_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("AzureRmContext.json");
+    for text in ["not json\n", "not json\r\n", "not json"] {
+        std::fs::write(&file, text).unwrap();
+        let (code, err) = fails(tmp.path(), &["current"]);
+        assert_eq!(code, 5, "{err}");
+        assert!(
+            err.contains(": line 1, column 1: no JSON object found"),
+            "{text:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn select_takes_a_unique_prefix_or_another_case() {
     let tmp = store();
     let dir = tmp.path();
@@ -184,6 +257,14 @@ fn usage_errors_show_the_real_syntax() {
     let (code, err) = fails(tmp.path(), &["rename", "a"]);
     assert_eq!(code, 1);
     assert!(err.contains("Usage: azctx rename <OLD> <NEW>"), "{err}");
+    let (code, err) = fails(tmp.path(), &["set", "--name", "a"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "Usage: azctx set --name <NAME> --subscription <ID> --tenant <ID> --account <ID>"
+        ),
+        "{err}"
+    );
     let (code, err) = fails(tmp.path(), &["completion", "tcsh"]);
     assert_eq!(code, 1);
     assert!(err.contains("bash, zsh, fish, powershell"), "{err}");
@@ -203,6 +284,11 @@ fn every_subcommand_and_option_has_a_one_line_description() {
     for line in &commands {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert!(words.len() >= 3, "no description: {line:?}");
+        // One line each: a short sentence, not a paragraph run together.
+        assert!(
+            line.chars().count() <= 100,
+            "not a one-line description: {line:?}"
+        );
         let sub = words[0];
         if sub == "help" {
             continue;
@@ -212,7 +298,9 @@ fn every_subcommand_and_option_has_a_one_line_description() {
         for (i, l) in lines.iter().enumerate() {
             // An argument or option: "  -h, --help  Print help", or its help on the next line.
             let t = l.trim_start();
+            // (Only at an entry's indent: "[default: …]" below a description is not an entry.)
             if !(l.starts_with("  ")
+                && l.len() - t.len() <= 6
                 && (t.starts_with('-') || t.starts_with('<') || t.starts_with('[')))
             {
                 continue;

@@ -8,9 +8,13 @@
 //!
 //! - **CurrentUser mode**: the session's view is the file `AzureRmContext.json` as it is *now*, plus the
 //!   session's Process-scoped changes replayed over it (an overlay log). Reads are fresh: a `stat` per
-//!   call (device, inode, size, mtime, ctime) and a re-parse only when the file changed; no lock, since
-//!   writers replace the file atomically. (Az reads only at import and never sees other processes'
-//!   changes; seeing them is deliberate.)
+//!   call (device, inode, size, mtime, ctime) and a re-parse only when the file changed. A read takes
+//!   no lock while the file parses (AzContext's writers replace it atomically); a file that is empty
+//!   or does not parse is read again under a shared `flock` (which waits for a writer holding the
+//!   lock: AzContext, or Az.Accounts writing in place), then again whenever it changes for a short
+//!   settle window (writers that take no lock), and only then is it corrupt: a session moves it aside
+//!   under the exclusive lock, a peek (`azctx current`) only reports it (see `read_settled`).
+//!   (Az reads only at import and never sees other processes' changes; seeing them is deliberate.)
 //! - **Process mode**: the view is an in-memory profile owned by the session (empty at start).
 //!
 //! The per-call *effective scope* follows Az (a later rule wins): the save mode, then the caller's
@@ -1226,13 +1230,35 @@ pub fn peek_pinned_name(env: &StoreEnv, pinned: &str) -> Result<String> {
     let profile = peek_disk(&peek_paths(env)?.context_file)?;
     match profile.get(pinned) {
         Some((key, c)) if !c.is_empty() => Ok(key.to_owned()),
-        _ => Err(Error::NotFound {
-            kind: ObjectKind::Context,
-            name: pinned.to_owned(),
-            message: format!(
-                "The context '{pinned}' named by {ENV_CONTEXT_NAME} is not stored; unset {ENV_CONTEXT_NAME} or set it to a stored context (azctx list)."
-            ),
-        }),
+        _ => Err(pin_not_stored(pinned)),
+    }
+}
+
+/// The current context itself, read as [`peek_current_name`] and [`peek_pinned_name`] read (no lock,
+/// nothing written): with `pinned` (a process's `AZCONTEXT_NAME`) that stored context, which must
+/// exist; else the stored default, `None` when there is none.
+pub fn peek_current(env: &StoreEnv, pinned: Option<&str>) -> Result<Option<NamedContext>> {
+    let context_file = peek_paths(env)?.context_file;
+    if pinned.is_none() && FileStamp::of_path(&context_file)?.is_none() {
+        return Ok(None);
+    }
+    let profile = peek_disk(&context_file)?;
+    match pinned {
+        Some(pin) => match get_named(&profile, pin) {
+            Some(nc) if !nc.context.is_empty() => Ok(Some(nc)),
+            _ => Err(pin_not_stored(pin)),
+        },
+        None => Ok(default_named(&profile).filter(|nc| !nc.context.is_empty())),
+    }
+}
+
+fn pin_not_stored(pinned: &str) -> Error {
+    Error::NotFound {
+        kind: ObjectKind::Context,
+        name: pinned.to_owned(),
+        message: format!(
+            "The context '{pinned}' named by {ENV_CONTEXT_NAME} is not stored; unset {ENV_CONTEXT_NAME} or set it to a stored context (azctx list)."
+        ),
     }
 }
 

@@ -97,9 +97,19 @@ fn prepare<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a [u8], FormatErr
     Ok(bytes.strip_prefix(BOM).unwrap_or(bytes))
 }
 
+/// Where the document's `{` is. Without one, the error points at the first character that is not
+/// white space (what stands where the `{` should be), or for a blank input at its last character: a
+/// file of one line reports line 1, whatever line ending it has.
 fn document_start(body: &[u8], source_name: &str) -> Result<usize, FormatError> {
     body.iter().position(|&b| b == b'{').ok_or_else(|| {
-        let (line, column) = line_col(body, body.len());
+        let at = body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or_else(|| {
+                let end = body.iter().rposition(|b| !matches!(b, b'\n' | b'\r'));
+                end.map_or(0, |i| i + 1)
+            });
+        let (line, column) = line_col(body, at);
         FormatError {
             source_name: source_name.to_owned(),
             line,
@@ -375,6 +385,24 @@ mod tests {
         // A column counts characters, not bytes, and junk before the document counts too.
         let e = parse_document("é{\"a\": x}".as_bytes(), "d").unwrap_err();
         assert_eq!((e.line, e.column), (1, 8));
+    }
+
+    #[test]
+    fn a_file_without_an_object_points_at_what_stands_there() {
+        for (text, at) in [
+            ("not json\n", (1, 1)),
+            ("not json\r\n", (1, 1)),
+            ("not json", (1, 1)),
+            ("  [1, 2]\n", (1, 3)),
+            ("\n\n  plain text\n", (3, 3)),
+            ("", (1, 1)),
+            ("\n", (1, 1)),
+            ("   \n", (1, 4)),
+        ] {
+            let e = parse_document(text.as_bytes(), "f").unwrap_err();
+            assert_eq!((e.line, e.column), at, "{text:?}");
+            assert!(e.message.contains("no JSON object"), "{e}");
+        }
     }
 
     #[test]
