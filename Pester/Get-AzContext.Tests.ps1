@@ -80,11 +80,60 @@ Describe 'Get-AzContext' {
             $ctx.Environment.PSObject.TypeNames[0] | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureEnvironment'
         }
 
-        It 'shows the classic table: Name, Account, SubscriptionName, Environment, TenantId' {
-            $text = Get-AzContext | Format-Table | Out-String -Width 250
+        It 'shows a table of Az''s Name, Account and SubscriptionName, the current context marked' {
+            $text = Get-AzContext -ListAvailable | Format-Table | Out-String -Width 250
             $lines = @($text -split "`r?`n" | Where-Object { $_.Trim() })
-            $lines[0] | Should -Match '^Name\s+Account\s+SubscriptionName\s+Environment\s+TenantId\s*$'
-            $lines[2] | Should -Match '^mycontext\s+jane@contoso\.com\s+Contoso Prod\s+AzureCloud\s+c0ffee00-1234-4abc-9def-000000000042\s*$'
+            $lines[0] | Should -Match '^\s+Name\s+Account\s+SubscriptionName\s*$'
+            $lines.Count | Should -Be 4
+            @($lines | Where-Object { $_ -match '^\* mycontext\s+jane@contoso\.com\s+Contoso Prod\s*$' }).Count | Should -Be 1
+            @($lines | Where-Object { $_ -match '^  other\s+jane@contoso\.com\s+Other Sub\s*$' }).Count | Should -Be 1
+        }
+
+        It 'marks whatever Get-AzContext returns, after a switch too' {
+            $null = Select-AzContext -Name 'other'
+            $rows = @((Get-AzContext -ListAvailable | Format-Table | Out-String -Width 250) -split "`r?`n" | Where-Object { $_ -match '^\* ' })
+            $rows.Count | Should -Be 1
+            $rows[0] | Should -Match '^\* other\s'
+            (Get-AzContext).Name | Should -Be 'other'
+        }
+
+        It 'marks nothing when there is no current context, and marks no copy of a context under another name' {
+            $p = Read-TestProfile
+            $p.DefaultContextKey = $null
+            $p | ConvertTo-Json -Depth 30 | Set-Content -Path (Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json')
+            Get-AzContext | Should -BeNullOrEmpty
+            $text = Get-AzContext -ListAvailable | Format-Table | Out-String -Width 250
+            $text | Should -Not -Match '(?m)^\*'
+            $text | Should -Match '(?m)^  mycontext\s'
+        }
+
+        It 'shows the subscription''s id where the subscription has no name' {
+            $id = '11111111-2222-4333-8444-555555555555'
+            $null = New-TestProfile -Default 'noname' -Context @(New-TestContext -Name 'noname' -SubscriptionId $id -SubscriptionName '')
+            $text = Get-AzContext | Format-Table | Out-String -Width 250
+            $text | Should -Match "(?m)^\* noname\s+jane@contoso\.com\s+$id\s*`$"
+        }
+
+        It 'stays within 80 columns and shows short names, the account and a subscription id whole' {
+            $id = '11111111-2222-4333-8444-555555555555'
+            $null = New-TestProfile -Default 'prod-eu' -Context @(
+                New-TestContext -Name 'prod-eu' -Account 'jane.doe@contoso.com' -SubscriptionName 'Contoso Production EU'
+                New-TestContext -Name 'Contoso Dev (11111111-2222-4333-8444-555555555555) - c0ffee00-1234-4abc-9def-000000000042 - jane.doe@contoso.com' -Account 'jane.doe@contoso.com' -SubscriptionId $id -SubscriptionName ''
+            )
+            $lines = @((Get-AzContext -ListAvailable | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() })
+            $lines.Count | Should -Be 4
+            foreach ($l in $lines) { $l.Length | Should -BeLessOrEqual 80 -Because $l }
+            $lines | Should -Contain ($lines | Where-Object { $_ -match '^\* prod-eu\s+jane\.doe@contoso\.com\s+Contoso Production EU\s*$' })
+            @($lines | Where-Object { $_ -match "^  Contoso Dev\S*.*\s+jane\.doe@contoso\.com\s+$id\s*`$" }).Count | Should -Be 1
+        }
+
+        It 'shows Environment and TenantId in the list view, in Az''s property order' {
+            $text = Get-AzContext | Format-List | Out-String -Width 250
+            $names = @($text -split "`r?`n" | Where-Object { $_ -match '^(\w+)\s*:' } | ForEach-Object { $Matches[1] })
+            $names | Should -Be @('Name', 'Account', 'Environment', 'Subscription', 'Tenant', 'TokenCache', 'VersionProfile', 'ExtendedProperties')
+            $text | Should -Match '(?m)^Name\s+: mycontext$'
+            $text | Should -Match '(?m)^Environment\s+: AzureCloud$'
+            $text | Should -Match '(?m)^Tenant\s+: c0ffee00-1234-4abc-9def-000000000042$'
         }
 
         It 'sees a change that another process wrote' {

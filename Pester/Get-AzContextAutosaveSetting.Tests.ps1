@@ -114,6 +114,36 @@ Describe 'Get-AzContextAutosaveSetting' {
         }
     }
 
+    Context 'the folders in use' {
+        It 'are AZCONTEXT_DIR''s, and a context is written where ContextDirectory and ContextFile say' {
+            $s = Get-AzContextAutosaveSetting
+            $s.ContextDirectory | Should -Be $Store
+            $s.CacheDirectory | Should -Be (Join-Path $Store '.IdentityService')
+            $s.KeyStoreFile | Should -Be 'keystore.cache'
+            $null = Connect-AzAccount -AccessToken 'tok' -AccountId 'jane@contoso.com' -Subscription '5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90' -Tenant 'c0ffee00-1234-4abc-9def-000000000042' -SkipValidation -ContextName 'written'
+            $file = Join-Path $s.ContextDirectory $s.ContextFile
+            $file | Should -Exist
+            (Get-Content $file -Raw | ConvertFrom-Json -AsHashtable).Contexts.Keys | Should -Contain 'written'
+        }
+
+        It 'are the ones the settings file names, in a new session, and the contexts go there' {
+            $elsewhere = Join-Path $Store 'elsewhere'
+            $settings = [ordered]@{ Mode = 'CurrentUser'; ContextDirectory = $elsewhere; ContextFile = 'Ctx.json'; CacheDirectory = $null; CacheFile = $null; KeyStoreFile = $null; Settings = @{} }
+            $settings | ConvertTo-Json -Compress | Set-Content (Join-Path $Store 'AzureRmContextSettings.json')
+            $out = Invoke-InNewPwsh -ScriptBlock {
+                param($m)
+                Import-Module $m
+                $null = Connect-AzAccount -AccessToken 'tok' -AccountId 'jane@contoso.com' -Subscription '5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90' -Tenant 'c0ffee00-1234-4abc-9def-000000000042' -SkipValidation -ContextName 'moved'
+                $s = Get-AzContextAutosaveSetting
+                $s.ContextDirectory, $s.ContextFile, $s.CacheDirectory
+            } -ArgumentList (Join-Path $RepoRoot 'out/AzContext/AzContext.psd1')
+            # The token cache of a store moved by AZCONTEXT_DIR stays in that folder.
+            $out | Should -Be @($elsewhere, 'Ctx.json', (Join-Path $Store '.IdentityService'))
+            (Get-Content (Join-Path $elsewhere 'Ctx.json') -Raw | ConvertFrom-Json -AsHashtable).Contexts.Keys | Should -Contain 'moved'
+            Join-Path $Store 'AzureRmContext.json' | Should -Not -Exist
+        }
+    }
+
     Context 'a relative AZCONTEXT_DIR' {
         It 'is taken relative to PowerShell''s current location, not the process''s working directory' {
             $base = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))

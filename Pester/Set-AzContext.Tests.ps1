@@ -135,15 +135,21 @@ Describe 'Set-AzContext' {
             (Get-AzContext -ListAvailable).Name | Should -Not -Contain "half$([char]0xFFFD)"
         }
 
-        It 'shows a name another tool stored with control characters escaped in the table view' {
+        It 'shows a name another tool stored with control characters escaped in the table and list views' {
             $p = Read-TestProfile
             $p.Contexts["ev`e[2J`ril"] = $p.Contexts['dev']
             $p.Contexts.Remove('dev')
             $p | ConvertTo-Json -Depth 30 | Set-Content -Path (Join-Path $env:AZCONTEXT_DIR 'AzureRmContext.json')
-            $table = Get-AzContext -ListAvailable | Format-Table | Out-String
+            $table = Get-AzContext -ListAvailable | Format-Table | Out-String -Width 250
             $table | Should -BeLike '*ev\x1B`[2J\x0Dil*'
-            $table.Contains([char]0x1b) | Should -BeFalse
-            $table.Contains("`r") | Should -BeFalse
+            $list = Get-AzContext -ListAvailable | Format-List | Out-String -Width 250
+            $list | Should -BeLike '*ev\x1B`[2J\x0Dil*'
+            foreach ($text in $table, $list) {
+                $text.Contains([char]0x1b) | Should -BeFalse
+                $text.Contains("`r") | Should -BeFalse
+            }
+            # The object keeps the stored name: scripts see what the file holds.
+            (Get-AzContext -ListAvailable).Name | Should -Contain "ev`e[2J`ril"
         }
 
         It 'completes stored names' {
