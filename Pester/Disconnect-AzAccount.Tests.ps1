@@ -115,14 +115,7 @@ Describe 'Disconnect-AzAccount' {
         }
 
         It 'refuses an unknown -ContextName with the ValidateSet error, as the other cmdlets do, and removes nothing' {
-            $err = @(try { Disconnect-AzAccount -ContextName 'nope'; 'not thrown' } catch { $_ })
-            $err.Count | Should -Be 1
-            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            $err[0].TargetObject | Should -Be 'nope'
-            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
-            $err[0].Exception.Message | Should -BeLike "Cannot validate argument on parameter 'ContextName'.*"
+            $null = Assert-UnknownContextName { Disconnect-AzAccount -ContextName 'nope' } -Name 'nope' -Parameter 'ContextName'
             @(Get-AzContext -ListAvailable).Count | Should -Be 3
         }
 

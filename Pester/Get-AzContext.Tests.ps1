@@ -22,10 +22,8 @@ Describe 'Get-AzContext' {
         }
 
         It 'refuses an unknown -Name with the ValidateSet error, even with nothing stored' {
-            $err = @(try { Get-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
-            $err.Count | Should -Be 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "" specified by the ValidateSet attribute.*'
+            $e = Assert-UnknownContextName { Get-AzContext -Name 'nope' } -Name 'nope'
+            $e.Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "" specified by the ValidateSet attribute.*'
         }
     }
 
@@ -186,14 +184,8 @@ Describe 'Get-AzContext' {
         }
 
         It 'refuses an unknown name as Az''s ValidateSet does, listing the stored names' {
-            $err = @(try { Get-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
-            $err.Count | Should -Be 1
-            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            $err[0].TargetObject | Should -Be 'nope'
-            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
-            $err[0].Exception.Message | Should -BeLike '*"other,mycontext,My Generated (x) - y"*'
+            $e = Assert-UnknownContextName { Get-AzContext -Name 'nope' } -Name 'nope'
+            $e.Exception.Message | Should -BeLike '*"other,mycontext,My Generated (x) - y"*'
         }
 
         It 'suggests the stored names that start with what was typed' {

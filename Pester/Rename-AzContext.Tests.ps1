@@ -54,14 +54,7 @@ Describe 'Rename-AzContext' {
 
         It 'refuses a missing source with the ValidateSet error and changes nothing' {
             $hash = Get-TestFileHash
-            $err = @(try { Rename-AzContext 'nope' 'renamed' -PassThru; 'not thrown' } catch { $_ })
-            $err.Count | Should -Be 1
-            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            $err[0].TargetObject | Should -Be 'nope'
-            $err[0].Exception.Message | Should -BeLike '*The argument "nope" does not belong to the set "*" specified by the ValidateSet attribute.*'
-            $err[0].Exception.Message | Should -BeLike "Cannot validate argument on parameter 'SourceName'.*"
+            $null = Assert-UnknownContextName { Rename-AzContext 'nope' 'renamed' -PassThru } -Name 'nope' -Parameter 'SourceName'
             Get-TestFileHash | Should -Be $hash
         }
 

@@ -38,13 +38,8 @@ Describe 'Select-AzContext' {
         It 'refuses an unknown name with the ValidateSet error listing the stored names' {
             $hash = Get-TestFileHash
             # Terminating, as Az's parameter binding error: try/catch sees it.
-            $err = @(try { Select-AzContext -Name 'nope'; 'not thrown' } catch { $_ })
-            $err.Count | Should -Be 1
-            $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
-            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            $err[0].TargetObject | Should -Be 'nope'
-            $err[0].Exception.Message | Should -BeExactly 'Cannot validate argument on parameter ''Name''. The argument "nope" does not belong to the set "mycontext,other" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.'
+            $e = Assert-UnknownContextName { Select-AzContext -Name 'nope' } -Name 'nope'
+            $e.Exception.Message | Should -BeExactly 'Cannot validate argument on parameter ''Name''. The argument "nope" does not belong to the set "mycontext,other" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.'
             Get-TestFileHash | Should -Be $hash
         }
 

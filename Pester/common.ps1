@@ -43,3 +43,20 @@ function Invoke-InNewPwsh {
 function Complete([string]$Line) {
     [System.Management.Automation.CommandCompletion]::CompleteInput($Line, $Line.Length, $null).CompletionMatches
 }
+
+<#
+Runs $Command, which must stop with the one error for a context name that is not stored: terminating (try/catch
+sees it), Az's ValidateSet id, category and message for -$Parameter, the typed name as target. Returns the
+ErrorRecord for further checks.
+#>
+function Assert-UnknownContextName {
+    param([Parameter(Mandatory)][scriptblock]$Command, [Parameter(Mandatory)][string]$Name, [string]$Parameter = 'Name')
+    $err = @(try { & $Command; 'not thrown' } catch { $_ })
+    $err.Count | Should -Be 1
+    $err[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+    $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+    $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    $err[0].TargetObject | Should -Be $Name
+    $err[0].Exception.Message | Should -BeLike "Cannot validate argument on parameter '$Parameter'. The argument `"$Name`" does not belong to the set `"*`" specified by the ValidateSet attribute.*"
+    $err[0]
+}
