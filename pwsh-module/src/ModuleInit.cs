@@ -40,6 +40,7 @@ public sealed class ModuleInit : IModuleAssemblyInitializer
                 s_resolverSet = true;
             }
         }
+        RunspaceCurrent.NoteImport();
 
         uint actual;
         try

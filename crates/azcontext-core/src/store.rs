@@ -94,6 +94,47 @@ pub struct StoreEnv {
     /// [`Error::InvalidProfile`] and leaves it in place instead of moving it aside. A setting of this
     /// call, never of the session: calls of other runspaces sharing the session are unaffected.
     pub what_if: bool,
+    /// Which context is current for this caller: the store's default, or one the caller keeps.
+    pub current: CallerCurrent,
+}
+
+/// Which context is current for the caller of one call.
+///
+/// A PowerShell session keeps its own current context (Az keeps it in memory): it is decided once,
+/// at the session's first use ([`Session::initial_current`]: `AZCONTEXT_NAME`, else the stored
+/// default), passed in on every call, and only the caller's own operations change it; each
+/// operation reports what it became ([`OpOutput::current`]), by the profile's own rules applied to
+/// the caller's view (the session's view with the caller's current as its default). Another
+/// process's select never moves it; a context the caller uses that another process removed or
+/// renamed stays usable from the session's copy, with a warning the first time
+/// ([`Session::current_context_reported`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CallerCurrent {
+    /// The store's default: what `azctx` (without `AZCONTEXT_NAME`) and callers that keep no current
+    /// context of their own use.
+    #[default]
+    Stored,
+    /// The caller's own current context.
+    Own {
+        /// Its name; `None`: the caller has no current context.
+        name: Option<String>,
+        /// The caller's changes never move the stored default (the default for new sessions) unless
+        /// the context it named is gone: for runspaces other than a process's main one, whose
+        /// Select/Set concern themselves only.
+        keep_stored_default: bool,
+    },
+}
+
+impl StoreEnv {
+    /// This call's settings with `current` as the caller's current context (when the caller keeps
+    /// its own): what a caller that applied `out` now uses.
+    pub fn after(&self, out: &OpOutput) -> StoreEnv {
+        let mut env = self.clone();
+        if let (CallerCurrent::Own { name, .. }, Some(now)) = (&mut env.current, &out.current) {
+            *name = now.clone();
+        }
+        env
+    }
 }
 
 /// Environment variable names the store honours (read by callers, not by the core).
@@ -115,6 +156,7 @@ impl StoreEnv {
             profile_autosave: get(ENV_PROFILE_AUTOSAVE),
             lock_timeout: None,
             what_if: false,
+            current: CallerCurrent::Stored,
         }
     }
 
@@ -202,6 +244,9 @@ pub struct OpOutput {
     /// Set when a corrupt context file was moved aside during the operation (only [`Op::Clear`]
     /// proceeds in that case; other operations fail with [`Error::CorruptFile`]).
     pub quarantined: Option<PathBuf>,
+    /// For a caller that keeps its own current context ([`CallerCurrent::Own`]): what its current
+    /// context is after the operation (`Some(None)`: none). `None` for other callers.
+    pub current: Option<Option<String>>,
 }
 
 /// Az's `ContextAutosaveSettings`. Fields are `None` where Az shows null; the Process view of
@@ -302,6 +347,20 @@ struct State {
     paths: StorePaths,
     mode: Scope,
     base: Base,
+    /// The contexts callers keep as current, by folded name: the session's copy of each, for when
+    /// another process removes or renames it.
+    own: std::collections::HashMap<String, OwnCopy>,
+}
+
+/// A context a caller keeps as its current one.
+#[derive(Debug, Default)]
+struct OwnCopy {
+    /// The context as last seen stored; `None` when it never was (an `AZCONTEXT_NAME` not stored).
+    context: Option<NamedContext>,
+    /// Named by `AZCONTEXT_NAME`.
+    pinned: bool,
+    /// The caller was told that it is no longer stored.
+    warned: bool,
 }
 
 /// One process's (or runspace's) context state; see the module documentation. `Send`: the C ABI keeps
@@ -786,6 +845,7 @@ impl Session {
                 paths,
                 mode,
                 base,
+                own: Default::default(),
             });
         }
         Ok(self.state.as_mut().expect("state initialized above"))
@@ -865,9 +925,150 @@ impl Session {
         }
     }
 
-    /// The default context (Get-AzContext), or `None` (no login, or only the empty placeholder).
+    /// The caller's current context (Get-AzContext), or `None` (no login, or only the empty
+    /// placeholder): the default of the view, or for a caller that keeps its own current context,
+    /// that context (see [`Session::current_context_reported`]), without a warning.
     pub fn current_context(&mut self, env: &StoreEnv) -> Result<Option<NamedContext>> {
-        self.with_view(env, |p| default_named(p))
+        Ok(self.resolve_current(env, false)?.0)
+    }
+
+    /// [`Session::current_context`] with what the caller should be told: for a caller that keeps
+    /// its own current context, the context as stored; when it is no longer stored (another process
+    /// removed or renamed it), the session's copy and, the first time, a warning saying so. A name
+    /// that was never stored (an `AZCONTEXT_NAME` naming no context) is [`Error::NotFound`].
+    pub fn current_context_reported(
+        &mut self,
+        env: &StoreEnv,
+    ) -> Result<(Option<NamedContext>, Vec<String>)> {
+        self.resolve_current(env, true)
+    }
+
+    /// The name of the caller's own current context (`Some(None)`: it has none), or `None` when the
+    /// caller uses the view's default (detached sessions always do).
+    fn own_current<'e>(&self, env: &'e StoreEnv) -> Option<Option<&'e str>> {
+        match &env.current {
+            CallerCurrent::Own { name, .. } if self.detached.is_none() => Some(name.as_deref()),
+            _ => None,
+        }
+    }
+
+    /// Keeps the session's copy of a context a caller has as its current one.
+    fn remember(&mut self, env: &StoreEnv, nc: NamedContext, pinned: bool) -> Result<()> {
+        let own = &mut self.state(env)?.own;
+        let copy = own.entry(crate::names::fold_case(&nc.name)).or_default();
+        copy.context = Some(nc);
+        copy.pinned |= pinned;
+        copy.warned = false;
+        Ok(())
+    }
+
+    fn resolve_current(
+        &mut self,
+        env: &StoreEnv,
+        report: bool,
+    ) -> Result<(Option<NamedContext>, Vec<String>)> {
+        let Some(name) = self.own_current(env) else {
+            return Ok((
+                self.with_view(env, |p| {
+                    default_named(p).filter(|nc| !nc.context.is_empty())
+                })?,
+                Vec::new(),
+            ));
+        };
+        let Some(name) = name else {
+            return Ok((None, Vec::new()));
+        };
+        let found = self.with_view(env, |p| get_named(p, name))?;
+        let key = crate::names::fold_case(name);
+        let own = &mut self.state(env)?.own;
+        match found.filter(|nc| !nc.context.is_empty()) {
+            Some(nc) => {
+                // Refreshed only when it changed (a pointer comparison while it has not).
+                let copy = own.entry(key).or_default();
+                let same = copy
+                    .context
+                    .as_ref()
+                    .is_some_and(|c| c.name == nc.name && std::sync::Arc::ptr_eq(&c.context, &nc.context));
+                if !same {
+                    copy.context = Some(nc.clone());
+                }
+                copy.warned = false;
+                Ok((Some(nc), Vec::new()))
+            }
+            None => match own.get_mut(&key) {
+                Some(OwnCopy {
+                    context: Some(copy),
+                    warned,
+                    ..
+                }) => {
+                    let mut warnings = Vec::new();
+                    if report && !*warned {
+                        *warned = true;
+                        warnings.push(format!(
+                            "The context '{}' that this session uses is no longer stored (another process removed or renamed it); this session keeps using its own copy. Select-AzContext or Set-AzContext chooses another.",
+                            copy.name
+                        ));
+                    }
+                    Ok((Some(copy.clone()), warnings))
+                }
+                Some(OwnCopy { pinned: true, .. }) => Err(pin_not_stored(name)),
+                _ => Err(Error::NotFound {
+                    kind: ObjectKind::Context,
+                    name: name.to_owned(),
+                    message: format!(
+                        "The current context '{name}' is not stored; select a stored context with Select-AzContext."
+                    ),
+                }),
+            },
+        }
+    }
+
+    /// The current context a caller that keeps its own starts with, decided once at its first use:
+    /// `pinned` (its `AZCONTEXT_NAME`), in its stored case, else the view's default (`None`: none).
+    /// A pinned name that is not stored is kept as it is: every command that needs the current
+    /// context then fails naming it ([`Session::current_context_reported`]), never falling back to
+    /// another context; commands that choose one (Select, Set, Connect) still work.
+    pub fn initial_current(
+        &mut self,
+        env: &StoreEnv,
+        pinned: Option<&str>,
+    ) -> Result<Option<String>> {
+        let found = self.with_view(env, |p| match pinned {
+            Some(pin) => get_named(p, pin),
+            None => default_named(p),
+        })?;
+        match (found.filter(|nc| !nc.context.is_empty()), pinned) {
+            (Some(nc), _) => {
+                let name = nc.name.clone();
+                if self.detached.is_none() {
+                    self.remember(env, nc, pinned.is_some())?;
+                }
+                Ok(Some(name))
+            }
+            (None, Some(pin)) => {
+                if self.detached.is_none() {
+                    let own = &mut self.state(env)?.own;
+                    own.entry(crate::names::fold_case(pin)).or_default().pinned = true;
+                }
+                Ok(Some(pin.to_owned()))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The caller's view as a profile: the session's view with the caller's current context as its
+    /// default, the session's copy of it added when it is no longer stored (what Save-AzContext
+    /// saves, and what sign-in, Set-AzContext -Subscription and Disconnect-AzAccount resolve the
+    /// current account from). A current name that was never stored is an error, as in
+    /// [`Session::current_context_reported`].
+    pub fn caller_profile(&mut self, env: &StoreEnv) -> Result<Profile> {
+        if self.own_current(env).is_none() {
+            return self.profile(env);
+        }
+        let (current, _) = self.resolve_current(env, false)?;
+        let mut p = self.profile(env)?;
+        p.set_current(current.as_ref().map(|nc| (nc.name.as_str(), &nc.context)));
+        Ok(p)
     }
 
     /// The context stored under `name` (case-insensitive), or `None`.
@@ -915,12 +1116,31 @@ impl Session {
     }
 
     /// Applies `op` in the effective scope (`scope: None` → Az's rule, [`Session::effective_scope`]).
+    /// For a caller that keeps its own current context, the operation is first applied to the
+    /// caller's view (its current as the default): that decides what the caller's current becomes
+    /// and whether the operation is allowed (removing the caller's current needs `force`), and the
+    /// store gets the operation as confirmed ([`caller_trial`]).
     pub fn apply(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
         let clearing = matches!(op, Op::Clear);
+        let (op, current) = match self.own_current(env) {
+            Some(name) => {
+                let (current, op) = self.with_view(env, |p| caller_trial(p, name, op))??;
+                (op, Some(current))
+            }
+            None => (op, None),
+        };
         let out = self.apply_inner(env, op, scope);
         // Even a failed operation may have refreshed or invalidated what the session holds.
         self.bump();
         let mut out = out?;
+        out.current = current;
+        if let Some(Some(name)) = &out.current {
+            // The session's copy of the caller's (possibly new) current context.
+            let found = self.with_view(env, |p| get_named(p, name))?;
+            if let Some(nc) = found.filter(|nc| !nc.context.is_empty()) {
+                self.remember(env, nc, false)?;
+            }
+        }
         if let Some(q) = &out.quarantined {
             out.warnings.push(format!(
                 "The context file did not parse; it was moved aside to '{}' and replaced by an empty one.",
@@ -939,6 +1159,13 @@ impl Session {
 
     fn apply_inner(&mut self, env: &StoreEnv, op: Op, scope: Option<Scope>) -> Result<OpOutput> {
         let scope = self.effective_scope(env, scope)?;
+        let keep = matches!(
+            env.current,
+            CallerCurrent::Own {
+                keep_stored_default: true,
+                ..
+            }
+        );
         if let Some(p) = self.detached.as_mut() {
             let applied = apply_op(p, &op)?;
             return Ok(OpOutput {
@@ -947,6 +1174,7 @@ impl Session {
                 warnings: applied.warnings,
                 written: false,
                 quarantined: None,
+                current: None,
             });
         }
         let timeout = env.timeout();
@@ -976,6 +1204,7 @@ impl Session {
                     warnings: value.0.warnings,
                     written: false,
                     quarantined: None,
+                    current: None,
                 })
             }
             Scope::CurrentUser => {
@@ -987,7 +1216,7 @@ impl Session {
                         let mut trial: Profile = (**mem).clone();
                         let applied = apply_op(&mut trial, &op)?;
                         let w = modify_disk(&st.paths, timeout, tolerate, None, |disk| {
-                            apply_op(disk, &op)
+                            apply_to_store(disk, &op, keep)
                         })?;
                         **mem = trial;
                         Ok(OpOutput {
@@ -996,6 +1225,7 @@ impl Session {
                             warnings: applied.warnings,
                             written: w.written,
                             quarantined: w.quarantined,
+                            current: None,
                         })
                     }
                     Base::Disk {
@@ -1007,7 +1237,7 @@ impl Session {
                         // read parses the file again.
                         *view = None;
                         let w = modify_disk(&st.paths, timeout, tolerate, cache.take(), |disk| {
-                            apply_op(disk, &op)
+                            apply_to_store(disk, &op, keep)
                         })?;
                         *cache = Some(w.cache);
                         *view = None;
@@ -1035,6 +1265,7 @@ impl Session {
                             warnings,
                             written: w.written,
                             quarantined: w.quarantined,
+                            current: None,
                         })
                     }
                 }
@@ -1052,7 +1283,12 @@ impl Session {
         target: &crate::accounts::DisconnectTarget,
         scope: Option<Scope>,
     ) -> Result<(Option<model::Account>, Option<OpOutput>)> {
-        let account = self.with_view(env, |p| crate::accounts::disconnect_account(p, target))??;
+        let account = match target {
+            crate::accounts::DisconnectTarget::Current => {
+                crate::accounts::disconnect_account(&self.caller_profile(env)?, target)?
+            }
+            _ => self.with_view(env, |p| crate::accounts::disconnect_account(p, target))??,
+        };
         let Some(account) = account else {
             return Ok((None, None));
         };
@@ -1184,7 +1420,7 @@ impl Session {
     ) -> Result<()> {
         let profile = match profile {
             Some(p) => p,
-            None => self.profile(env)?,
+            None => self.caller_profile(env)?,
         };
         // A directory, FIFO, socket or device is never replaced, with or without `overwrite`.
         fsio::check_replaceable(path)?;
@@ -1318,6 +1554,51 @@ impl From<OpValue> for Applied {
             warnings: Vec::new(),
         }
     }
+}
+
+/// Applies `op` to the store's profile. With `keep_stored_default`, the stored default (what new
+/// sessions start with) stays where it was while that context is still stored: the caller's choice
+/// of current is its own.
+fn apply_to_store(p: &mut Profile, op: &Op, keep_stored_default: bool) -> Result<Applied> {
+    let before = keep_stored_default
+        .then(|| p.default_key().map(str::to_owned))
+        .flatten();
+    let applied = apply_op(p, op)?;
+    if let Some(key) = before {
+        p.keep_default(&key);
+    }
+    Ok(applied)
+}
+
+/// Applies `op` to a copy of the caller's view, `p` with the caller's `current` as its default (no
+/// default when it has none or it is not stored). Returns what the caller's current is afterwards —
+/// the new default when the operation moved it (Select, Set, Connect, Import, Rename or removal of
+/// the current), else `current` unchanged — and the operation the store then gets: a removal the
+/// caller confirmed (its own current needs `force`) needs no confirmation there, where the stored
+/// default may be that context or another.
+fn caller_trial(p: &Profile, current: Option<&str>, op: Op) -> Result<(Option<String>, Op)> {
+    let mut trial = p.clone();
+    let key = current.and_then(|n| {
+        trial
+            .get(n)
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(k, _)| k.to_owned())
+    });
+    trial.set_current(None);
+    if let Some(k) = &key {
+        trial.keep_default(k);
+    }
+    apply_op(&mut trial, &op)?;
+    let after = if trial.default_key() != key.as_deref() {
+        trial.default_context().map(|(k, _)| k.to_owned())
+    } else {
+        current.map(str::to_owned)
+    };
+    let op = match op {
+        Op::Remove { name, .. } => Op::Remove { name, force: true },
+        other => other,
+    };
+    Ok((after, op))
 }
 
 /// Az's warning when the last context of a User account is removed: the removed context's account,

@@ -43,8 +43,19 @@
 // then reports AZCTX_STATUS_INVALID_PROFILE and leaves the file in place instead of moving it aside.
 #define AZCTX_CALL_WHAT_IF 1
 
+// `azctx_call.flags`: the caller keeps its own current context, named by `azctx_call.current`
+// (NULL: it has none), instead of the store's default: "current" means that context in every
+// answer, and the envelope of every change reports in "Current" what it became. Decide the first
+// one with azctx_current_initial().
+#define AZCTX_CALL_CURRENT 2
+
+// `azctx_call.flags`, with AZCTX_CALL_CURRENT: the caller's changes leave the stored default (what
+// new sessions start with) where it is while that context is stored (a runspace other than the
+// process's main one: its Select/Set concern itself only).
+#define AZCTX_CALL_KEEP_STORED_DEFAULT 4
+
 // Every flag this library knows; a call with any other bit set is AZCTX_STATUS_INVALID_ARGUMENT.
-#define AZCTX_CALL_KNOWN_FLAGS AZCTX_CALL_WHAT_IF
+#define AZCTX_CALL_KNOWN_FLAGS ((AZCTX_CALL_WHAT_IF | AZCTX_CALL_CURRENT) | AZCTX_CALL_KEEP_STORED_DEFAULT)
 
 // Which profile an operation changes. C passes a `uint32_t`; unknown values are rejected.
 enum azctx_scope
@@ -141,6 +152,9 @@ typedef struct azctx_call {
   const char *azcontext_dir;
   // The caller's AzContextAutoSave (NULL when unset): `true`/`false` force the change's scope.
   const char *autosave;
+  // With AZCTX_CALL_CURRENT: the name of the caller's current context (NULL: none). Added in a
+  // later version: read only when `size` includes it.
+  const char *current;
 } azctx_call;
 
 #ifdef __cplusplus
@@ -201,6 +215,26 @@ azctx_status azctx_store_paths(const struct azctx_call *call, char **json_out);
 // none (Get-AzContext prints nothing then). On AZCTX_STATUS_OK writes an owned string to `*json_out`.
 azctx_status azctx_context_current(const struct azctx_session *session,
                                    const struct azctx_call *call,
+                                   char **json_out);
+
+// The current context as azctx_context_current() gives it, inside the envelope of a change
+// (`{"Scope":null,"Written":false,"Quarantined":null,"Warnings":[...],"Value":<context or null>}`)
+// with what the caller should be told: for a caller that keeps its own current context
+// (AZCTX_CALL_CURRENT) that is no longer stored, the session's copy and, the first time, a warning.
+// A current name that was never stored (an AZCONTEXT_NAME naming no context) is
+// AZCTX_STATUS_NOT_FOUND.
+azctx_status azctx_context_current_report(const struct azctx_session *session,
+                                          const struct azctx_call *call,
+                                          char **json_out);
+
+// The current context a caller that keeps its own (AZCTX_CALL_CURRENT) starts with, decided once
+// at its first use: `pinned` (its AZCONTEXT_NAME; NULL when unset) in its stored case, else the
+// stored default. Writes `{"Current": <name or null>}`. A pinned name that is not stored is
+// returned as given: every command that needs the current context then fails naming it, never
+// falling back to another context.
+azctx_status azctx_current_initial(const struct azctx_session *session,
+                                   const struct azctx_call *call,
+                                   const char *pinned,
                                    char **json_out);
 
 // The context stored under `name` (ignoring case) as a JSON object, or `null` when there is none.

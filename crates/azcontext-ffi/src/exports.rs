@@ -4,7 +4,9 @@ use std::ffi::{c_char, CString};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use azcontext_core::store::{self, Op, OpOutput, OpValue, Scope, Session as CoreSession, StoreEnv};
+use azcontext_core::store::{
+    self, CallerCurrent, Op, OpOutput, OpValue, Scope, Session as CoreSession, StoreEnv,
+};
 use azcontext_core::{accounts, interchange, model};
 
 use crate::boundary::{
@@ -12,7 +14,8 @@ use crate::boundary::{
 };
 use crate::records;
 use crate::status::{
-    AzctxCall, AzctxScope, AzctxStatus, AZCTX_CALL_KNOWN_FLAGS, AZCTX_CALL_WHAT_IF,
+    AzctxCall, AzctxScope, AzctxStatus, AZCTX_CALL_CURRENT, AZCTX_CALL_KEEP_STORED_DEFAULT,
+    AZCTX_CALL_KNOWN_FLAGS, AZCTX_CALL_WHAT_IF,
 };
 use crate::AZCTX_ABI_VERSION;
 
@@ -69,6 +72,14 @@ fn env_args(call: *const AzctxCall) -> FfiResult<StoreEnv> {
         profile_autosave: None,
         lock_timeout: None,
         what_if: call.flags & AZCTX_CALL_WHAT_IF != 0,
+        current: if call.flags & AZCTX_CALL_CURRENT != 0 {
+            CallerCurrent::Own {
+                name: opt_str_arg(call.current, "current")?.map(str::to_owned),
+                keep_stored_default: call.flags & AZCTX_CALL_KEEP_STORED_DEFAULT != 0,
+            }
+        } else {
+            CallerCurrent::Stored
+        },
     })
 }
 
@@ -243,6 +254,51 @@ pub extern "C" fn azctx_context_current(
     run_json(json_out, || {
         with_session(session, call, |s, env| {
             Ok(records::named_or_null(s.current_context(env)?))
+        })
+    })
+}
+
+/// The current context as azctx_context_current() gives it, inside the envelope of a change
+/// (`{"Scope":null,"Written":false,"Quarantined":null,"Warnings":[...],"Value":<context or null>}`)
+/// with what the caller should be told: for a caller that keeps its own current context
+/// (AZCTX_CALL_CURRENT) that is no longer stored, the session's copy and, the first time, a warning.
+/// A current name that was never stored (an AZCONTEXT_NAME naming no context) is
+/// AZCTX_STATUS_NOT_FOUND.
+#[no_mangle]
+pub extern "C" fn azctx_context_current_report(
+    session: *const Session,
+    call: *const AzctxCall,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        with_session(session, call, |s, env| {
+            let (current, warnings) = s.current_context_reported(env)?;
+            Ok(records::read_result(
+                &warnings,
+                &records::named_or_null(current),
+            ))
+        })
+    })
+}
+
+/// The current context a caller that keeps its own (AZCTX_CALL_CURRENT) starts with, decided once
+/// at its first use: `pinned` (its AZCONTEXT_NAME; NULL when unset) in its stored case, else the
+/// stored default. Writes `{"Current": <name or null>}`. A pinned name that is not stored is
+/// returned as given: every command that needs the current context then fails naming it, never
+/// falling back to another context.
+#[no_mangle]
+pub extern "C" fn azctx_current_initial(
+    session: *const Session,
+    call: *const AzctxCall,
+    pinned: *const c_char,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let pinned = opt_str_arg(pinned, "pinned")?;
+        with_session(session, call, |s, env| {
+            Ok(records::current_name(
+                s.initial_current(env, pinned)?.as_deref(),
+            ))
         })
     })
 }
@@ -458,7 +514,7 @@ pub extern "C" fn azctx_context_set_subscription(
             records::string_map(opt_str_arg(extended_json, "extended_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, call, |s, env| {
-            let profile = s.profile(env)?;
+            let profile = s.caller_profile(env)?;
             let context = accounts::resolve_subscription_context(&profile, subscription, tenant)?;
             let op = Op::SetContext {
                 context,
@@ -584,7 +640,7 @@ pub extern "C" fn azctx_profile_get(
 ) -> AzctxStatus {
     run_json(json_out, || {
         with_session(session, call, |s, env| {
-            Ok(records::profile_view(&s.profile(env)?))
+            Ok(records::profile_view(&s.caller_profile(env)?))
         })
     })
 }
@@ -627,6 +683,11 @@ pub extern "C" fn azctx_profile_import(
         with_session(session, call, |s, env| {
             let out = s.apply(env, Op::Import { profile }, scope)?;
             match &out.value {
+                // A caller that keeps its own current context sees it as the profile's default.
+                OpValue::Profile(_) if out.current.is_some() => {
+                    let p = s.caller_profile(&env.after(&out))?;
+                    Ok(records::op_result(&out, &records::profile_view(&p)))
+                }
                 OpValue::Profile(p) => Ok(records::op_result(&out, &records::profile_view(p))),
                 other => Err(unexpected(other)),
             }
@@ -761,7 +822,7 @@ pub extern "C" fn azctx_account_connect_token(
         let (login, name) = records::login(str_arg(request_json, "request_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, call, |s, env| {
-            let profile = s.profile(env)?;
+            let profile = s.caller_profile(env)?;
             let context = match &login {
                 records::Login::AccessToken(l) => accounts::access_token_context(&profile, l)?,
                 records::Login::SignedIn(l) => accounts::signed_in_context(&profile, l)?,
@@ -778,7 +839,7 @@ pub extern "C" fn azctx_account_connect_token(
             )?;
             Ok(records::op_result(
                 &out,
-                &records::profile_view(&s.profile(env)?),
+                &records::profile_view(&s.caller_profile(&env.after(&out))?),
             ))
         })
     })

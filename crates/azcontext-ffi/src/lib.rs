@@ -11,7 +11,10 @@ mod records;
 mod status;
 
 pub use exports::*;
-pub use status::{AzctxCall, AzctxScope, AzctxStatus, AZCTX_CALL_KNOWN_FLAGS, AZCTX_CALL_WHAT_IF};
+pub use status::{
+    AzctxCall, AzctxScope, AzctxStatus, AZCTX_CALL_CURRENT, AZCTX_CALL_KEEP_STORED_DEFAULT,
+    AZCTX_CALL_KNOWN_FLAGS, AZCTX_CALL_WHAT_IF,
+};
 
 /// The ABI version. Bump it on any breaking change to a signature, a status value or a JSON shape.
 /// cbindgen emits it as `#define AZCTX_ABI_VERSION`, and `azctx_abi_version()` returns it.

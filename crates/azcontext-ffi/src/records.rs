@@ -122,29 +122,75 @@ pub fn string_map(text: Option<&str>) -> FfiResult<Vec<(String, String)>> {
 
 /// The envelope of a change: the scope it was applied in, whether the file was rewritten, a corrupt
 /// file moved aside, the warnings the core decided on, and `value` (JSON text) as "Value".
+/// For a caller that keeps its own current context, "Current" (its name or null after the change)
+/// comes before "Value", which is always last.
 pub fn op_result(out: &OpOutput, value: &str) -> String {
-    let mut s = String::with_capacity(value.len() + 96);
+    envelope(
+        Some(out),
+        &out.warnings,
+        out.current.as_ref().map(Option::as_deref),
+        value,
+    )
+}
+
+/// The envelope of a change that did nothing (nothing resolved): no scope, `Value` null.
+pub fn no_op_result() -> String {
+    envelope(None, &[], None, "null")
+}
+
+/// The envelope of a read that has something to tell (Get-AzContext's current context): no scope,
+/// the warnings, `Value` last.
+pub fn read_result(warnings: &[String], value: &str) -> String {
+    envelope(None, warnings, None, value)
+}
+
+fn envelope(
+    out: Option<&OpOutput>,
+    warnings: &[String],
+    current: Option<Option<&str>>,
+    value: &str,
+) -> String {
+    let mut s = String::with_capacity(value.len() + 128);
     s.push_str("{\"Scope\":");
-    json::write_string(&mut s, out.scope.as_str());
+    match out {
+        Some(o) => json::write_string(&mut s, o.scope.as_str()),
+        None => s.push_str("null"),
+    }
     s.push_str(",\"Written\":");
-    s.push_str(if out.written { "true" } else { "false" });
+    s.push_str(if out.is_some_and(|o| o.written) {
+        "true"
+    } else {
+        "false"
+    });
     s.push_str(",\"Quarantined\":");
-    match &out.quarantined {
+    match out.and_then(|o| o.quarantined.as_ref()) {
         Some(p) => json::write_string(&mut s, &p.to_string_lossy()),
         None => s.push_str("null"),
     }
     s.push_str(",\"Warnings\":");
-    s.push_str(&string_list(&out.warnings));
+    s.push_str(&string_list(warnings));
+    if let Some(current) = current {
+        s.push_str(",\"Current\":");
+        match current {
+            Some(name) => json::write_string(&mut s, name),
+            None => s.push_str("null"),
+        }
+    }
     s.push_str(",\"Value\":");
     s.push_str(value);
     s.push('}');
     s
 }
 
-/// The envelope of a change that did nothing (nothing resolved): no scope, `Value` null.
-pub fn no_op_result() -> String {
-    "{\"Scope\":null,\"Written\":false,\"Quarantined\":null,\"Warnings\":[],\"Value\":null}"
-        .to_owned()
+/// `{"Current": name or null}`: the current context a caller that keeps its own starts with.
+pub fn current_name(name: Option<&str>) -> String {
+    let mut s = String::from("{\"Current\":");
+    match name {
+        Some(n) => json::write_string(&mut s, n),
+        None => s.push_str("null"),
+    }
+    s.push('}');
+    s
 }
 
 /// A JSON array of strings.

@@ -110,8 +110,20 @@ impl From<Scope> for AzctxScope {
 /// then reports AZCTX_STATUS_INVALID_PROFILE and leaves the file in place instead of moving it aside.
 pub const AZCTX_CALL_WHAT_IF: u32 = 1;
 
+/// `azctx_call.flags`: the caller keeps its own current context, named by `azctx_call.current`
+/// (NULL: it has none), instead of the store's default: "current" means that context in every
+/// answer, and the envelope of every change reports in "Current" what it became. Decide the first
+/// one with azctx_current_initial().
+pub const AZCTX_CALL_CURRENT: u32 = 2;
+
+/// `azctx_call.flags`, with AZCTX_CALL_CURRENT: the caller's changes leave the stored default (what
+/// new sessions start with) where it is while that context is stored (a runspace other than the
+/// process's main one: its Select/Set concern itself only).
+pub const AZCTX_CALL_KEEP_STORED_DEFAULT: u32 = 4;
+
 /// Every flag this library knows; a call with any other bit set is AZCTX_STATUS_INVALID_ARGUMENT.
-pub const AZCTX_CALL_KNOWN_FLAGS: u32 = AZCTX_CALL_WHAT_IF;
+pub const AZCTX_CALL_KNOWN_FLAGS: u32 =
+    AZCTX_CALL_WHAT_IF | AZCTX_CALL_CURRENT | AZCTX_CALL_KEEP_STORED_DEFAULT;
 
 /// The settings of one call: what belongs to the command, not to the session (the session is shared
 /// by every runspace of a process, so nothing per command is ever stored on it). Pass NULL for every
@@ -128,6 +140,9 @@ pub struct AzctxCall {
     pub azcontext_dir: *const c_char,
     /// The caller's AzContextAutoSave (NULL when unset): `true`/`false` force the change's scope.
     pub autosave: *const c_char,
+    /// With AZCTX_CALL_CURRENT: the name of the caller's current context (NULL: none). Added in a
+    /// later version: read only when `size` includes it.
+    pub current: *const c_char,
 }
 
 impl AzctxCall {
@@ -145,6 +160,7 @@ impl AzctxCall {
             flags: 0,
             azcontext_dir: std::ptr::null(),
             autosave: std::ptr::null(),
+            current: std::ptr::null(),
         };
         if ptr.is_null() {
             return Ok(call);

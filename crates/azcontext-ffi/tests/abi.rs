@@ -40,6 +40,7 @@ fn call_with(dir: *const c_char, autosave: *const c_char, flags: u32) -> AzctxCa
         flags,
         azcontext_dir: dir,
         autosave,
+        current: ptr::null(),
     }
 }
 
@@ -233,6 +234,22 @@ fn every_pointer_argument_is_checked_for_null() {
         (
             "current/out",
             Box::new(|_| azctx_context_current(s, &call_with(dir, nul, 0), nulm)),
+        ),
+        (
+            "current_report/session",
+            Box::new(|o| azctx_context_current_report(nos, &call_with(dir, nul, 0), o)),
+        ),
+        (
+            "current_report/out",
+            Box::new(|_| azctx_context_current_report(s, &call_with(dir, nul, 0), nulm)),
+        ),
+        (
+            "current_initial/session",
+            Box::new(|o| azctx_current_initial(nos, &call_with(dir, nul, 0), nul, o)),
+        ),
+        (
+            "current_initial/out",
+            Box::new(|_| azctx_current_initial(s, &call_with(dir, nul, 0), nul, nulm)),
         ),
         (
             "get/session",
@@ -993,5 +1010,74 @@ fn what_was_not_found_keeps_its_own_status() {
         azctx_context_select(s, &c, ctx.as_ptr(), 0, &mut out),
         AzctxStatus::NotFound
     );
+    azctx_session_free(s);
+}
+
+/// A caller that keeps its own current context: it starts from the stored default, "current" is
+/// its context whatever the store's default becomes, and every change reports what it became. A
+/// struct of the first version's size carries no `current` and uses the stored default.
+#[test]
+fn a_caller_keeps_its_own_current_context() {
+    let st = store();
+    let s = new_session();
+    let dir = st.1.as_ptr();
+    let mut out: *mut c_char = ptr::null_mut();
+    for n in ["dev", "prod"] {
+        let login = CString::new(format!(
+            r#"{{"AccessToken":"t","AccountId":"a@b.c","Subscription":"{n}","Tenant":"t","SkipValidation":true,"ContextName":"{n}"}}"#
+        ))
+        .unwrap();
+        let stored = call_with(dir, ptr::null(), 0);
+        assert_eq!(
+            azctx_account_connect_token(s, &stored, login.as_ptr(), 1, 0, &mut out),
+            AzctxStatus::Ok,
+            "{:?}",
+            last_error()
+        );
+        take(out);
+    }
+    // "prod" is the stored default; this caller starts there.
+    assert_eq!(
+        azctx_current_initial(s, &call_with(dir, ptr::null(), 0), ptr::null(), &mut out),
+        AzctxStatus::Ok
+    );
+    assert_eq!(take(out), r#"{"Current":"prod"}"#);
+    let dev = CString::new("dev").unwrap();
+    let mut own = call_with(dir, ptr::null(), AZCTX_CALL_CURRENT);
+    own.current = dev.as_ptr();
+    assert_eq!(azctx_context_current(s, &own, &mut out), AzctxStatus::Ok);
+    assert!(take(out).contains(r#""Name":"dev""#));
+    assert_eq!(
+        azctx_context_current_report(s, &own, &mut out),
+        AzctxStatus::Ok
+    );
+    let report = take(out);
+    assert!(
+        report.starts_with(
+            r#"{"Scope":null,"Written":false,"Quarantined":null,"Warnings":[],"Value":{"#
+        ),
+        "{report}"
+    );
+    assert!(report.contains(r#""Name":"dev""#), "{report}");
+    // Its select reports "Current"; with KEEP_STORED_DEFAULT the stored default stays "prod".
+    own.flags |= AZCTX_CALL_KEEP_STORED_DEFAULT;
+    let prod = CString::new("prod").unwrap();
+    assert_eq!(
+        azctx_context_select(s, &own, dev.as_ptr(), 0, &mut out),
+        AzctxStatus::Ok
+    );
+    assert!(take(out).contains(r#""Current":"dev","Value":{"#));
+    let stored = call_with(dir, ptr::null(), 0);
+    assert_eq!(azctx_context_current(s, &stored, &mut out), AzctxStatus::Ok);
+    assert!(take(out).contains(r#""Name":"prod""#));
+    // The first version of the struct ends before `current`: the stored default, and no "Current".
+    let mut old = call_with(dir, ptr::null(), 0);
+    old.size = (std::mem::size_of::<AzctxCall>() - std::mem::size_of::<*const c_char>()) as u32;
+    old.current = dev.as_ptr();
+    assert_eq!(
+        azctx_context_select(s, &old, prod.as_ptr(), 0, &mut out),
+        AzctxStatus::Ok
+    );
+    assert!(!take(out).contains("\"Current\""));
     azctx_session_free(s);
 }

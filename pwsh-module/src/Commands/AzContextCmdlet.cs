@@ -100,8 +100,25 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     /// <summary>AzContextAutoSave as this pwsh sees it now.</summary>
     internal static string? AutosaveEnv => Store.Autosave;
 
-    /// <summary>The settings every native call of this command carries (never stored on the shared session).</summary>
-    internal CallSettings Settings => new(StoreDir, AutosaveEnv, IsWhatIf);
+    /// <summary>
+    /// The settings every native call of this command carries (never stored on the shared session),
+    /// with this runspace's own current context unless the command acts on -DefaultProfile.
+    /// </summary>
+    internal CallSettings Settings
+    {
+        get
+        {
+            CallSettings settings = new(StoreDir, AutosaveEnv, IsWhatIf);
+            return UsesDefaultProfile ? settings : RunspaceCurrent.Apply(Session, settings);
+        }
+    }
+
+    /// <summary>
+    /// The current context as JSON text (<c>null</c> when there is none), after writing what the
+    /// library says about it (a context another process removed: once).
+    /// </summary>
+    internal string CurrentContextJson() =>
+        CallChange((s, c) => (out nint j) => NativeMethods.azctx_context_current_report(s, c, out j));
 
     /// <summary>Calls a JSON-returning native function with the session and this command's settings.</summary>
     internal string CallJson(Func<SessionHandle, AzctxCall, JsonCall> call, object? target = null) =>
@@ -129,19 +146,47 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// The envelope of a change: writes its warnings, returns its value as JSON text.
+    /// The envelope of a change: writes its warnings, records what the runspace's current context
+    /// became ("Current", when the library reports it), returns its value as JSON text (as sent).
     /// </summary>
     internal string Unwrap(string envelope)
     {
-        System.Text.Json.Nodes.JsonObject? o = Models.Json.Parse(envelope) as System.Text.Json.Nodes.JsonObject;
-        if (o?["Warnings"] is System.Text.Json.Nodes.JsonArray warnings)
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(envelope);
+        var reader = new System.Text.Json.Utf8JsonReader(utf8);
+        string value = "null";
+        if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
         {
-            foreach (System.Text.Json.Nodes.JsonNode? w in warnings)
+            return value;
+        }
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        {
+            bool warnings = reader.ValueTextEquals("Warnings"u8);
+            bool current = reader.ValueTextEquals("Current"u8);
+            bool isValue = reader.ValueTextEquals("Value"u8);
+            reader.Read();
+            if (warnings && reader.TokenType == System.Text.Json.JsonTokenType.StartArray)
             {
-                WriteWarning(w?.ToString() ?? string.Empty);
+                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String)
+                {
+                    WriteWarning(reader.GetString() ?? string.Empty);
+                }
+            }
+            else if (current && _processSession is not null && !UsesDefaultProfile)
+            {
+                RunspaceCurrent.Set(_processSession, reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null);
+            }
+            else if (isValue)
+            {
+                int start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                value = System.Text.Encoding.UTF8.GetString(utf8, start, (int)reader.BytesConsumed - start);
+            }
+            else
+            {
+                reader.Skip();
             }
         }
-        return o?["Value"]?.ToJsonString() ?? "null";
+        return value;
     }
 
     /// <summary>

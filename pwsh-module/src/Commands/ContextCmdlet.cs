@@ -25,12 +25,8 @@ public abstract class ContextCmdlet : AzContextCmdlet
         return PSAzureContext.FromJson(json);
     }
 
-    /// <summary>The current (default) context, or null. Read-only.</summary>
-    internal PSAzureContext? GetCurrent()
-    {
-        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_current(s, c, out j));
-        return PSAzureContext.FromJson(json);
-    }
+    /// <summary>The current context, or null. Read-only.</summary>
+    internal PSAzureContext? GetCurrent() => PSAzureContext.FromJson(CurrentContextJson());
 
     /// <summary>Every stored context name, in stored order.</summary>
     internal IReadOnlyList<string> StoredNames()
@@ -43,14 +39,19 @@ public abstract class ContextCmdlet : AzContextCmdlet
     internal IReadOnlyList<PSAzureContext> StoredContexts()
     {
         SessionHandle s = Session;
-        CallSettings settings = Settings;
+        CallSettings settings = Native(() => Settings);
         // The parsed list is kept while the store is unchanged (see ContextListCache).
         return Native(() => ContextListCache.Get(s, settings)).Select(o => new PSAzureContext(o)).ToList();
     }
 
-    /// <summary>True when <paramref name="name"/> is the current context's name, ignoring case (Az's test).</summary>
+    /// <summary>
+    /// True when <paramref name="name"/> is the current context's name, ignoring case (Az's test): the
+    /// runspace's own, or -DefaultProfile's default. Never an error (an AZCONTEXT_NAME that is not
+    /// stored is simply not <paramref name="name"/>).
+    /// </summary>
     internal bool IsCurrent(string name) =>
-        GetCurrent()?.Name is string current && string.Equals(current, name, StringComparison.OrdinalIgnoreCase);
+        (UsesDefaultProfile ? GetCurrent()?.Name : Native(() => Settings).Current) is string current
+        && string.Equals(current, name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The scope a change will be applied in, as the library decides it (for the wording of a

@@ -50,7 +50,7 @@ public sealed class GetAzAccessTokenCommand : AzContextCmdlet
 
     protected override void ProcessRecord()
     {
-        string json = CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_current(s, c, out j));
+        string json = CurrentContextJson();
         var context = Json.Parse(json) as JsonObject;
         JsonObject? account = Json.Obj(context, "Account");
         JsonObject? environment = Json.Obj(context, "Environment");

@@ -40,7 +40,7 @@ public sealed class GetAzContextCommand : AzContextCmdlet
                 WriteWarning("-RefreshContextFromTokenCache needs to sign in to Azure, which AzContext does not do yet; listing the stored contexts.");
             }
             SessionHandle s = Session;
-            CallSettings settings = Settings;
+            CallSettings settings = Native(() => Settings);
             ContextRecord[] items = Native(() => ContextListCache.Get(s, settings));
             foreach (ContextRecord o in items)
             {
@@ -51,7 +51,7 @@ public sealed class GetAzContextCommand : AzContextCmdlet
 
         string? name = NativeCall.Arg(Name, nameof(Name));
         string text = name is null
-            ? CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_current(s, c, out j))
+            ? CurrentContextJson()
             : CallJson((s, c) => (out nint j) => NativeMethods.azctx_context_get(s, c, name, out j), name);
         if (PSAzureContext.FromJson(text) is PSAzureContext ctx)
         {

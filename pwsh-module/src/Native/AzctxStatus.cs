@@ -42,8 +42,15 @@ internal struct AzctxCall
     /// <summary>AZCTX_CALL_WHAT_IF: the command only looks.</summary>
     internal const uint WhatIf = 1;
 
+    /// <summary>AZCTX_CALL_CURRENT: <see cref="Current"/> names the caller's own current context.</summary>
+    internal const uint OwnCurrent = 2;
+
+    /// <summary>AZCTX_CALL_KEEP_STORED_DEFAULT: the caller's changes leave the stored default where it is.</summary>
+    internal const uint KeepStoredDefault = 4;
+
     internal uint Size;
     internal uint Flags;
     internal nint AzcontextDir;
     internal nint Autosave;
+    internal nint Current;
 }

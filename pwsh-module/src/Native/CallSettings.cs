@@ -10,6 +10,12 @@ namespace AzContext.Native;
 /// </summary>
 internal readonly record struct CallSettings(string? Dir, string? Autosave, bool WhatIf)
 {
+    /// <summary>The runspace's own current context (with <see cref="CurrentFlags"/>; see <see cref="RunspaceCurrent"/>).</summary>
+    internal string? Current { get; init; }
+
+    /// <summary>AzctxCall.OwnCurrent, and KeepStoredDefault for a runspace other than the main one; 0: the store's default.</summary>
+    internal uint CurrentFlags { get; init; }
+
     /// <summary>The settings of a call outside any command (argument completion): the environment only.</summary>
     internal static CallSettings FromEnvironment => new(Store.Dir, Store.Autosave, false);
 
@@ -18,20 +24,23 @@ internal readonly record struct CallSettings(string? Dir, string? Autosave, bool
     {
         nint dir = Utf8(Dir);
         nint autosave = Utf8(Autosave);
+        nint current = Utf8(Current);
         try
         {
             return body(new AzctxCall
             {
                 Size = (uint)Marshal.SizeOf<AzctxCall>(),
-                Flags = WhatIf ? AzctxCall.WhatIf : 0,
+                Flags = (WhatIf ? AzctxCall.WhatIf : 0) | CurrentFlags,
                 AzcontextDir = dir,
                 Autosave = autosave,
+                Current = current,
             });
         }
         finally
         {
             Marshal.FreeCoTaskMem(dir);
             Marshal.FreeCoTaskMem(autosave);
+            Marshal.FreeCoTaskMem(current);
         }
     }
 

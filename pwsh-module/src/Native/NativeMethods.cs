@@ -41,6 +41,12 @@ internal static partial class NativeMethods
     internal static partial AzctxStatus azctx_context_current(SessionHandle session, in AzctxCall call, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial AzctxStatus azctx_context_current_report(SessionHandle session, in AzctxCall call, out nint jsonOut);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial AzctxStatus azctx_current_initial(SessionHandle session, in AzctxCall call, string? pinned, out nint jsonOut);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial AzctxStatus azctx_context_get(SessionHandle session, in AzctxCall call, string name, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

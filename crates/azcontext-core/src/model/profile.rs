@@ -426,6 +426,31 @@ impl Profile {
     pub fn default_key(&self) -> Option<&str> {
         self.default_key.as_deref()
     }
+    /// Makes `key` the default when it names a stored context (a caller restoring the stored default
+    /// after an operation that would have moved it); otherwise nothing changes.
+    pub fn keep_default(&mut self, key: &str) {
+        if let Some(k) = self.get(key).map(|(k, _)| k.to_owned()) {
+            self.set_default_key(Some(k));
+        }
+    }
+    /// Makes `current` the default: its stored context when the name is stored (its stored case),
+    /// else the context given, stored under its name; `None`: no default at all (a view for a caller
+    /// that has no current context).
+    pub fn set_current(&mut self, current: Option<(&str, &Arc<Context>)>) {
+        let Some((name, ctx)) = current else {
+            self.default_key = None;
+            return;
+        };
+        let key = match self.get(name) {
+            Some((k, _)) => k.to_owned(),
+            None => {
+                let i = self.push_context(name.to_owned(), Context::new_empty());
+                self.contexts[i].ctx = Arc::clone(ctx);
+                name.to_owned()
+            }
+        };
+        self.set_default_key(Some(key));
+    }
     /// Whether `name` is the default context (ignoring case).
     pub fn is_default(&self, name: &str) -> bool {
         self.default_key

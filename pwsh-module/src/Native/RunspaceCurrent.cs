@@ -1,0 +1,98 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+
+namespace AzContext.Native;
+
+/// <summary>
+/// The current context of each runspace, by name: what the library answers "current" for on every
+/// call this runspace makes (it owns the rule; this only remembers the name it reports). The runspace
+/// where the module was first imported holds the process's current context, decided by the library
+/// at the module's first use (AZCONTEXT_NAME, else the stored default); every other runspace
+/// (ForEach-Object -Parallel, Start-ThreadJob, runspace pools) starts from the process's current at
+/// its first call, and its own changes leave the stored default alone. Each name belongs to one
+/// native session: a new session (another AZCONTEXT_DIR) decides again.
+/// </summary>
+internal static class RunspaceCurrent
+{
+    private sealed class Slot
+    {
+        internal SessionHandle? Session;
+        internal string? Name;
+    }
+
+    private static readonly ConditionalWeakTable<Runspace, Slot> s_slots = new();
+
+    /// <summary>Calls made outside any runspace (a host without one) share this slot, as the main runspace.</summary>
+    private static readonly Slot s_noRunspace = new();
+
+    private static readonly object s_lock = new();
+
+    /// <summary>The runspace where the module was first imported.</summary>
+    private static Runspace? s_main;
+
+    /// <summary>Called at every Import-Module: remembers the first runspace that imported the module.</summary>
+    internal static void NoteImport()
+    {
+        lock (s_lock)
+        {
+            s_main ??= Runspace.DefaultRunspace;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="settings"/> with this runspace's current context, decided now when this
+    /// runspace has none yet for <paramref name="session"/>.
+    /// </summary>
+    internal static CallSettings Apply(SessionHandle session, CallSettings settings)
+    {
+        Runspace? runspace = Runspace.DefaultRunspace;
+        bool main = runspace is null || s_main is null || ReferenceEquals(runspace, s_main);
+        string? name;
+        lock (s_lock)
+        {
+            Slot slot = SlotOf(runspace);
+            if (!ReferenceEquals(slot.Session, session))
+            {
+                Slot process = SlotOf(s_main);
+                if (!ReferenceEquals(process.Session, session))
+                {
+                    process.Name = Initial(session, settings);
+                    process.Session = session;
+                }
+                slot.Name = process.Name;
+                slot.Session = session;
+            }
+            name = slot.Name;
+        }
+        return settings with
+        {
+            Current = name,
+            CurrentFlags = AzctxCall.OwnCurrent | (main ? 0 : AzctxCall.KeepStoredDefault),
+        };
+    }
+
+    /// <summary>Records what a change made this runspace's current context (the envelope's "Current").</summary>
+    internal static void Set(SessionHandle session, string? name)
+    {
+        lock (s_lock)
+        {
+            Slot slot = SlotOf(Runspace.DefaultRunspace);
+            if (ReferenceEquals(slot.Session, session))
+            {
+                slot.Name = name;
+            }
+        }
+    }
+
+    private static Slot SlotOf(Runspace? runspace) =>
+        runspace is null ? s_noRunspace : s_slots.GetValue(runspace, _ => new Slot());
+
+    /// <summary>The process's first current context, as the library decides it.</summary>
+    private static string? Initial(SessionHandle session, CallSettings settings)
+    {
+        string? pinned = System.Environment.GetEnvironmentVariable("AZCONTEXT_NAME") is { Length: > 0 } p ? NativeCall.Arg(p, "AZCONTEXT_NAME") : null;
+        string json = settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_current_initial(session, c, pinned, out j)));
+        return (Models.Json.Parse(json) as JsonObject)?["Current"]?.GetValue<string>();
+    }
+}
