@@ -84,7 +84,7 @@ Describe 'Jobs and runspaces' {
     }
 
     Context 'a second pwsh that is already running' {
-        It 'sees a CurrentUser change without re-importing the module' {
+        It 'sees a CurrentUser change without re-importing the module, and keeps its own current context' {
             $ready = Join-Path $TestDrive "ready-$([guid]::NewGuid().ToString('N'))"
             $go = Join-Path $TestDrive "go-$([guid]::NewGuid().ToString('N'))"
             $job = Start-Job {
@@ -92,7 +92,7 @@ Describe 'Jobs and runspaces' {
                 $before = (Get-AzContext).Name
                 Set-Content -Path $ready -Value 'ready'
                 for ($i = 0; $i -lt 1200 -and -not (Test-Path $go); $i++) { Start-Sleep -Milliseconds 100 }
-                [pscustomobject]@{ Before = $before; After = (Get-AzContext).Name; Go = (Test-Path $go) }
+                [pscustomobject]@{ Before = $before; After = (Get-AzContext).Name; Listed = @((Get-AzContext -ListAvailable).Name); Go = (Test-Path $go) }
             } -ArgumentList $ready, $go
             Wait-File $ready | Should -BeTrue
             $null = Import-AzContext -Path $File -Scope CurrentUser
@@ -100,7 +100,10 @@ Describe 'Jobs and runspaces' {
             $r = $job | Receive-Job -Wait -AutoRemoveJob
             $r.Go | Should -BeTrue
             $r.Before | Should -Be $ContosoKey
-            $r.After | Should -Be $OtherKey
+            # The imported context is there; the running session's current context is its own (issue #14).
+            $r.Listed | Should -Contain $OtherKey
+            $r.After | Should -Be $ContosoKey
+            (Read-TestProfile).DefaultContextKey | Should -Be $OtherKey
         }
 
         It 'does not see a Process-scope change' {
@@ -109,16 +112,17 @@ Describe 'Jobs and runspaces' {
         }
     }
 
-    Context 'runspaces in one process (ThreadJob, ForEach-Object -Parallel): one default, as in Az' {
+    Context 'runspaces in one process (ThreadJob, ForEach-Object -Parallel): each its own current context, started from the process''s' {
         It 'a thread job sees the session''s Process-scope contexts' {
             $null = Import-AzContext -Path $File -Scope Process
             $name = Start-ThreadJob { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob
             $name | Should -Be $OtherKey
         }
 
-        It 'a change in a thread job changes the default of the whole process' {
+        It 'a change in a thread job leaves the current context of the main runspace (unlike Az); its contexts are the process''s' {
             $null = Start-ThreadJob { param($f) $null = Import-AzContext -Path $f -Scope Process } -ArgumentList $File | Receive-Job -Wait -AutoRemoveJob
-            (Get-AzContext).Name | Should -Be $OtherKey
+            (Get-AzContext).Name | Should -Be $ContosoKey
+            (Get-AzContext -ListAvailable).Name | Should -Contain $OtherKey
             Get-TestFileHash (Get-StoreFile) | Should -Not -Be 'absent'
             (Read-TestProfile).DefaultContextKey | Should -Be $ContosoKey
         }
@@ -129,9 +133,10 @@ Describe 'Jobs and runspaces' {
             @($names | Sort-Object -Unique) | Should -Be @($OtherKey)
         }
 
-        It 'a change in a -Parallel runspace is seen by the caller' {
+        It 'a change in a -Parallel runspace leaves the caller''s current context (unlike Az); its contexts are seen' {
             $null = 1 | ForEach-Object -Parallel { $null = Import-AzContext -Path $using:File -Scope Process }
-            (Get-AzContext).Name | Should -Be $OtherKey
+            (Get-AzContext).Name | Should -Be $ContosoKey
+            (Get-AzContext -ListAvailable).Name | Should -Contain $OtherKey
         }
 
         It 'each runspace can still work on its own context with -AzContext' {
