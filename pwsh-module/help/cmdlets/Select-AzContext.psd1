@@ -6,7 +6,7 @@ Select-AzContext makes the context stored under -Name (ignoring case), or under 
 
 -Name must be one of the stored names (press Tab to complete them); any other value gives the error "Cannot validate argument on parameter 'Name'. The argument "<name>" does not belong to the set "<names>" specified by the ValidateSet attribute. ..." (error id ParameterArgumentValidationError). A piped context whose Name is not stored leaves the default as it is and writes it, without error.
 
-With -Scope Process only this session changes; the store on disk keeps its default.
+The selected context becomes the current context of this session (this runspace) only: other sessions, and other runspaces of this process, keep theirs. In CurrentUser scope (the default with autosave on) it also becomes the stored default, which new sessions start on, unless the command runs in a runspace other than the one that first imported the module. With -Scope Process only this session changes; the store on disk keeps its default.
 '@
     Parameters = @{
         InputObject = 'A context, such as the output of Get-AzContext, whose Name is selected. Accepts pipeline input by value.'
