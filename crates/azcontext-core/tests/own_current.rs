@@ -38,6 +38,23 @@ fn set(name: &str, account: &str) -> Op {
     }
 }
 
+fn remove(name: &str, force: bool) -> Op {
+    Op::Remove {
+        name: name.into(),
+        force,
+    }
+}
+
+/// A session (another process, for the caller) that stored `names` in order: the last is the
+/// stored default.
+fn store_with(dir: &Path, names: &[&str]) -> Session {
+    let mut s = Session::new();
+    for n in names {
+        s.apply(&stored(dir), set(n, "a@x"), None).unwrap();
+    }
+    s
+}
+
 fn select(name: &str) -> Op {
     Op::Select { name: name.into() }
 }
@@ -59,9 +76,7 @@ fn current(s: &mut Session, e: &StoreEnv) -> Option<String> {
 fn another_process_select_does_not_move_the_caller() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let mut b = Session::new();
-    b.apply(&stored(dir), set("dev", "a@x"), None).unwrap();
-    b.apply(&stored(dir), set("prod", "a@x"), None).unwrap();
+    let mut b = store_with(dir, &["dev", "prod"]);
     b.apply(&stored(dir), select("dev"), None).unwrap();
 
     let mut a = Session::new();
@@ -94,9 +109,7 @@ fn another_process_select_does_not_move_the_caller() {
 fn keep_stored_default_leaves_what_new_sessions_start_with() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let mut s = Session::new();
-    s.apply(&stored(dir), set("dev", "a@x"), None).unwrap();
-    s.apply(&stored(dir), set("prod", "a@x"), None).unwrap();
+    let mut s = store_with(dir, &["dev", "prod"]);
     s.apply(&stored(dir), select("dev"), None).unwrap();
     let e = own(dir, Some("dev"), true);
     let out = s.apply(&e, select("prod"), None).unwrap();
@@ -107,15 +120,8 @@ fn keep_stored_default_leaves_what_new_sessions_start_with() {
     // The context it created is stored all the same.
     assert!(s.get_context(&stored(dir), "new").unwrap().is_some());
     // Removing the stored default still moves it (it is gone).
-    s.apply(
-        &own(dir, Some("new"), true),
-        Op::Remove {
-            name: "dev".into(),
-            force: false,
-        },
-        None,
-    )
-    .unwrap();
+    s.apply(&own(dir, Some("new"), true), remove("dev", false), None)
+        .unwrap();
     assert_eq!(stored_default(dir).as_deref(), Some("new"));
 }
 
@@ -125,10 +131,7 @@ fn keep_stored_default_leaves_what_new_sessions_start_with() {
 fn rename_remove_clear_follow_the_callers_current() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let mut s = Session::new();
-    for n in ["b", "c", "dev"] {
-        s.apply(&stored(dir), set(n, "a@x"), None).unwrap();
-    }
+    let mut s = store_with(dir, &["b", "c", "dev"]);
     // The stored default is "dev"; this caller uses "c".
     let out = s
         .apply(
@@ -144,39 +147,16 @@ fn rename_remove_clear_follow_the_callers_current() {
     assert_eq!(out.current, Some(Some("c2".into())));
     // Removing the stored default, which is not the caller's current: no force needed, current kept.
     let out = s
-        .apply(
-            &own(dir, Some("c2"), false),
-            Op::Remove {
-                name: "dev".into(),
-                force: false,
-            },
-            None,
-        )
+        .apply(&own(dir, Some("c2"), false), remove("dev", false), None)
         .unwrap();
     assert_eq!(out.current, Some(Some("c2".into())));
     // Removing the caller's current needs force, then moves to the ordinal-first remaining.
     let e = own(dir, Some("c2"), false);
     assert!(matches!(
-        s.apply(
-            &e,
-            Op::Remove {
-                name: "c2".into(),
-                force: false
-            },
-            None
-        ),
+        s.apply(&e, remove("c2", false), None),
         Err(Error::InvalidArgument(_))
     ));
-    let out = s
-        .apply(
-            &e,
-            Op::Remove {
-                name: "c2".into(),
-                force: true,
-            },
-            None,
-        )
-        .unwrap();
+    let out = s.apply(&e, remove("c2", true), None).unwrap();
     assert_eq!(out.current, Some(Some("b".into())));
     let out = s
         .apply(&own(dir, Some("b"), false), Op::Clear, None)
@@ -195,10 +175,7 @@ fn rename_remove_clear_follow_the_callers_current() {
     let out = s
         .apply(
             &own(dir, Some("y"), false),
-            Op::Remove {
-                name: "x".into(),
-                force: false,
-            },
+            remove("x", false),
             Some(Scope::Process),
         )
         .unwrap();
@@ -210,9 +187,7 @@ fn rename_remove_clear_follow_the_callers_current() {
 fn a_removed_current_is_kept_from_the_copy_with_one_warning() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let mut other = Session::new();
-    other.apply(&stored(dir), set("dev", "a@x"), None).unwrap();
-    other.apply(&stored(dir), set("prod", "a@x"), None).unwrap();
+    let mut other = store_with(dir, &["dev", "prod"]);
     let mut s = Session::new();
     let e = own(dir, Some("dev"), false);
     assert_eq!(
@@ -220,14 +195,7 @@ fn a_removed_current_is_kept_from_the_copy_with_one_warning() {
         Some("dev".into())
     );
     other
-        .apply(
-            &stored(dir),
-            Op::Remove {
-                name: "dev".into(),
-                force: true,
-            },
-            None,
-        )
+        .apply(&stored(dir), remove("dev", true), None)
         .unwrap();
     let (c, w) = s.current_context_reported(&e).unwrap();
     assert_eq!(c.unwrap().name, "dev");
@@ -259,8 +227,7 @@ fn a_removed_current_is_kept_from_the_copy_with_one_warning() {
 fn an_unknown_pinned_name_is_an_error_not_a_fallback() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let mut s = Session::new();
-    s.apply(&stored(dir), set("dev", "a@x"), None).unwrap();
+    let mut s = store_with(dir, &["dev"]);
     assert_eq!(
         s.initial_current(&stored(dir), Some("nope")).unwrap(),
         Some("nope".into())
