@@ -576,4 +576,36 @@ Describe 'Context population at sign-in' {
         @($r.Out[0].Names | Sort-Object) | Should -Be @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy') | ForEach-Object { Get-Key $_ $User } | Sort-Object)
         @($r.Out[0].Tenants) | Should -Be @($Tid)
     }
+
+    It 'Get-AzContext -RefreshContextFromTokenCache drops user contexts whose account left the cache and adds cached accounts'' subscriptions, keeping the current context' {
+        $r = Invoke-Emu -Store $Store -Extra $SpWith.ToString() -Script {
+            param($seed, $signIn)
+            $alice = (Connect-AzAccount -UseDeviceAuthentication -Environment Emu -SkipContextPopulation -WarningAction SilentlyContinue).Context.Name
+            $null = & ([scriptblock]::Create($signIn)) $seed @{ SkipContextPopulation = $true; ContextName = 'keep' }
+            $alice
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        # Alice's context goes without touching the token cache (azctx never does), and a user who never
+        # signed in here gets a context; then 'keep' (the service principal) is current again.
+        $azctx = Join-Path $RepoRoot 'out/bin/azctx'
+        $saved = $env:AZCONTEXT_DIR
+        try {
+            $env:AZCONTEXT_DIR = $Store
+            & $azctx remove $r.Out[0] --force | Out-Null
+            & $azctx set --name bob --subscription ([guid]::NewGuid()) --tenant $Tid --account 'bob@contoso.com' | Out-Null
+            & $azctx select keep | Out-Null
+            $LASTEXITCODE | Should -Be 0
+        } finally {
+            $env:AZCONTEXT_DIR = $saved
+        }
+        $n = Invoke-Emu -Store $Store -Script {
+            $names = @(Get-AzContext -ListAvailable -RefreshContextFromTokenCache | ForEach-Object Name)
+            [pscustomobject]@{ Listed = $names; Stored = @(Get-AzContext -ListAvailable | ForEach-Object Name); Current = (Get-AzContext).Name }
+        }
+        $n.Errors | Should -BeNullOrEmpty
+        $expected = @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy', 'Fabrikam Main') | ForEach-Object { Get-Key $_ $User }) + 'keep' | Sort-Object
+        @($n.Out[0].Listed | Sort-Object) | Should -Be $expected
+        @($n.Out[0].Stored | Sort-Object) | Should -Be $expected
+        $n.Out[0].Current | Should -Be 'keep'
+    }
 }
