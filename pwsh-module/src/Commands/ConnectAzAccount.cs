@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
@@ -403,7 +404,7 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             ["ExtendedProperties"] = extended,
         };
         object target = (object?)contextName ?? accountId;
-        JsonArray tenants;
+        IReadOnlyList<Population.Listed> tenants;
         try
         {
             tenants = Population.List(this, Population.ContextOf(account, env, tenantId), Tenant is null ? null : tenantId, WriteWarning, _cancel.Token);
@@ -423,13 +424,11 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             ["Account"] = account,
             ["Environment"] = Json.Str(env, "Name"),
             ["TenantId"] = tenantId,
-            ["Tenants"] = tenants,
             ["Subscription"] = NativeCall.Arg(Subscription, nameof(Subscription)),
             ["ContextName"] = contextName,
             ["MaxContextPopulation"] = MaxContextPopulation,
             ["SkipContextPopulation"] = SkipContextPopulation.IsPresent,
         };
-        string json = Population.Store(this, store, replace, scope, target);
-        WriteObject(PSAzureProfile.FromJson(json));
+        WriteObject(Population.Store(this, store, tenants, replace, scope, target));
     }
 }

@@ -87,7 +87,7 @@ internal static class CacheRefresh
                 ["Type"] = "User",
                 ["ExtendedProperties"] = new JsonObject { ["HomeAccountId"] = Json.Str(n as JsonObject, "HomeAccountId") },
             };
-            JsonArray tenants;
+            IReadOnlyList<Population.Listed> tenants;
             try
             {
                 tenants = Population.List(cmdlet, Population.ContextOf(account, environment, tenant), null, cmdlet.WriteWarning, cancel);
@@ -102,10 +102,9 @@ internal static class CacheRefresh
                 ["Account"] = account,
                 ["Environment"] = Json.Str(environment, "Name"),
                 ["TenantId"] = tenant,
-                ["Tenants"] = tenants,
                 ["KeepDefault"] = true,
             };
-            Population.Store(cmdlet, request, false, scope, id);
+            Population.Store(cmdlet, request, tenants, false, scope, id);
             cmdlet.WriteVerbose($"Added the contexts of '{id}' from the token cache.");
         }
     }

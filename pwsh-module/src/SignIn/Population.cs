@@ -7,6 +7,7 @@ using AzContext.Arm;
 using AzContext.Commands;
 using AzContext.Models;
 using AzContext.Native;
+using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.SignIn;
 
@@ -31,12 +32,15 @@ internal static class Population
         ["Environment"] = environment.DeepClone(),
     };
 
+    /// <summary>A tenant as ARM lists it, and the subscriptions its token sees.</summary>
+    internal sealed record Listed(JsonObject Tenant, IReadOnlyList<JsonObject> Subscriptions);
+
     /// <summary>
-    /// The core's "Tenants" list: [{Tenant: ARM's tenant, Subscriptions: [ARM's subscriptions]}].
+    /// What becomes the core's "Tenants" list: [{Tenant: ARM's tenant, Subscriptions: [ARM's subscriptions]}].
     /// <paramref name="onlyTenant"/>: list that tenant alone (Connect-AzAccount -Tenant), as ARM knows it
     /// when /tenants lists it (by id or domain), else by id alone.
     /// </summary>
-    internal static JsonArray List(AzContextCmdlet cmdlet, JsonObject context, string? onlyTenant, Action<string> warn, CancellationToken cancel)
+    internal static IReadOnlyList<Listed> List(AzContextCmdlet cmdlet, JsonObject context, string? onlyTenant, Action<string> warn, CancellationToken cancel)
     {
         JsonObject environment = Json.Obj(context, "Environment")!;
         string? url = Json.Str(environment, "ResourceManagerUrl");
@@ -66,7 +70,7 @@ internal static class Population
             chosen.Add(match ?? new JsonObject { ["tenantId"] = signInTenant });
         }
 
-        var result = new JsonArray();
+        var result = new List<Listed>();
         foreach (JsonObject t in chosen)
         {
             string? id = Json.Str(t, "tenantId");
@@ -84,15 +88,52 @@ internal static class Population
                 warn($"Unable to acquire token for tenant '{id}' with error '{e.Message}'");
                 continue;
             }
-            var list = new JsonArray();
-            foreach (JsonObject s in subscriptions)
-            {
-                list.Add(s.DeepClone());
-            }
             cmdlet.WriteVerbose($"Tenant '{id}': {subscriptions.Count} subscription(s).");
-            result.Add(new JsonObject { ["Tenant"] = t.DeepClone(), ["Subscriptions"] = list });
+            result.Add(new Listed(t, subscriptions));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The request's members, then "Tenants", written straight from ARM's objects (thousands of
+    /// subscriptions are not copied into a new tree first).
+    /// </summary>
+    private static string RequestText(JsonObject request, IReadOnlyList<Listed> tenants)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (KeyValuePair<string, JsonNode?> member in request)
+            {
+                w.WritePropertyName(member.Key);
+                if (member.Value is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    member.Value.WriteTo(w);
+                }
+            }
+            w.WriteStartArray("Tenants");
+            foreach (Listed t in tenants)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("Tenant");
+                t.Tenant.WriteTo(w);
+                w.WriteStartArray("Subscriptions");
+                foreach (JsonObject s in t.Subscriptions)
+                {
+                    s.WriteTo(w);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Whether ARM's tenant <paramref name="t"/> is <paramref name="idOrDomain"/> (its id or one of its domains).</summary>
@@ -123,12 +164,15 @@ internal static class Population
         target);
 
     /// <summary>
-    /// Stores a sign-in's contexts (azctx_account_sign_in) and returns the profile record. A -Subscription
-    /// that no tenant lists is Az's PSInvalidOperationException, and nothing is changed.
+    /// Stores a sign-in's contexts (azctx_account_sign_in), writes the change's warnings and returns the
+    /// resulting profile. A -Subscription that no tenant lists is Az's PSInvalidOperationException, and
+    /// nothing is changed. The reply holds every stored context: it is read as a document, and the
+    /// profile kept as text (see <see cref="PSAzureProfile.FromRecord"/>), so that 10,000 contexts are not
+    /// built into nodes twice.
     /// </summary>
-    internal static string Store(AzContextCmdlet cmdlet, JsonObject request, bool force, uint scope, object? target)
+    internal static PSAzureProfile Store(AzContextCmdlet cmdlet, JsonObject request, IReadOnlyList<Listed> tenants, bool force, uint scope, object? target)
     {
-        string body = request.ToJsonString();
+        string body = RequestText(request, tenants);
         uint f = force ? 1u : 0u;
         string? notFound = null;
         string? envelope = cmdlet.Native(() =>
@@ -147,6 +191,14 @@ internal static class Population
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(new PSInvalidOperationException(notFound), "SubscriptionNotFound", ErrorCategory.ObjectNotFound, target));
         }
-        return cmdlet.Unwrap(envelope!);
+        using var document = System.Text.Json.JsonDocument.Parse(envelope!);
+        if (document.RootElement.TryGetProperty("Warnings", out System.Text.Json.JsonElement warnings))
+        {
+            foreach (System.Text.Json.JsonElement w in warnings.EnumerateArray())
+            {
+                cmdlet.WriteWarning(w.GetString() ?? string.Empty);
+            }
+        }
+        return PSAzureProfile.FromRecord(document.RootElement.GetProperty("Value"));
     }
 }
