@@ -740,6 +740,20 @@ pub extern "C" fn azctx_environment_remove(
 // ---------------------------------------------------------------------------------------------------
 // Accounts
 
+/// Applies a sign-in's change and writes its envelope with the resulting profile record.
+fn apply_with_profile(
+    s: &mut CoreSession,
+    env: &StoreEnv,
+    op: Op,
+    scope: Option<Scope>,
+) -> FfiResult<String> {
+    let out = s.apply(env, op, scope)?;
+    Ok(records::op_result(
+        &out,
+        &records::profile_view(&s.profile(env)?),
+    ))
+}
+
 /// Connect-AzAccount -AccessToken: stores the account and context of the login. `request_json` is an
 /// object with AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation
 /// (bool), ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing
@@ -760,20 +774,13 @@ pub extern "C" fn azctx_account_connect_token(
         let scope = scope_arg(scope)?;
         with_session(session, call, |s, env| {
             let context = accounts::access_token_context(&s.profile(env)?, &login)?;
-            let out = s.apply(
-                env,
-                Op::SetContext {
-                    context,
-                    name,
-                    force: force != 0,
-                    extended_properties: Vec::new(),
-                },
-                scope,
-            )?;
-            Ok(records::op_result(
-                &out,
-                &records::profile_view(&s.profile(env)?),
-            ))
+            let op = Op::SetContext {
+                context,
+                name,
+                force: force != 0,
+                extended_properties: Vec::new(),
+            };
+            apply_with_profile(s, env, op, scope)
         })
     })
 }
@@ -805,18 +812,11 @@ pub extern "C" fn azctx_account_sign_in(
         let scope = scope_arg(scope)?;
         with_session(session, call, |s, env| {
             let sign_in = azcontext_core::signin::build(&s.profile(env)?, &request)?;
-            let out = s.apply(
-                env,
-                Op::SignIn {
-                    sign_in: Box::new(sign_in),
-                    force: force != 0,
-                },
-                scope,
-            )?;
-            Ok(records::op_result(
-                &out,
-                &records::profile_view(&s.profile(env)?),
-            ))
+            let op = Op::SignIn {
+                sign_in: Box::new(sign_in),
+                force: force != 0,
+            };
+            apply_with_profile(s, env, op, scope)
         })
     })
 }

@@ -204,6 +204,7 @@ fn every_pointer_argument_is_checked_for_null() {
     .unwrap();
     let env = CString::new(r#"{"Name":"Lab"}"#).unwrap();
     let login = CString::new(r#"{"AccessToken":"t","AccountId":"a"}"#).unwrap();
+    let sign_in = CString::new(r#"{"Account":{"Id":"a","Type":"User"},"TenantId":"t"}"#).unwrap();
     let (dir, n, nul, nulm) = (
         st.1.as_ptr(),
         name.as_ptr(),
@@ -511,7 +512,7 @@ fn every_pointer_argument_is_checked_for_null() {
         (
             "sign_in/session",
             Box::new(|o| {
-                azctx_account_sign_in(nos, &call_with(dir, nul, 0), login.as_ptr(), 0, 0, o)
+                azctx_account_sign_in(nos, &call_with(dir, nul, 0), sign_in.as_ptr(), 0, 0, o)
             }),
         ),
         (
@@ -521,7 +522,7 @@ fn every_pointer_argument_is_checked_for_null() {
         (
             "sign_in/out",
             Box::new(|_| {
-                azctx_account_sign_in(s, &call_with(dir, nul, 0), login.as_ptr(), 0, 0, nulm)
+                azctx_account_sign_in(s, &call_with(dir, nul, 0), sign_in.as_ptr(), 0, 0, nulm)
             }),
         ),
         (
