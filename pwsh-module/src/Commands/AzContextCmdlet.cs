@@ -147,46 +147,37 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// The envelope of a change: writes its warnings, records what the runspace's current context
-    /// became ("Current", when the library reports it), returns its value as JSON text (as sent).
+    /// became (see <see cref="TakeEnvelope"/>), returns its value as JSON text (as sent).
     /// </summary>
     internal string Unwrap(string envelope)
     {
-        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(envelope);
-        var reader = new System.Text.Json.Utf8JsonReader(utf8);
-        string value = "null";
-        if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+        using var document = System.Text.Json.JsonDocument.Parse(envelope);
+        TakeEnvelope(document.RootElement);
+        return document.RootElement.TryGetProperty("Value", out System.Text.Json.JsonElement value) ? value.GetRawText() : "null";
+    }
+
+    /// <summary>
+    /// What every change envelope says besides its value: writes its warnings, and records what the
+    /// runspace's current context became ("Current", which the library sends for a runspace's own
+    /// current context, never for -DefaultProfile).
+    /// </summary>
+    internal void TakeEnvelope(System.Text.Json.JsonElement envelope)
+    {
+        if (envelope.ValueKind != System.Text.Json.JsonValueKind.Object)
         {
-            return value;
+            return;
         }
-        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        if (envelope.TryGetProperty("Warnings", out System.Text.Json.JsonElement warnings) && warnings.ValueKind == System.Text.Json.JsonValueKind.Array)
         {
-            bool warnings = reader.ValueTextEquals("Warnings"u8);
-            bool current = reader.ValueTextEquals("Current"u8);
-            bool isValue = reader.ValueTextEquals("Value"u8);
-            reader.Read();
-            if (warnings && reader.TokenType == System.Text.Json.JsonTokenType.StartArray)
+            foreach (System.Text.Json.JsonElement w in warnings.EnumerateArray())
             {
-                while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String)
-                {
-                    WriteWarning(reader.GetString() ?? string.Empty);
-                }
-            }
-            else if (current && _processSession is not null && !UsesDefaultProfile)
-            {
-                RunspaceCurrent.Set(_processSession, reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null);
-            }
-            else if (isValue)
-            {
-                int start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                value = System.Text.Encoding.UTF8.GetString(utf8, start, (int)reader.BytesConsumed - start);
-            }
-            else
-            {
-                reader.Skip();
+                WriteWarning(w.GetString() ?? string.Empty);
             }
         }
-        return value;
+        if (envelope.TryGetProperty("Current", out System.Text.Json.JsonElement current) && _processSession is not null && !UsesDefaultProfile)
+        {
+            RunspaceCurrent.Set(_processSession, current.ValueKind == System.Text.Json.JsonValueKind.String ? current.GetString() : null);
+        }
     }
 
     /// <summary>

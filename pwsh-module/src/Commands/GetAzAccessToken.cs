@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using System.Security;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using AzContext.Models;
@@ -60,40 +59,20 @@ public sealed class GetAzAccessTokenCommand : AzContextCmdlet
             return;
         }
         string accountId = Json.Str(account, "Id") ?? "";
-        string type = Json.Str(account, "Type") ?? "";
-        string? tenant = TenantId ?? Json.Str(Json.Obj(context, "Tenant"), "Id");
-
-        if (type == "AccessToken")
-        {
-            WriteStoredToken(account, accountId, tenant);
-            return;
-        }
-
-        var request = new JsonObject
-        {
-            ["AccountType"] = type,
-            ["AccountId"] = accountId,
-            ["HomeAccountId"] = Json.Str(Json.Obj(account, "ExtendedProperties"), "HomeAccountId"),
-            ["CertificatePath"] = Json.Str(Json.Obj(account, "ExtendedProperties"), "CertificatePath"),
-            ["CertificateThumbprint"] = Json.Str(Json.Obj(account, "ExtendedProperties"), "CertificateThumbprint"),
-            ["SendCertificateChain"] = string.Equals(Json.Str(Json.Obj(account, "ExtendedProperties"), "SendCertificateChain"), "True", StringComparison.OrdinalIgnoreCase),
-            ["Tenant"] = tenant,
-        };
-        string reply;
+        ContextToken t;
         try
         {
-            request["Resource"] = ResourceUrl ?? AuthScopeCompleter.Resource(ResourceTypeName ?? "Arm", environment);
-            if (type == "ManagedService" && accountId != "MSI@50342")
-            {
-                request["ManagedIdentityClientId"] = accountId;
-            }
-            SignInRequest.AddEnvironment(request, environment);
-            request["Cache"] = SignInRequest.Cache(this, (uint)AzctxScope.Default);
-            reply = EngineHost.GetToken(request.ToJsonString(), WriteWarning, _cancel.Token);
+            string resource = ResourceUrl ?? AuthScopeCompleter.Resource(ResourceTypeName ?? "Arm", environment);
+            t = ContextTokens.Get(this, context!, TenantId, resource, WriteWarning, _cancel.Token);
         }
         catch (SignInFailure e)
         {
             ThrowTerminatingError(SignInRequest.ToErrorRecord(e, accountId));
+            return;
+        }
+        catch (PSInvalidOperationException e)
+        {
+            ThrowTerminatingError(ErrorMap.Create(e, "SignInRequired", ErrorCategory.AuthenticationError, accountId));
             return;
         }
         catch (PSArgumentException e)
@@ -101,43 +80,8 @@ public sealed class GetAzAccessTokenCommand : AzContextCmdlet
             ThrowTerminatingError(ErrorMap.Create(e, "InvalidResource", ErrorCategory.InvalidArgument, ResourceTypeName ?? ResourceUrl));
             return;
         }
-        var r = (JsonObject)Json.Parse(reply)!;
-        string token = Json.Str(r, "Token") ?? "";
-        WriteVerbose($"Token for '{accountId}' from {Json.Str(r, "Source") ?? "the authority"}, expires {Json.Str(r, "ExpiresOn")}.");
-        WriteObject(new PSSecureAccessToken(Secure(token), DateTimeOffset.Parse(Json.Str(r, "ExpiresOn")!, CultureInfo.InvariantCulture),
-            Json.Str(r, "TenantId") ?? tenant, Json.Str(r, "UserId") ?? accountId, Json.Str(r, "Type") ?? "Bearer"));
-    }
-
-    /// <summary>An access-token account's own token, as Az returns it (its expiry read from the token).</summary>
-    private void WriteStoredToken(JsonObject account, string accountId, string? tenant)
-    {
-        string? token = Json.Str(Json.Obj(account, "ExtendedProperties"), "AccessToken");
-        if (string.IsNullOrEmpty(token))
-        {
-            ThrowTerminatingError(ErrorMap.Create(new PSInvalidOperationException($"The access-token account '{accountId}' holds no token. Run Connect-AzAccount -AccessToken again."),
-                "SignInRequired", ErrorCategory.AuthenticationError, accountId));
-            return;
-        }
-        DateTimeOffset expires = DateTimeOffset.MaxValue;
-        string[] parts = token.Split('.');
-        if (parts.Length > 1)
-        {
-            try
-            {
-                string p = parts[1].Replace('-', '+').Replace('_', '/');
-                p = p.PadRight(p.Length + ((4 - (p.Length % 4)) % 4), '=');
-                if (Json.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(p))) is JsonObject claims
-                    && long.TryParse(Json.Str(claims, "exp"), out long exp))
-                {
-                    expires = DateTimeOffset.FromUnixTimeSeconds(exp);
-                }
-            }
-            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
-            {
-                // Not a JWT: no expiry is known.
-            }
-        }
-        WriteObject(new PSSecureAccessToken(Secure(token), expires, tenant, accountId, "Bearer"));
+        WriteVerbose($"Token for '{accountId}' from {t.Source}, expires {t.ExpiresOn.ToString("o", CultureInfo.InvariantCulture)}.");
+        WriteObject(new PSSecureAccessToken(Secure(t.Token), t.ExpiresOn, t.TenantId, t.UserId, t.Type));
     }
 
     private static SecureString Secure(string text)
