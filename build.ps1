@@ -48,6 +48,17 @@ function Invoke-Cbindgen([string]$OutputPath) {
     }
 }
 
+# dotnet build, silent when it succeeds (its "Build succeeded" summary is not one of the test run's lines,
+# and -consoleLoggerParameters:NoSummary does not remove it); its whole output, and a failure, when not.
+function Invoke-DotnetBuild([string]$Project, [string]$OutputDir, [string[]]$Properties = @()) {
+    $PSNativeCommandUseErrorActionPreference = $false
+    $output = dotnet build $Project --nologo --verbosity quiet -c Release @Properties -o $OutputDir 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $output | Out-Host
+        throw "dotnet build $Project failed (exit code $LASTEXITCODE)"
+    }
+}
+
 function Invoke-Build {
     $version = Get-WorkspaceVersion
     Write-Step "cargo build --release (azcontext $version)"
@@ -57,13 +68,11 @@ function Invoke-Build {
 
     Write-Step 'dotnet build pwsh-module/engine (sign-in, MSAL.NET)'
     $engineBin = Join-Path $Root 'pwsh-module/engine/bin/Release'
-    dotnet build (Join-Path $Root 'pwsh-module/engine/AzContext.Engine.csproj') --nologo --verbosity quiet -c Release `
-        "-p:Version=$version" -o $engineBin | Out-Host
+    Invoke-DotnetBuild (Join-Path $Root 'pwsh-module/engine/AzContext.Engine.csproj') $engineBin "-p:Version=$version"
 
     Write-Step 'dotnet build pwsh-module'
     $csBin = Join-Path $Root 'pwsh-module/bin/Release'
-    dotnet build (Join-Path $Root 'pwsh-module/AzContext.csproj') --nologo --verbosity quiet -c Release `
-        "-p:Version=$version" -o $csBin
+    Invoke-DotnetBuild (Join-Path $Root 'pwsh-module/AzContext.csproj') $csBin "-p:Version=$version"
 
     Write-Step "lay out $ModuleOut"
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
@@ -107,7 +116,7 @@ function Build-TestTools {
         $project = Join-Path $Root $tool.Project
         if (-not (Test-Path $project)) { continue }
         Write-Step "dotnet build $($tool.Project) -> out/$($tool.Out)"
-        dotnet build $project --nologo --verbosity quiet -c Release -o (Join-Path $Out $tool.Out) | Out-Host
+        Invoke-DotnetBuild $project (Join-Path $Out $tool.Out)
     }
 }
 

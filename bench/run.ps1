@@ -6,7 +6,8 @@
 .DESCRIPTION
     Cold start       fresh `pwsh -NoProfile` running `Import-Module AzContext; Get-AzContext`, against two floors
                      measured in the same run: bare pwsh, and the smallest binary module (bench/floor-module)
-                     imported by name and called once
+                     imported by name and called once; then a profile of the CPU time the process spends in the
+                     import (with and without the types and format files) and in the first call
     Warm calls       10,000 calls each in one session vs a no-op compiled cmdlet
     Sign-in          against the tests' emulator: a first service-principal sign-in and a cached
                      Get-AzAccessToken as whole fresh processes vs bare pwsh; Get-AzAccessToken warm
@@ -143,6 +144,49 @@ Add-Row 'pwsh -NoProfile: Import-Module AzFloor; one no-op cmdlet' $floor 'ms' $
 Add-Row 'pwsh -NoProfile: Import-Module AzContext; Get-AzContext' $cold 'ms' $floor 'minimal binary module' '<= 1.05x minimal module' { param($s, $f) $s.Median -le 1.05 * $f }
 $added = $cold | ForEach-Object { $_ - $floorMedian }
 Add-Row '  time added beyond the minimal module' $added 'ms' $null '' '<= 5% of minimal module' { param($s, $f) $s.Median -le 0.05 * $floorMedian }
+
+# ---- Cold start profile -----------------------------------------------------------------------------
+# Where the added start-up goes, as CPU time of the process itself (less sensitive than wall time to what
+# else the machine does): Import-Module, then the first call, for the minimal module, AzContext, and
+# AzContext with its types file or its format file left out of a copy of its manifest.
+Write-Host "`nCold start profile (CPU ms inside the process, $ColdRuns runs each, interleaved)"
+$profileDir = Join-Path $Work 'profile'
+$profileVariants = [ordered]@{ floor = @((Join-Path $floorDir 'AzFloor.psd1'), 'Invoke-AzFloorNoOp') }
+foreach ($v in @(@{ Name = 'full'; Drop = $null }, @{ Name = 'notypes'; Drop = 'TypesToProcess' }, @{ Name = 'noformat'; Drop = 'FormatsToProcess' })) {
+    $dir = Join-Path $profileDir "$($v.Name)/AzContext"
+    $null = New-Item -ItemType Directory (Split-Path $dir) -Force
+    Copy-Item (Join-Path $Out 'AzContext') $dir -Recurse -Force
+    if ($v.Drop) {
+        $manifest = Join-Path $dir 'AzContext.psd1'
+        Set-Content $manifest (Get-Content $manifest | Where-Object { $_ -notmatch "^\s*$($v.Drop)\s*=" })
+    }
+    $profileVariants[$v.Name] = @((Join-Path $dir 'AzContext.psd1'), 'Get-AzContext')
+}
+$profileTimes = @{}
+foreach ($k in $profileVariants.Keys) { $profileTimes[$k] = @{ Import = [System.Collections.Generic.List[double]]::new(); Call = [System.Collections.Generic.List[double]]::new() } }
+$env:AZCONTEXT_DIR = $coldStore
+foreach ($i in 0..$ColdRuns) {
+    foreach ($k in $profileVariants.Keys) {
+        $manifest, $command = $profileVariants[$k]
+        $script = "`$p = [Diagnostics.Process]::GetCurrentProcess(); `$t0 = `$p.TotalProcessorTime.TotalMilliseconds; " +
+            "Import-Module '$manifest'; `$p.Refresh(); `$t1 = `$p.TotalProcessorTime.TotalMilliseconds; " +
+            "`$null = $command; `$p.Refresh(); `$t2 = `$p.TotalProcessorTime.TotalMilliseconds; `"`$(`$t1 - `$t0) `$(`$t2 - `$t1)`""
+        $o = & $Pwsh -NoProfile -NonInteractive -Command $script
+        if ($LASTEXITCODE -ne 0) { throw "cold start profile '$k' failed" }
+        if ($i -gt 0) {
+            $parts = "$o".Split(' ')
+            $profileTimes[$k].Import.Add([double]::Parse($parts[0], [cultureinfo]::InvariantCulture))
+            $profileTimes[$k].Call.Add([double]::Parse($parts[1], [cultureinfo]::InvariantCulture))
+        }
+    }
+}
+$env:AZCONTEXT_DIR = $null
+$pt = $profileTimes
+Add-Row 'CPU: Import-Module AzFloor' $pt.floor.Import 'ms' $null '' '' $null
+Add-Row 'CPU: Import-Module AzContext' $pt.full.Import 'ms' $pt.floor.Import 'minimal module' '' $null
+Add-Row '  the same without AzContext.types.ps1xml' $pt.notypes.Import 'ms' $pt.full.Import 'AzContext' '' $null
+Add-Row '  the same without AzContext.format.ps1xml' $pt.noformat.Import 'ms' $pt.full.Import 'AzContext' '' $null
+Add-Row 'CPU: first Get-AzContext (library load is in the import)' $pt.full.Call 'ms' $pt.floor.Call 'first no-op call' '' $null
 
 # ---- Warm calls -------------------------------------------------------------------------------------
 Write-Host "`nWarm calls ($WarmIterations calls x $WarmRounds rounds, per call)"
