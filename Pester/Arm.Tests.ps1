@@ -12,7 +12,9 @@ BeforeAll {
     foreach ($s in $Emu.Seed.Subscriptions) { $Seeded[$s.DisplayName] = $s }
     $User = $Emu.Seed.User.UserName
 
-    $UserSignIn = { $null = Connect-AzAccount -UseDeviceAuthentication -Environment Emu -WarningAction SilentlyContinue }
+    # The home tenant only: whatever a sign-in stores, the other tenant's subscription ('Fabrikam Main') is
+    # never stored by it, so resolving it exercises ARM.
+    $UserSignIn = { param($seed) $null = Connect-AzAccount -UseDeviceAuthentication -Environment Emu -Tenant $seed.HomeTenantId -WarningAction SilentlyContinue }
     $SpSignIn = {
         param($seed)
         $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
@@ -331,7 +333,7 @@ Describe 'ARM failures' {
     It 'retries a 500 three times (Az''s default), then fails naming the status and ARM''s code, storing nothing' {
         Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 500; count = 10; retryAfter = '0' }
         $hash = Get-StoreHash $Store
-        $r = Invoke-Emu -Store $Store -Script { Set-AzContext -Subscription 'Contoso Prod' }
+        $r = Invoke-Emu -Store $Store -Script { Set-AzContext -Subscription 'Not Stored Anywhere' }
         $r.Out | Should -BeNullOrEmpty
         $r.Errors.Count | Should -Be 1
         $r.Errors[0].Id | Should -BeLike 'ArmRequestFailed,*'
@@ -357,7 +359,7 @@ Describe 'ARM failures' {
     It 'reports a malformed answer clearly, storing nothing' {
         Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 200; count = 10; body = 'malformed' }
         $hash = Get-StoreHash $Store
-        $r = Invoke-Emu -Store $Store -Script { Set-AzContext -Subscription 'Contoso Prod' }
+        $r = Invoke-Emu -Store $Store -Script { Set-AzContext -Subscription 'Not Stored Anywhere' }
         $r.Errors.Count | Should -Be 1
         $r.Errors[0].Id | Should -BeLike 'ArmInvalidResponse,*'
         $r.Errors[0].Message | Should -BeLike 'ARM''s answer to GET /subscriptions`?api-version=2022-12-01 is not valid JSON*'
