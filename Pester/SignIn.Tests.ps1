@@ -73,7 +73,8 @@ Describe 'Connect-AzAccount -ServicePrincipal with a secret' {
         }
         $r.Errors | Should -BeNullOrEmpty
         $o = $r.Out[0]
-        $o.ContextName | Should -Be "$Tid - $($Sp.AppId)"
+        $dev = $Emu.Seed.Subscriptions | Where-Object DisplayName -eq 'Contoso Dev'
+        $o.ContextName | Should -Be "Contoso Dev ($($dev.Id)) - $Tid - $($Sp.AppId)"
         $o.Type | Should -Be 'ServicePrincipal'
         $o.Tenants | Should -Be $Tid
         $o.IsSecure | Should -BeTrue
@@ -159,7 +160,7 @@ Describe 'Connect-AzAccount as a user' {
     BeforeEach { $Store = New-TestStore; Clear-EmuRequests; Set-EmuSettings @{ expiresIn = 3600 } }
     AfterAll { Set-EmuSettings @{ expiresIn = 3600 } }
 
-    It '-UseDeviceAuthentication prints the device code message as a warning and stores the user''s tenant context' {
+    It '-UseDeviceAuthentication prints the device code message as a warning and makes the home tenant''s first subscription current' {
         $r = Invoke-Emu -Store $Store -Script {
             param($seed)
             $p = Connect-AzAccount -UseDeviceAuthentication -Environment Emu
@@ -169,7 +170,8 @@ Describe 'Connect-AzAccount as a user' {
         @($r.Warnings | Where-Object { $_ -like 'To sign in, use a web browser to open the page *devicelogin and enter the code * to authenticate.' }).Count | Should -Be 1
         $r.Out[0].Id | Should -Be $Emu.Seed.User.UserName
         $r.Out[0].Type | Should -Be 'User'
-        $r.Out[0].Name | Should -Be "$Tid - $($Emu.Seed.User.UserName)"
+        $dev = $Emu.Seed.Subscriptions | Where-Object DisplayName -eq 'Contoso Dev'
+        $r.Out[0].Name | Should -Be "Contoso Dev ($($dev.Id)) - $Tid - $($Emu.Seed.User.UserName)"
         $r.Out[0].Home | Should -Be "$($Emu.Seed.User.ObjectId).$Tid"
     }
 
@@ -363,5 +365,200 @@ Describe 'Interactive sign-in and the cache shared with MSAL as Az uses it' {
         $t.Errors | Should -BeNullOrEmpty
         $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
         Get-EmuRequests | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Context population at sign-in' {
+    BeforeAll {
+        $User = $Emu.Seed.User.UserName
+        $Other = $Emu.OtherTenantId
+        $Subs = @{}
+        $Emu.Seed.Subscriptions | ForEach-Object { $Subs[$_.DisplayName] = $_ }
+        # Az's key of the context of subscription $Name for $Account, seen from its own tenant.
+        function Get-Key([string]$Name, [string]$Account) { $s = $Subs[$Name]; "$Name ($($s.Id)) - $($s.TenantId) - $Account" }
+        function Get-StoreHash([string]$Store) { (Get-FileHash -LiteralPath (Join-Path $Store 'AzureRmContext.json') -Algorithm SHA256).Hash }
+        function Add-EmuFailure([hashtable]$Rule) { $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body $Rule }
+        $MoreThanOne = "TenantId '$Tid' contains more than one active subscription. First one will be selected for further use. To select another subscription, use Set-AzContext."
+        # Signs the service principal in (home tenant: Contoso Dev, Prod and Legacy) with $args[1] as extra parameters.
+        $SpWith = {
+            param($seed, $more)
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            if (-not $more) { $more = @{} }
+            (Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu @more).Context.Name
+        }
+    }
+    BeforeEach { $Store = New-TestStore; Clear-EmuRequests }
+    AfterEach { $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail/clear' }
+
+    It 'stores a context for every subscription of both tenants, the home tenant''s first active one current, and a second process sees them all' {
+        $r = Invoke-Emu -Store $Store -Script { (Connect-AzAccount -UseDeviceAuthentication -Environment Emu).Context.Name }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be (Get-Key 'Contoso Dev' $User)
+        @($r.Warnings) | Should -Contain $MoreThanOne
+        $n = Invoke-Emu -Store $Store -Script {
+            [pscustomobject]@{
+                Current = (Get-AzContext).Name
+                All = @(Get-AzContext -ListAvailable | ForEach-Object {
+                    [pscustomobject]@{ Name = $_.Name; Tenant = $_.Tenant.Id; TenantName = $_.Tenant.Name; Home = $_.Subscription.HomeTenantId; State = $_.Subscription.State; Tenants = $_.Account.Tenants }
+                })
+            }
+        }
+        $n.Errors | Should -BeNullOrEmpty
+        $all = $n.Out[0].All
+        @($all.Name | Sort-Object) | Should -Be @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy', 'Fabrikam Main') | ForEach-Object { Get-Key $_ $User } | Sort-Object)
+        $n.Out[0].Current | Should -Be (Get-Key 'Contoso Dev' $User)
+        $fabrikam = $all | Where-Object Name -eq (Get-Key 'Fabrikam Main' $User)
+        $fabrikam.Tenant | Should -Be $Other
+        $fabrikam.TenantName | Should -Be 'Fabrikam'
+        $fabrikam.Home | Should -Be $Other
+        @($fabrikam.Tenants) | Should -Be @($Tid, $Other)
+        ($all | Where-Object Name -eq (Get-Key 'Contoso Legacy' $User)).State | Should -Be 'Disabled'
+        @(Get-EmuRequests | Where-Object { $_.path -eq '/tenants' }).Count | Should -Be 1
+        @(Get-EmuRequests | Where-Object { $_.path -eq '/subscriptions' }).Count | Should -Be 2
+    }
+
+    It 'follows ARM''s paging: a page size of 1 still populates every subscription' {
+        Set-EmuSettings @{ pageSize = 1 }
+        try {
+            $r = Invoke-Emu -Store $Store -Script $SpWith -Extra @{ MaxContextPopulation = -1 }
+        } finally {
+            Set-EmuSettings @{ pageSize = 100 }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        @(Get-EmuRequests | Where-Object { $_.path -eq '/subscriptions' }).Count | Should -Be 3
+        (Get-Content -Raw (Join-Path $Store 'AzureRmContext.json') | ConvertFrom-Json -AsHashtable).Contexts.Count | Should -Be 3
+    }
+
+    It '-MaxContextPopulation -1/0/1/N and -SkipContextPopulation, also over contexts already stored' {
+        $r = Invoke-Emu -Store $Store -Extra $SpWith.ToString() -Script {
+            param($seed, $signIn)
+            $sign = [scriptblock]::Create($signIn)
+            $count = { param($more) $name = & $sign $seed $more; "$(@(Get-AzContext -ListAvailable).Count):$name" }
+            $fresh = foreach ($more in @($null, @{ MaxContextPopulation = -1 }, @{ MaxContextPopulation = 0 }, @{ MaxContextPopulation = 1 },
+                    @{ MaxContextPopulation = 2 }, @{ SkipContextPopulation = $true; MaxContextPopulation = -1 })) {
+                Clear-AzContext -Force
+                & $count $more
+            }
+            Clear-AzContext -Force
+            $stored = @((& $count @{ SkipContextPopulation = $true }), (& $count @{ MaxContextPopulation = 2 }), (& $count @{ MaxContextPopulation = 2 }), (& $count $null))
+            [pscustomobject]@{ Fresh = @($fresh); Stored = $stored }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $dev = Get-Key 'Contoso Dev' $Sp.AppId
+        $r.Out[0].Fresh | Should -Be @("3:$dev", "3:$dev", "1:$dev", "1:$dev", "2:$dev", "1:$dev")
+        # Az populates nothing once a context exists (Az #14482); AzContext applies the limit again.
+        $r.Out[0].Stored | Should -Be @("1:$dev", "2:$dev", "2:$dev", "3:$dev")
+    }
+
+    It '-Scope Process populates this session only: nothing is written' {
+        $r = Invoke-Emu -Store $Store -Extra $SpWith.ToString() -Script {
+            param($seed, $signIn)
+            $name = & ([scriptblock]::Create($signIn)) $seed @{ Scope = 'Process' }
+            [pscustomobject]@{ Name = $name; Count = @(Get-AzContext -ListAvailable).Count }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Count | Should -Be 3
+        $r.Out[0].Name | Should -Be (Get-Key 'Contoso Dev' $Sp.AppId)
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match $Sp.AppId
+    }
+
+    It '-Subscription by name (any case) or id chooses the default, in whichever tenant lists it' {
+        $r = Invoke-Emu -Store $Store -Extra $Subs['Fabrikam Main'].Id -Script {
+            param($seed, $fabrikam)
+            $byName = Connect-AzAccount -UseDeviceAuthentication -Environment Emu -Subscription 'contoso PROD' -WarningVariable w1
+            $byId = Connect-AzAccount -UseDeviceAuthentication -Environment Emu -SubscriptionId $fabrikam
+            [pscustomobject]@{ ByName = $byName.Context.Name; ByNameWarnings = @($w1 | Where-Object { "$_" -like 'TenantId*' }).Count
+                ById = $byId.Context.Name; Count = @(Get-AzContext -ListAvailable).Count }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].ByName | Should -Be (Get-Key 'Contoso Prod' $User)
+        $r.Out[0].ByNameWarnings | Should -Be 0
+        $r.Out[0].ById | Should -Be (Get-Key 'Fabrikam Main' $User)
+        $r.Out[0].Count | Should -Be 4
+    }
+
+    It 'a -Subscription no tenant lists is Az''s error, and nothing stored changes' {
+        $null = Invoke-Emu -Store $Store -Script $SpWith -Extra @{ SkipContextPopulation = $true }
+        $before = Get-StoreHash $Store
+        $missing = [guid]::NewGuid().ToString()
+        foreach ($wanted in @('No such subscription', $missing)) {
+            $r = Invoke-Emu -Store $Store -Script $SpWith -Extra @{ Subscription = $wanted }
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].Id | Should -BeLike 'SubscriptionNotFound,*'
+            $kind = if ($wanted -eq $missing) { 'ID' } else { 'name' }
+            $r.Errors[0].Message | Should -Be "The provided account $($Sp.AppId) does not have access to subscription $kind `"$wanted`". Please try logging in with different credentials or a different subscription $kind."
+            Get-StoreHash $Store | Should -Be $before
+        }
+    }
+
+    It 'ARM''s 500 during population is retried, then a clear error that changes nothing stored; a 429 is retried and succeeds' {
+        $null = Invoke-Emu -Store $Store -Script $SpWith -Extra @{ SkipContextPopulation = $true }
+        $before = Get-StoreHash $Store
+        Clear-EmuRequests
+        Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 500; count = 10; retryAfter = '0' }
+        $r = Invoke-Emu -Store $Store -Script $SpWith
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'ArmRequestFailed,500,*'
+        $r.Errors[0].Message | Should -Match 'InternalServerError|internal server error'
+        $r.Errors[0].Message | Should -Match 'Nothing was changed'
+        @(Get-EmuRequests | Where-Object { $_.path -eq '/subscriptions' }).Count | Should -Be 4
+        Get-StoreHash $Store | Should -Be $before
+
+        $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail/clear'
+        Clear-EmuRequests
+        Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 429; count = 2; retryAfter = '0' }
+        $r = Invoke-Emu -Store $Store -Script $SpWith
+        $r.Errors | Should -BeNullOrEmpty
+        @(Get-EmuRequests | Where-Object { $_.path -eq '/subscriptions' }).Count | Should -Be 3
+        (Get-Content -Raw (Join-Path $Store 'AzureRmContext.json') | ConvertFrom-Json -AsHashtable).Contexts.Count | Should -Be 3
+    }
+
+    It 'a tenant whose token needs MFA is skipped with Az''s warning; the others are populated' {
+        Add-EmuFailure @{
+            pathPrefix = "/$Other/oauth2/v2.0/token"; status = 400; count = 20
+            body = @{ error = 'interaction_required'; error_codes = @(50076); suberror = 'basic_action'
+                error_description = "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication to access '$Other'." }
+        }
+        $r = Invoke-Emu -Store $Store -Script {
+            $p = Connect-AzAccount -UseDeviceAuthentication -Environment Emu
+            [pscustomobject]@{ Name = $p.Context.Name; Names = @(Get-AzContext -ListAvailable | ForEach-Object Name); Tenants = (Get-AzContext).Account.Tenants }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Warnings | Where-Object { $_ -like "Unable to acquire token for tenant '$Other' with error '*AADSTS50076*'" }).Count | Should -Be 1
+        $r.Out[0].Name | Should -Be (Get-Key 'Contoso Dev' $User)
+        @($r.Out[0].Names | Sort-Object) | Should -Be @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy') | ForEach-Object { Get-Key $_ $User } | Sort-Object)
+        @($r.Out[0].Tenants) | Should -Be @($Tid)
+    }
+
+    It 'Get-AzContext -RefreshContextFromTokenCache drops user contexts whose account left the cache and adds cached accounts'' subscriptions, keeping the current context' {
+        $r = Invoke-Emu -Store $Store -Extra $SpWith.ToString() -Script {
+            param($seed, $signIn)
+            $alice = (Connect-AzAccount -UseDeviceAuthentication -Environment Emu -SkipContextPopulation -WarningAction SilentlyContinue).Context.Name
+            $null = & ([scriptblock]::Create($signIn)) $seed @{ SkipContextPopulation = $true; ContextName = 'keep' }
+            $alice
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        # Alice's context goes without touching the token cache (azctx never does), and a user who never
+        # signed in here gets a context; then 'keep' (the service principal) is current again.
+        $azctx = Join-Path $RepoRoot 'out/bin/azctx'
+        $saved = $env:AZCONTEXT_DIR
+        try {
+            $env:AZCONTEXT_DIR = $Store
+            & $azctx remove $r.Out[0] --force | Out-Null
+            & $azctx set --name bob --subscription ([guid]::NewGuid()) --tenant $Tid --account 'bob@contoso.com' | Out-Null
+            & $azctx select keep | Out-Null
+            $LASTEXITCODE | Should -Be 0
+        } finally {
+            $env:AZCONTEXT_DIR = $saved
+        }
+        $n = Invoke-Emu -Store $Store -Script {
+            $names = @(Get-AzContext -ListAvailable -RefreshContextFromTokenCache | ForEach-Object Name)
+            [pscustomobject]@{ Listed = $names; Stored = @(Get-AzContext -ListAvailable | ForEach-Object Name); Current = (Get-AzContext).Name }
+        }
+        $n.Errors | Should -BeNullOrEmpty
+        $expected = @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy', 'Fabrikam Main') | ForEach-Object { Get-Key $_ $User }) + 'keep' | Sort-Object
+        @($n.Out[0].Listed | Sort-Object) | Should -Be $expected
+        @($n.Out[0].Stored | Sort-Object) | Should -Be $expected
+        $n.Out[0].Current | Should -Be 'keep'
     }
 }

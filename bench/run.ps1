@@ -15,6 +15,9 @@
     Contention       16 processes doing autosaved selects on one store: ops/s and p99 wait
     Memory           peak RSS of a pwsh holding 10,000 contexts vs one holding none; the added memory against
                      4x the size of the context file
+    Population       bench/arm.ps1: Connect-AzAccount storing a context per subscription for 1 ... 10,000
+                     subscriptions, against the same sign-in storing one and the emulator's own response time
+                     (-ArmOnly runs this part alone)
     Every store is a throwaway folder under the temp directory; ~/.Azure is never touched.
 #>
 param(
@@ -25,12 +28,14 @@ param(
     [int]$ScaleRuns = 7,
     [int]$Processes = 16,
     [int]$OpsPerProcess = 50,
+    [int]$ArmRuns = 5,
+    [switch]$ArmOnly,
     [switch]$Quick
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-if ($Quick) { $ColdRuns = 5; $WarmIterations = 2000; $WarmRounds = 3; $ScaleRuns = 3; $OpsPerProcess = 10 }
+if ($Quick) { $ColdRuns = 5; $WarmIterations = 2000; $WarmRounds = 3; $ScaleRuns = 3; $OpsPerProcess = 10; $ArmRuns = 3 }
 
 $Root = Split-Path $PSScriptRoot
 $Out = Join-Path $Root 'out'
@@ -104,7 +109,22 @@ function Invoke-Child([string]$Script, [hashtable]$Environment) {
     }
 }
 
+function Write-Report {
+    $cpu = (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', ''
+    $memGb = [math]::Round(((Get-Content /proc/meminfo | Select-Object -First 1) -replace '\D', '') / 1MB, 1)
+    Write-Host ''
+    $Rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
+    Write-Host ("Machine: {0}, {1} cores, {2} GiB RAM; {3}; pwsh {4}; {5}" -f $cpu, [Environment]::ProcessorCount, $memGb, [Runtime.InteropServices.RuntimeInformation]::OSDescription, $PSVersionTable.PSVersion, (Get-Date -Format 'yyyy-MM-dd'))
+    $Rows | ConvertTo-Json | Set-Content (Join-Path $Root 'bench/last-results.json')
+    Remove-Item $Work -Recurse -Force -ErrorAction Ignore
+}
+
 Write-Host "AzContext benchmarks: $(Get-Date -Format u)"
+if ($ArmOnly) {
+    . (Join-Path $PSScriptRoot 'arm.ps1')
+    Write-Report
+    return
+}
 
 # ---- Cold start ---------------------------------------------------------------------------------------
 # Two floors: bare pwsh, and what pwsh charges to import any binary module by name through a manifest
@@ -389,11 +409,8 @@ $bareMem = (Get-Stats $memBare).Median
 $addedMem = $memAz | ForEach-Object { $_ - $bareMem }
 Add-Row ("  memory added by 10,000 contexts (context file {0:n1} MB)" -f $fileMb) $addedMem 'MB' $null '' ('<= 4x file ({0:n0} MB)' -f (4 * $fileMb)) { param($s, $f) $s.Median -le 4 * $fileMb }
 
+# ---- Population at sign-in (bench/arm.ps1) ------------------------------------------------------------
+. (Join-Path $PSScriptRoot 'arm.ps1')
+
 # ---- Report -------------------------------------------------------------------------------------------
-$cpu = (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', ''
-$memGb = [math]::Round(((Get-Content /proc/meminfo | Select-Object -First 1) -replace '\D', '') / 1MB, 1)
-Write-Host ''
-$Rows | Format-Table -AutoSize | Out-String -Width 250 | Write-Host
-Write-Host ("Machine: {0}, {1} cores, {2} GiB RAM; {3}; pwsh {4}; {5}" -f $cpu, [Environment]::ProcessorCount, $memGb, [Runtime.InteropServices.RuntimeInformation]::OSDescription, $PSVersionTable.PSVersion, (Get-Date -Format 'yyyy-MM-dd'))
-$Rows | ConvertTo-Json | Set-Content (Join-Path $Root 'bench/last-results.json')
-Remove-Item $Work -Recurse -Force -ErrorAction Ignore
+Write-Report

@@ -49,7 +49,10 @@ pub fn token_tenant_id(token: &str) -> Option<String> {
 }
 
 /// The environment a login names (AzureCloud by default), or Az's error for an unknown name.
-fn login_environment(profile: &Profile, name: Option<&str>) -> Result<crate::model::Environment> {
+pub(crate) fn login_environment(
+    profile: &Profile,
+    name: Option<&str>,
+) -> Result<crate::model::Environment> {
     let env_name = name.unwrap_or("AzureCloud");
     profile
         .environment(env_name)
@@ -115,86 +118,6 @@ pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Resu
         a.set_ext("Tenants", &tenant);
     }
     Ok(ctx)
-}
-
-/// What a real sign-in (through the module's MSAL engine) produced: the account as Az records it.
-/// Secrets never travel in it; any secret-named extended property is dropped here anyway.
-#[derive(Debug, Clone, Default)]
-pub struct SignedInLogin {
-    pub account_id: String,
-    /// Az's account type: `User`, `ServicePrincipal`, `ManagedService` or `ClientAssertion`.
-    pub account_type: String,
-    pub tenant: String,
-    pub home_account_id: Option<String>,
-    pub environment: Option<String>,
-    /// `-Subscription`, an id (names need ARM, which resolves them).
-    pub subscription: Option<String>,
-    /// Further account extended properties (`CertificateThumbprint`, `CertificatePath`, …).
-    pub extended_properties: Vec<(String, String)>,
-}
-
-/// Account types a sign-in may produce.
-const SIGNED_IN_TYPES: &[&str] = &[
-    "User",
-    "ServicePrincipal",
-    "ManagedService",
-    "ClientAssertion",
-];
-
-/// Builds the context of a sign-in: the account with `Tenants` (and `HomeAccountId` for users), the
-/// tenant, the environment by name, and the subscription when one was given by id. Without one it is
-/// the tenant-level context Az creates when a sign-in finds no subscription (key `{tenant} - {account}`).
-pub fn signed_in_context(profile: &Profile, login: &SignedInLogin) -> Result<Context> {
-    if login.account_id.trim().is_empty() {
-        return Err(Error::InvalidArgument(
-            "the signed-in account has no id".into(),
-        ));
-    }
-    if !SIGNED_IN_TYPES.contains(&login.account_type.as_str()) {
-        return Err(Error::InvalidArgument(format!(
-            "'{}' is not an account type a sign-in produces",
-            login.account_type
-        )));
-    }
-    if login.tenant.trim().is_empty() {
-        return Err(Error::InvalidArgument("the sign-in named no tenant".into()));
-    }
-    let environment = login_environment(profile, login.environment.as_deref())?;
-    let mut account = Account::new(&login.account_id, &login.account_type);
-    for (k, v) in &login.extended_properties {
-        let secret = crate::model::SECRET_PROPERTIES
-            .iter()
-            .chain(["MSILoginSecret", "ClientAssertion"].iter())
-            .any(|s| eq_ignore_case(s, k));
-        if !secret && !v.is_empty() {
-            account.set_ext(k, v);
-        }
-    }
-    account.set_ext("Tenants", &login.tenant);
-    if let Some(h) = login.home_account_id.as_deref().filter(|h| !h.is_empty()) {
-        account.set_ext("HomeAccountId", h);
-    }
-    let subscription = match login.subscription.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) if uuid::Uuid::parse_str(s).is_ok() => {
-            let mut sub = Subscription::new(s, None, None);
-            sub.set_ext("Tenants", &login.tenant);
-            sub.set_ext("Account", &login.account_id);
-            Some(sub)
-        }
-        Some(s) => {
-            return Err(Error::NotSupported(format!(
-                "-Subscription '{s}' is a name; AzContext resolves subscription names through Azure Resource Manager, \
-                 which it cannot do yet. Give the subscription id. Nothing was changed."
-            )))
-        }
-    };
-    Ok(Context::from_parts(
-        Some(account),
-        Some(Tenant::new(&login.tenant)),
-        subscription,
-        Some(environment),
-    ))
 }
 
 /// Whom Disconnect-AzAccount signs out.
@@ -424,44 +347,6 @@ mod tests {
             err.to_string(),
             "Unable to find environment with name 'Nowhere'"
         );
-    }
-
-    fn signed_in(sub: Option<&str>) -> SignedInLogin {
-        SignedInLogin {
-            account_id: "app-1".into(),
-            account_type: "ServicePrincipal".into(),
-            tenant: "t-1".into(),
-            subscription: sub.map(Into::into),
-            extended_properties: vec![
-                ("ServicePrincipalSecret".into(), "s3cret".into()),
-                ("CertificateThumbprint".into(), "AB12".into()),
-            ],
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_sign_in_without_subscription_is_a_tenant_context_without_secrets() {
-        let ctx = signed_in_context(&Profile::new(), &signed_in(None)).unwrap();
-        assert_eq!(ctx.generated_key(), "t-1 - app-1");
-        let a = ctx.account().unwrap();
-        assert_eq!(a.account_type(), Some("ServicePrincipal"));
-        assert_eq!(a.ext("Tenants"), Some("t-1"));
-        assert_eq!(a.ext("CertificateThumbprint"), Some("AB12"));
-        assert_eq!(a.ext("ServicePrincipalSecret"), None);
-        assert!(ctx.subscription().is_none());
-    }
-
-    #[test]
-    fn a_sign_in_with_a_subscription_id_keys_it_and_a_name_is_refused() {
-        let id = "5f3e0c2a-7d41-4b8e-9a60-2c1d8e4f7b90";
-        let ctx = signed_in_context(&Profile::new(), &signed_in(Some(id))).unwrap();
-        assert_eq!(ctx.generated_key(), format!(" ({id}) - t-1 - app-1"));
-        let err = signed_in_context(&Profile::new(), &signed_in(Some("Prod"))).unwrap_err();
-        assert!(matches!(err, Error::NotSupported(_)));
-        let mut bad = signed_in(None);
-        bad.account_type = "AccessToken".into();
-        assert!(signed_in_context(&Profile::new(), &bad).is_err());
     }
 
     fn profile_with(contexts: &[(&str, &str, &str, &str)]) -> Profile {

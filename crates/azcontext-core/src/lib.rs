@@ -28,6 +28,8 @@ pub mod os;
 #[forbid(unsafe_code)]
 pub mod settings;
 #[forbid(unsafe_code)]
+pub mod signin;
+#[forbid(unsafe_code)]
 pub mod store;
 
 pub use error::{Error, FormatError, Result};

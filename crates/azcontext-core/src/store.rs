@@ -171,6 +171,13 @@ pub enum Op {
     RemoveEnvironment { name: String },
     /// Disconnect-AzAccount: remove every context whose account Id matches (ignoring case).
     Disconnect { account_id: String },
+    /// Connect-AzAccount after a real sign-in (and Get-AzContext -RefreshContextFromTokenCache): the
+    /// contexts [`crate::signin::build`] made, stored by [`crate::signin::apply`]; the default's name
+    /// replaces an existing context only with `force`. The value is the resulting default context.
+    SignIn {
+        sign_in: Box<crate::signin::SignIn>,
+        force: bool,
+    },
 }
 
 /// What an operation produced.
@@ -1357,6 +1364,17 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
             warnings,
         });
     }
+    if let Op::SignIn { sign_in, force } = op {
+        let key = crate::signin::apply(p, sign_in, *force)?;
+        let value = match key {
+            Some(k) => Some(named_or_missing(p, &k)?),
+            None => default_named(p),
+        };
+        return Ok(Applied {
+            value: OpValue::Context(value),
+            warnings: sign_in.warnings.clone(),
+        });
+    }
     Ok(Applied::from(match op {
         Op::SetContext {
             context,
@@ -1396,7 +1414,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
             Some(key) => OpValue::Context(Some(named_or_missing(p, &key)?)),
             None => OpValue::Context(None),
         },
-        Op::Remove { .. } => unreachable!("handled above"),
+        Op::Remove { .. } | Op::SignIn { .. } => unreachable!("handled above"),
         Op::Clear => {
             p.clear();
             OpValue::None

@@ -366,20 +366,37 @@ azctx_status azctx_environment_remove(const struct azctx_session *session,
                                       uint32_t scope,
                                       char **json_out);
 
-// Connect-AzAccount: stores the account and context of a login. `request_json` is an object with
-// AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation (bool),
-// ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken (the access-token
-// form); or, for a sign-in the caller made, `SignedIn` {AccountId, AccountType, TenantId,
-// HomeAccountId?, ExtendedProperties?} with Environment, Subscription (an id) and ContextName beside
-// it (secret-named extended properties are dropped). An existing ContextName is replaced only with `force`
-// non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
-// resulting profile record (see azctx_profile_get).
+// Connect-AzAccount -AccessToken: stores the account and context of the login. `request_json` is an
+// object with AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation
+// (bool), ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing
+// ContextName is replaced only with `force` non-zero. Forms that need the network are
+// AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the resulting profile record (see
+// azctx_profile_get).
 azctx_status azctx_account_connect_token(const struct azctx_session *session,
                                          const struct azctx_call *call,
                                          const char *request_json,
                                          uint32_t force,
                                          uint32_t scope,
                                          char **json_out);
+
+// Connect-AzAccount after a sign-in the caller made (and Get-AzContext -RefreshContextFromTokenCache):
+// stores one context per subscription, in one locked write, and makes the chosen one current.
+// `request_json` is an object with Account {Id, Type (User, ServicePrincipal, ManagedService or
+// ClientAssertion), ExtendedProperties? (strings; secret-named ones are dropped)}, TenantId (the
+// sign-in's tenant), Tenants [{Tenant: ARM's tenant object, Subscriptions: [ARM's subscription
+// objects, as that tenant's token lists them]}], and optionally Environment (a name), Subscription
+// (-Subscription: an id or a name), ContextName, MaxContextPopulation (-1 all, the default; 0 or 1:
+// the default context only; N: the default and up to N-1 others), SkipContextPopulation (bool) and
+// KeepDefault (bool: add contexts without choosing a default). A -Subscription that no tenant lists is
+// AZCTX_STATUS_SUBSCRIPTION_NOT_FOUND with Az's message, and nothing is changed; an existing
+// ContextName is replaced only with `force` non-zero. Writes the change envelope with the resulting
+// profile record (see azctx_profile_get) and Az's warnings (more than one active subscription).
+azctx_status azctx_account_sign_in(const struct azctx_session *session,
+                                   const struct azctx_call *call,
+                                   const char *request_json,
+                                   uint32_t force,
+                                   uint32_t scope,
+                                   char **json_out);
 
 // Disconnect-AzAccount: `request_json` names the target: `{}` (the current account), `{"Username":…}`,
 // `{"ContextName":…}` or `{"ApplicationId":…, "TenantId":…}`. Removes every context of that account in

@@ -740,14 +740,26 @@ pub extern "C" fn azctx_environment_remove(
 // ---------------------------------------------------------------------------------------------------
 // Accounts
 
-/// Connect-AzAccount: stores the account and context of a login. `request_json` is an object with
-/// AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation (bool),
-/// ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken (the access-token
-/// form); or, for a sign-in the caller made, `SignedIn` {AccountId, AccountType, TenantId,
-/// HomeAccountId?, ExtendedProperties?} with Environment, Subscription (an id) and ContextName beside
-/// it (secret-named extended properties are dropped). An existing ContextName is replaced only with `force`
-/// non-zero. Forms that need the network are AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the
-/// resulting profile record (see azctx_profile_get).
+/// Applies a sign-in's change and writes its envelope with the resulting profile record.
+fn apply_with_profile(
+    s: &mut CoreSession,
+    env: &StoreEnv,
+    op: Op,
+    scope: Option<Scope>,
+) -> FfiResult<String> {
+    let out = s.apply(env, op, scope)?;
+    Ok(records::op_result(
+        &out,
+        &records::profile_view(&s.profile(env)?),
+    ))
+}
+
+/// Connect-AzAccount -AccessToken: stores the account and context of the login. `request_json` is an
+/// object with AccessToken, AccountId and optionally Tenant, Subscription, Environment, SkipValidation
+/// (bool), ContextName, GraphAccessToken, MicrosoftGraphAccessToken, KeyVaultAccessToken. An existing
+/// ContextName is replaced only with `force` non-zero. Forms that need the network are
+/// AZCTX_STATUS_NOT_SUPPORTED and change nothing. Writes the resulting profile record (see
+/// azctx_profile_get).
 #[no_mangle]
 pub extern "C" fn azctx_account_connect_token(
     session: *const Session,
@@ -761,25 +773,50 @@ pub extern "C" fn azctx_account_connect_token(
         let (login, name) = records::login(str_arg(request_json, "request_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, call, |s, env| {
-            let profile = s.profile(env)?;
-            let context = match &login {
-                records::Login::AccessToken(l) => accounts::access_token_context(&profile, l)?,
-                records::Login::SignedIn(l) => accounts::signed_in_context(&profile, l)?,
+            let context = accounts::access_token_context(&s.profile(env)?, &login)?;
+            let op = Op::SetContext {
+                context,
+                name,
+                force: force != 0,
+                extended_properties: Vec::new(),
             };
-            let out = s.apply(
-                env,
-                Op::SetContext {
-                    context,
-                    name,
-                    force: force != 0,
-                    extended_properties: Vec::new(),
-                },
-                scope,
-            )?;
-            Ok(records::op_result(
-                &out,
-                &records::profile_view(&s.profile(env)?),
-            ))
+            apply_with_profile(s, env, op, scope)
+        })
+    })
+}
+
+/// Connect-AzAccount after a sign-in the caller made (and Get-AzContext -RefreshContextFromTokenCache):
+/// stores one context per subscription, in one locked write, and makes the chosen one current.
+/// `request_json` is an object with Account {Id, Type (User, ServicePrincipal, ManagedService or
+/// ClientAssertion), ExtendedProperties? (strings; secret-named ones are dropped)}, TenantId (the
+/// sign-in's tenant), Tenants [{Tenant: ARM's tenant object, Subscriptions: [ARM's subscription
+/// objects, as that tenant's token lists them]}], and optionally Environment (a name), Subscription
+/// (-Subscription: an id or a name), ContextName, MaxContextPopulation (-1 all, the default; 0 or 1:
+/// the default context only; N: the default and up to N-1 others), SkipContextPopulation (bool) and
+/// KeepDefault (bool: add contexts without choosing a default). A -Subscription that no tenant lists is
+/// AZCTX_STATUS_SUBSCRIPTION_NOT_FOUND with Az's message, and nothing is changed; an existing
+/// ContextName is replaced only with `force` non-zero. Writes the change envelope with the resulting
+/// profile record (see azctx_profile_get) and Az's warnings (more than one active subscription).
+#[no_mangle]
+pub extern "C" fn azctx_account_sign_in(
+    session: *const Session,
+    call: *const AzctxCall,
+    request_json: *const c_char,
+    force: u32,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let request =
+            azcontext_core::signin::parse_request(str_arg(request_json, "request_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, call, |s, env| {
+            let sign_in = azcontext_core::signin::build(&s.profile(env)?, &request)?;
+            let op = Op::SignIn {
+                sign_in: Box::new(sign_in),
+                force: force != 0,
+            };
+            apply_with_profile(s, env, op, scope)
         })
     })
 }

@@ -203,51 +203,11 @@ fn opt_string(o: &json::Object, key: &str) -> FfiResult<Option<String>> {
     }
 }
 
-/// A login request: an access-token login, or (with a `SignedIn` member) what a real sign-in produced.
-pub enum Login {
-    AccessToken(azcontext_core::accounts::AccessTokenLogin),
-    SignedIn(azcontext_core::accounts::SignedInLogin),
-}
-
-/// The login request, and the context name it asks for. `SignedIn` is an object with AccountId,
-/// AccountType, TenantId, and optionally HomeAccountId and ExtendedProperties (strings); Environment
-/// and Subscription sit beside it as in the access-token form.
-pub fn login(text: &str) -> FfiResult<(Login, Option<String>)> {
-    let o = request(text, "<login request>")?;
-    if let Some(v) = o.get_ci("SignedIn") {
-        let Value::Object(si) = v else {
-            return Err(FfiError::new(
-                AzctxStatus::InvalidArgument,
-                "'SignedIn' must be a JSON object",
-            ));
-        };
-        let required = |key: &str| -> FfiResult<String> {
-            opt_string(si, key)?.ok_or_else(|| {
-                FfiError::new(
-                    AzctxStatus::InvalidArgument,
-                    format!("'SignedIn.{key}' is required"),
-                )
-            })
-        };
-        let extended = match si.get_ci("ExtendedProperties") {
-            Some(Value::Object(e)) => {
-                string_map(Some(&json::to_compact(&Value::Object(e.clone()))))?
-            }
-            _ => Vec::new(),
-        };
-        let login = azcontext_core::accounts::SignedInLogin {
-            account_id: required("AccountId")?,
-            account_type: required("AccountType")?,
-            tenant: required("TenantId")?,
-            home_account_id: opt_string(si, "HomeAccountId")?,
-            environment: opt_string(&o, "Environment")?,
-            subscription: opt_string(&o, "Subscription")?,
-            extended_properties: extended,
-        };
-        return Ok((Login::SignedIn(login), opt_string(&o, "ContextName")?));
-    }
-    let (login, name) = access_token_login_from(&o)?;
-    Ok((Login::AccessToken(login), name))
+/// The access-token login request (`Connect-AzAccount -AccessToken`), and the context name it asks for.
+pub fn login(
+    text: &str,
+) -> FfiResult<(azcontext_core::accounts::AccessTokenLogin, Option<String>)> {
+    access_token_login_from(&request(text, "<login request>")?)
 }
 
 /// The access-token login request, and the context name it asks for.

@@ -204,6 +204,7 @@ fn every_pointer_argument_is_checked_for_null() {
     .unwrap();
     let env = CString::new(r#"{"Name":"Lab"}"#).unwrap();
     let login = CString::new(r#"{"AccessToken":"t","AccountId":"a"}"#).unwrap();
+    let sign_in = CString::new(r#"{"Account":{"Id":"a","Type":"User"},"TenantId":"t"}"#).unwrap();
     let (dir, n, nul, nulm) = (
         st.1.as_ptr(),
         name.as_ptr(),
@@ -506,6 +507,22 @@ fn every_pointer_argument_is_checked_for_null() {
             "connect/out",
             Box::new(|_| {
                 azctx_account_connect_token(s, &call_with(dir, nul, 0), login.as_ptr(), 0, 0, nulm)
+            }),
+        ),
+        (
+            "sign_in/session",
+            Box::new(|o| {
+                azctx_account_sign_in(nos, &call_with(dir, nul, 0), sign_in.as_ptr(), 0, 0, o)
+            }),
+        ),
+        (
+            "sign_in/request",
+            Box::new(|o| azctx_account_sign_in(s, &call_with(dir, nul, 0), nul, 0, 0, o)),
+        ),
+        (
+            "sign_in/out",
+            Box::new(|_| {
+                azctx_account_sign_in(s, &call_with(dir, nul, 0), sign_in.as_ptr(), 0, 0, nulm)
             }),
         ),
         (
@@ -993,5 +1010,114 @@ fn what_was_not_found_keeps_its_own_status() {
         azctx_context_select(s, &c, ctx.as_ptr(), 0, &mut out),
         AzctxStatus::NotFound
     );
+    azctx_session_free(s);
+}
+
+const T1: &str = "11111111-1111-4111-8111-111111111111";
+const T2: &str = "22222222-2222-4222-8222-222222222222";
+
+/// A sign-in request: the account, and `n` subscriptions in each of two tenants.
+fn sign_in_request(n: usize, extra: &str) -> CString {
+    let subs = |t: &str, k: usize| {
+        (1..=n)
+            .map(|i| {
+                format!(
+                    r#"{{"subscriptionId":"{k:08x}-0000-4000-8000-{i:012x}","displayName":"S{k}-{i}","state":"Enabled","tenantId":"{t}"}}"#
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    CString::new(format!(
+        r#"{{"Account":{{"Id":"me@x.com","Type":"User","ExtendedProperties":{{"HomeAccountId":"o.t"}}}},"TenantId":"{T1}",
+            "Tenants":[{{"Tenant":{{"tenantId":"{T1}"}},"Subscriptions":[{}]}},
+                       {{"Tenant":{{"tenantId":"{T2}"}},"Subscriptions":[{}]}}]{extra}}}"#,
+        subs(T1, 1),
+        subs(T2, 2)
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_sign_in_stores_every_subscription_in_one_write_seen_by_another_session() {
+    let st = store();
+    let s = new_session();
+    let c = call_with(st.1.as_ptr(), ptr::null(), 0);
+    let mut out: *mut c_char = ptr::null_mut();
+    let req = sign_in_request(3, "");
+    assert_eq!(
+        azctx_account_sign_in(s, &c, req.as_ptr(), 0, 0, &mut out),
+        AzctxStatus::Ok
+    );
+    let json = take(out);
+    assert!(
+        json.starts_with("{\"Scope\":\"CurrentUser\",\"Written\":true,"),
+        "{json}"
+    );
+    assert!(
+        json.contains(&format!(
+            "TenantId '{T1}' contains more than one active subscription"
+        )),
+        "{json}"
+    );
+    let other = new_session();
+    assert_eq!(azctx_context_names(other, &c, &mut out), AzctxStatus::Ok);
+    let names = take(out);
+    assert_eq!(names.matches(" - me@x.com").count(), 6, "{names}");
+    assert!(names.contains(&format!(
+        "S2-3 (00000002-0000-4000-8000-000000000003) - {T2} - me@x.com"
+    )));
+    assert_eq!(azctx_context_current(other, &c, &mut out), AzctxStatus::Ok);
+    let current = take(out);
+    assert!(
+        current.contains(&format!(
+            "\"Name\":\"S1-1 (00000001-0000-4000-8000-000000000001) - {T1} - me@x.com\""
+        )),
+        "{current}"
+    );
+    azctx_session_free(other);
+    azctx_session_free(s);
+}
+
+#[test]
+fn a_sign_in_that_fails_changes_nothing_and_says_why() {
+    let st = store();
+    let s = new_session();
+    let c = call_with(st.1.as_ptr(), ptr::null(), 0);
+    let mut out: *mut c_char = ptr::null_mut();
+    let first = sign_in_request(1, r#","SkipContextPopulation":true"#);
+    assert_eq!(
+        azctx_account_sign_in(s, &c, first.as_ptr(), 0, 0, &mut out),
+        AzctxStatus::Ok
+    );
+    take(out);
+    let file = st.0.path().join("AzureRmContext.json");
+    let before = std::fs::read(&file).unwrap();
+    let missing = sign_in_request(2, r#","Subscription":"No such""#);
+    assert_eq!(
+        azctx_account_sign_in(s, &c, missing.as_ptr(), 0, 0, &mut out),
+        AzctxStatus::SubscriptionNotFound
+    );
+    assert_eq!(
+        last_error().unwrap(),
+        "The provided account me@x.com does not have access to subscription name \"No such\". Please try logging in with different credentials or a different subscription name."
+    );
+    let bad_type = CString::new(format!(
+        r#"{{"Account":{{"Id":"me@x.com","Type":"AccessToken"}},"TenantId":"{T1}"}}"#
+    ))
+    .unwrap();
+    assert_eq!(
+        azctx_account_sign_in(s, &c, bad_type.as_ptr(), 0, 0, &mut out),
+        AzctxStatus::InvalidArgument
+    );
+    assert!(last_error()
+        .unwrap()
+        .contains("'AccessToken' is not an account type"));
+    let not_json = CString::new("{\"Account\":").unwrap();
+    assert_ne!(
+        azctx_account_sign_in(s, &c, not_json.as_ptr(), 0, 0, &mut out),
+        AzctxStatus::Ok
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
     azctx_session_free(s);
 }

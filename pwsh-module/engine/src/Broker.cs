@@ -53,6 +53,13 @@ public static class Broker
         return Run(() => Flows.RemoveAccountAsync(r, warn)).ToJsonString();
     }
 
+    /// <summary>The user accounts in the token cache the request names; the reply is {Accounts: [{AccountId, HomeAccountId, TenantId}]}.</summary>
+    public static string ListAccounts(string requestJson, Action<string> warn)
+    {
+        var r = Request.Parse(requestJson);
+        return Run(() => Flows.ListAccountsAsync(r, warn)).ToJsonString();
+    }
+
     private static JsonObject Run(Func<Task<JsonObject>> body)
     {
         try

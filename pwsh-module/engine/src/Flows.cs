@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -192,6 +193,36 @@ internal static class Flows
             }
         }
         return new JsonObject { ["Removed"] = removed };
+    }
+
+    /// <summary>
+    /// The user accounts in the token cache of <paramref name="r"/> (this process's memory too when the
+    /// cache is the file), one per home account: {Accounts: [{AccountId, HomeAccountId, TenantId}]}.
+    /// </summary>
+    internal static async Task<JsonObject> ListAccountsAsync(Request r, Action<string> warn)
+    {
+        var list = new JsonArray();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var caches = r.PersistentCache ? new[] { r, r.InMemory() } : new[] { r };
+        foreach (Request c in caches)
+        {
+            var app = await Public(c, warn).ConfigureAwait(false);
+            foreach (var account in await app.GetAccountsAsync().ConfigureAwait(false))
+            {
+                string? home = account.HomeAccountId?.Identifier;
+                if (string.IsNullOrEmpty(account.Username) || !seen.Add(home ?? account.Username))
+                {
+                    continue;
+                }
+                list.Add(new JsonObject
+                {
+                    ["AccountId"] = account.Username,
+                    ["HomeAccountId"] = home,
+                    ["TenantId"] = account.HomeAccountId?.TenantId,
+                });
+            }
+        }
+        return new JsonObject { ["Accounts"] = list };
     }
 
     private static async Task<IAccount?> FindAccount(IPublicClientApplication app, Request r)

@@ -148,33 +148,30 @@ internal sealed class ArmAccess
 
     /// <summary>
     /// A subscription as ARM lists it, in Az's stored form: Tenants is the tenant it was read through,
-    /// HomeTenant its own tenant; policies and tags as JSON text, as Az keeps them.
+    /// HomeTenant its own tenant; policies and tags as JSON text, as Az keeps them. The same members, and
+    /// the same rule of leaving out empty ones, as the core's record of a sign-in's subscriptions
+    /// (signin.rs, subscription_of).
     /// </summary>
     internal JsonObject StoredSubscription(JsonObject arm, string retrievedThrough)
     {
-        var ext = new JsonObject
+        var ext = new JsonObject();
+        void Add(string key, string? value)
         {
-            ["Account"] = Json.Str(Account, "Id"),
-            ["Tenants"] = retrievedThrough,
-            ["HomeTenant"] = Json.Str(arm, "tenantId") ?? retrievedThrough,
-            ["Environment"] = Json.Str(Environment, "Name"),
-        };
-        if (Json.Str(arm, "authorizationSource") is { } source)
-        {
-            ext["AuthorizationSource"] = source;
+            if (!string.IsNullOrEmpty(value))
+            {
+                ext[key] = value;
+            }
         }
-        if (arm["managedByTenants"] is JsonArray managed && managed.Count > 0)
-        {
-            ext["ManagedByTenants"] = string.Join(",", managed.OfType<JsonObject>().Select(m => Json.Str(m, "tenantId")).Where(s => !string.IsNullOrEmpty(s)));
-        }
-        if (arm["subscriptionPolicies"] is JsonObject policies)
-        {
-            ext["SubscriptionPolices"] = policies.ToJsonString();
-        }
-        if (arm["tags"] is JsonObject tags && tags.Count > 0)
-        {
-            ext["Tags"] = tags.ToJsonString();
-        }
+        Add("SubscriptionPolices", arm["subscriptionPolicies"] is JsonObject { Count: > 0 } policies ? policies.ToJsonString() : null);
+        Add("AuthorizationSource", Json.Str(arm, "authorizationSource"));
+        Add("ManagedByTenants", arm["managedByTenants"] is JsonArray managed
+            ? string.Join(",", managed.OfType<JsonObject>().Select(m => Json.Str(m, "tenantId")).Where(s => !string.IsNullOrEmpty(s)))
+            : null);
+        Add("Tags", arm["tags"] is JsonObject { Count: > 0 } tags ? tags.ToJsonString() : null);
+        Add("HomeTenant", Json.Str(arm, "tenantId"));
+        Add("Environment", Json.Str(Environment, "Name"));
+        Add("Tenants", retrievedThrough);
+        Add("Account", Json.Str(Account, "Id"));
         return new JsonObject
         {
             ["Id"] = Json.Str(arm, "subscriptionId"),

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Text.Json.Nodes;
 using System.Threading;
+using AzContext.Arm;
 using AzContext.Models;
 using AzContext.Native;
 using AzContext.SignIn;
@@ -16,9 +18,10 @@ namespace AzContext.Commands;
 /// Connect-AzAccount (aliases Login-AzAccount, Add-AzAccount), with Az's parameter sets. Sign-in goes
 /// through the module's MSAL engine (loaded on first use into its own AssemblyLoadContext) with Azure
 /// PowerShell's public client id and the environment's authority; the account it produces goes to the
-/// core as JSON, which stores it and its context (the tenant-level context Az creates when no
-/// subscription is found, or the -Subscription given by id). The access-token form with -SkipValidation
-/// stays offline. Secrets (passwords, client secrets, certificate passwords, federated tokens) are
+/// core as JSON with the tenants and subscriptions Azure Resource Manager lists for it; the core stores
+/// one context per subscription in one locked write (every one by default; -MaxContextPopulation and
+/// -SkipContextPopulation limit that) and makes Az's choice of default current (the tenant-level
+/// context when there is no subscription). The access-token form with -SkipValidation stays offline. Secrets (passwords, client secrets, certificate passwords, federated tokens) are
 /// handed to MSAL only: never stored, never written out.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "AzAccount", DefaultParameterSetName = UserWithSubscriptionId, SupportsShouldProcess = true)]
@@ -150,7 +153,7 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
     public SwitchParameter SkipValidation { get; set; }
 
-    /// <summary>The subscription of the context (an id; names need Azure Resource Manager).</summary>
+    /// <summary>The subscription of the default context, by id or name (the access-token form: an id).</summary>
     [Parameter(ValueFromPipeline = true)]
     [Alias("SubscriptionName", "SubscriptionId")]
     public string? Subscription { get; set; }
@@ -159,14 +162,14 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [Parameter]
     public string? ContextName { get; set; }
 
-    /// <summary>Creates contexts only for the chosen subscription (the offline form creates one anyway).</summary>
+    /// <summary>Creates only the default context, not one per subscription.</summary>
     [Parameter]
     public SwitchParameter SkipContextPopulation { get; set; }
 
-    /// <summary>How many contexts to create at sign-in (-1 all, 0 none; the offline form creates one).</summary>
+    /// <summary>How many contexts a sign-in creates: -1 (the default) one per subscription; 0 or 1 the default context only; N the default and up to N-1 others.</summary>
     [Parameter]
     [ValidateRange(-1, int.MaxValue)]
-    public int MaxContextPopulation { get; set; } = 25;
+    public int MaxContextPopulation { get; set; } = -1;
 
     /// <summary>Replaces an existing -ContextName without asking.</summary>
     [Parameter]
@@ -388,19 +391,44 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             return;
         }
         var signedIn = (JsonObject)Json.Parse(reply)!;
-        signedIn.Remove("ExpiresOn");
-        signedIn["ExtendedProperties"] = extended;
+        string accountId = Json.Str(signedIn, "AccountId") ?? string.Empty;
+        string tenantId = Json.Str(signedIn, "TenantId") ?? Tenant ?? string.Empty;
+        if (Json.Str(signedIn, "HomeAccountId") is { Length: > 0 } home)
+        {
+            extended["HomeAccountId"] = home;
+        }
+        var account = new JsonObject
+        {
+            ["Id"] = accountId,
+            ["Type"] = Json.Str(signedIn, "AccountType"),
+            ["ExtendedProperties"] = extended,
+        };
+        object target = (object?)contextName ?? accountId;
+        IReadOnlyList<Population.Listed> tenants;
+        try
+        {
+            tenants = Population.List(this, Population.ContextOf(account, env, tenantId), Tenant is null ? null : tenantId, WriteWarning, _cancel.Token);
+        }
+        catch (ArmException e)
+        {
+            ThrowTerminatingError(Population.ToErrorRecord(e, target));
+            return;
+        }
+        catch (SignInFailure e)
+        {
+            ThrowTerminatingError(SignInRequest.ToErrorRecord(e, environment));
+            return;
+        }
         var store = new JsonObject
         {
-            ["SignedIn"] = signedIn,
+            ["Account"] = account,
             ["Environment"] = Json.Str(env, "Name"),
+            ["TenantId"] = tenantId,
             ["Subscription"] = NativeCall.Arg(Subscription, nameof(Subscription)),
             ["ContextName"] = contextName,
+            ["MaxContextPopulation"] = MaxContextPopulation,
+            ["SkipContextPopulation"] = SkipContextPopulation.IsPresent,
         };
-        string body = store.ToJsonString();
-        uint force = replace ? 1u : 0u;
-        object target = (object?)contextName ?? Json.Str(signedIn, "AccountId") ?? string.Empty;
-        string json = CallChange((s, c) => (out nint j) => NativeMethods.azctx_account_connect_token(s, c, body, force, scope, out j), target);
-        WriteObject(PSAzureProfile.FromJson(json));
+        WriteObject(Population.Store(this, store, tenants, replace, scope, target));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AzContext.Completers;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
@@ -27,9 +28,13 @@ public sealed class GetAzContextCommand : AzContextCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ListAllContexts)]
     public SwitchParameter ListAvailable { get; set; }
 
-    /// <summary>Refreshes contexts from the token cache: needs the network, not available offline.</summary>
+    /// <summary>Rebuilds the contexts from the token cache first: removes User contexts whose account left it, adds those of cached accounts without one (ARM), keeps the current context.</summary>
     [Parameter(ParameterSetName = ListAllContexts)]
     public SwitchParameter RefreshContextFromTokenCache { get; set; }
+
+    private readonly System.Threading.CancellationTokenSource _cancel = new();
+
+    protected override void StopProcessing() => _cancel.Cancel();
 
     protected override void ProcessRecord()
     {
@@ -37,7 +42,7 @@ public sealed class GetAzContextCommand : AzContextCmdlet
         {
             if (RefreshContextFromTokenCache)
             {
-                WriteWarning("-RefreshContextFromTokenCache needs to sign in to Azure, which AzContext does not do yet; listing the stored contexts.");
+                CacheRefresh.Run(this, _cancel.Token);
             }
             SessionHandle s = Session;
             CallSettings settings = Settings;

@@ -207,7 +207,27 @@ public sealed class PSAzureProfile
 
     internal static PSAzureProfile? FromJson(string json) => Json.Parse(json) is JsonObject o ? new PSAzureProfile(o) : null;
 
-    /// <summary>The profile as the library returned it: {"Context", "Environments", "Profile"}.</summary>
+    /// <summary>
+    /// From the library's profile record read as a document: its Context and Environments are parsed,
+    /// the Profile (all stored contexts: 27 MB at 10,000) is kept as text, which is all it is used as.
+    /// </summary>
+    internal static PSAzureProfile FromRecord(System.Text.Json.JsonElement record)
+    {
+        var raw = new JsonObject();
+        foreach (string member in new[] { "Context", "Environments" })
+        {
+            if (record.TryGetProperty(member, out System.Text.Json.JsonElement e))
+            {
+                raw[member] = JsonNode.Parse(e.GetRawText());
+            }
+        }
+        string? profile = record.TryGetProperty("Profile", out System.Text.Json.JsonElement p) && p.ValueKind == System.Text.Json.JsonValueKind.Object ? p.GetRawText() : null;
+        return new PSAzureProfile(raw) { _profileText = profile };
+    }
+
+    private string? _profileText;
+
+    /// <summary>The profile as the library returned it: {"Context", "Environments", "Profile"} (Profile may be held as text, see <see cref="FromRecord"/>).</summary>
     internal JsonObject Raw { get; }
 
     public IDictionary<string, PSAzureEnvironment> Environments { get; }
@@ -217,7 +237,7 @@ public sealed class PSAzureProfile
     public override string ToString() => Context?.ToString() ?? string.Empty;
 
     /// <summary>The Az profile JSON (AzureRmContext.json's shape) this object stands for.</summary>
-    internal string ToProfileJson() => Json.Obj(Raw, "Profile")?.ToJsonString() ?? Raw.ToJsonString();
+    internal string ToProfileJson() => _profileText ?? Json.Obj(Raw, "Profile")?.ToJsonString() ?? Raw.ToJsonString();
 
     /// <summary>
     /// The Az profile JSON of a profile or a context, live or deserialized: an object with a Context

@@ -90,6 +90,9 @@ internal static class EngineHost
     internal static string RemoveAccount(string request, Action<string> warn) =>
         Call((w, _) => Calls.RemoveAccount(request, w), warn, CancellationToken.None);
 
+    internal static string ListAccounts(string request, Action<string> warn) =>
+        Call((w, _) => Calls.ListAccounts(request, w), warn, CancellationToken.None);
+
     /// <summary>
     /// The only methods that name engine types: the JIT resolves AzContext.Engine when it compiles them,
     /// which happens after <see cref="Ensure"/> hooked the resolver.
@@ -107,6 +110,10 @@ internal static class EngineHost
         [MethodImpl(MethodImplOptions.NoInlining)]
         internal static string RemoveAccount(string request, Action<string> warn) =>
             Translated(() => AzContext.Identity.Broker.RemoveAccount(request, warn));
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        internal static string ListAccounts(string request, Action<string> warn) =>
+            Translated(() => AzContext.Identity.Broker.ListAccounts(request, warn));
 
         /// <summary>The engine's failure type becomes the module's own, so callers never name an engine type.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]

@@ -482,7 +482,10 @@ impl Context {
         merge(&mut self.tenant, t, Tenant::merge_from);
         merge(&mut self.subscription, s, Subscription::merge_from);
         merge(&mut self.environment, e, |d, s| {
-            Arc::make_mut(d).merge_from(s)
+            // Contexts share their environment: an equal one leaves the shared copy as it is.
+            if !Arc::ptr_eq(d, s) && **d != **s {
+                Arc::make_mut(d).merge_from(s)
+            }
         });
         let mut rest = other.obj.clone();
         rest.retain(|k, _| slot_of(k).is_none() && !eq_ignore_case(k, "TokenCache"));

@@ -520,8 +520,23 @@ impl Profile {
             self.ctx_mut(i).merge_from(&ctx);
             return k;
         }
+        self.put_generated(ctx)
+    }
+
+    /// Stores `ctx` under Az's generated key ([`Context::generated_key`]), replacing what that key
+    /// held; no identity lookup (callers that add many contexts keep their own identity index).
+    /// Returns the key.
+    pub fn put_generated(&mut self, ctx: Context) -> String {
         let key = ctx.generated_key();
         self.put(&key, ctx)
+    }
+
+    /// Merges `ctx` into the context stored under `key` ([`Context::merge_from`]); a missing key is a
+    /// no-op.
+    pub fn merge_into(&mut self, key: &str, ctx: &Context) {
+        if let Some(i) = self.pos(key) {
+            self.ctx_mut(i).merge_from(ctx);
+        }
     }
 
     /// Set-AzContext -Context (create or update) and Connect-AzAccount's context step.
