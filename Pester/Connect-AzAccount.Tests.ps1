@@ -127,13 +127,16 @@ Describe 'Connect-AzAccount' {
             $err[0].Exception.Message | Should -Be 'Must supply Subscription Id and Tenant Id when using -SkipValidation'
         }
 
-        It 'says that the token form without -SkipValidation is not available yet, and changes nothing' {
+        It 'validates the token through Azure Resource Manager without -SkipValidation: an ARM that cannot be reached is a clear error that changes nothing' {
+            $null = Add-AzEnvironment -Name Unreachable -ActiveDirectoryEndpoint 'https://127.0.0.1:9/' -ResourceManagerEndpoint 'https://127.0.0.1:9/' `
+                -ActiveDirectoryServiceEndpointResourceId 'https://management.core.windows.net/' -Scope Process
             $before = Get-TestFileHash
-            $err = @({ Connect-AzAccount -AccessToken $Token -AccountId a -Tenant $TenantA -Subscription $SubA } | Should -Throw -PassThru)
+            $err = @({ Connect-AzAccount -AccessToken $Token -AccountId a -Tenant $TenantA -Subscription $SubA -Environment Unreachable } | Should -Throw -PassThru)
             $err.Count | Should -Be 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotSupportedOffline,*'
-            $err[0].CategoryInfo.Category | Should -Be 'NotImplemented'
-            $err[0].Exception.Message | Should -BeLike '*-SkipValidation*Nothing was changed.'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ArmRequestFailed,*'
+            $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            $err[0].Exception.Message | Should -BeLike '*127.0.0.1*Nothing was changed.'
+            $err[0].Exception.Message | Should -Not -Match ([regex]::Escape($Token))
             Get-TestFileHash | Should -Be $before
             @(Get-AzContext -ListAvailable).Count | Should -Be 0
         }

@@ -561,4 +561,33 @@ Describe 'Context population at sign-in' {
         @($n.Out[0].Stored | Sort-Object) | Should -Be $expected
         $n.Out[0].Current | Should -Be 'keep'
     }
+
+    It '-AccessToken without -SkipValidation lists its tenant''s subscriptions with the token; a token ARM refuses stores nothing' {
+        $token = (Invoke-AzEmulatorRequest $Emu -Method POST -Path "/$Tid/oauth2/v2.0/token" -Form @{
+                grant_type = 'client_credentials'; client_id = $Sp.AppId; client_secret = $Sp.Secret; scope = 'https://management.core.windows.net//.default' }).Json.access_token
+        $r = Invoke-Emu -Store $Store -Extra $token -Script {
+            param($seed, $token)
+            $p = Connect-AzAccount -AccessToken $token -AccountId $seed.ServicePrincipal.AppId -Environment Emu
+            [pscustomobject]@{ Name = $p.Context.Name; Type = $p.Context.Account.Type; Count = @(Get-AzContext -ListAvailable).Count
+                Text = ($p, (Get-AzContext -ListAvailable) | Format-List * -Force | Out-String) }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Name | Should -Be (Get-Key 'Contoso Dev' $Sp.AppId)
+        $r.Out[0].Type | Should -Be 'AccessToken'
+        $r.Out[0].Count | Should -Be 3
+        $r.Out[0].Text | Should -Not -Match ([regex]::Escape($token))
+        # The token stays with the account, where Az keeps it (AzureRmContext.json, 0600).
+        (Get-Content -Raw (Join-Path $Store 'AzureRmContext.json')) | Should -Match ([regex]::Escape($token))
+
+        $other = New-TestStore
+        $forged = ($token.Split('.')[0..1] -join '.') + '.forged'
+        $f = Invoke-Emu -Store $other -Extra $forged -Script {
+            param($seed, $token)
+            Connect-AzAccount -AccessToken $token -AccountId $seed.ServicePrincipal.AppId -Environment Emu
+        }
+        $f.Errors.Count | Should -Be 1
+        $f.Errors[0].Id | Should -BeLike 'ArmRequestFailed,401,*'
+        $f.Errors[0].Message | Should -Not -Match ([regex]::Escape($forged))
+        (Get-StoreText $other) -join "`n" | Should -Not -Match $Sp.AppId
+    }
 }

@@ -82,9 +82,10 @@ pub fn access_token_context(profile: &Profile, login: &AccessTokenLogin) -> Resu
     };
     if !login.skip_validation {
         return Err(Error::NotSupported(
-            "Connect-AzAccount -AccessToken without -SkipValidation validates the token against Azure, which AzContext \
-             cannot do yet (it makes no network calls). Add -SkipValidation with -Subscription (and -Tenant, unless the \
-             token carries it). Nothing was changed."
+            "Connect-AzAccount -AccessToken without -SkipValidation validates the token by listing its tenant's \
+             subscriptions through Azure Resource Manager: store that as a sign-in (an AccessToken account with the \
+             subscriptions ARM listed). Here, add -SkipValidation with -Subscription (and -Tenant, unless the token \
+             carries it). Nothing was changed."
                 .into(),
         ));
     }

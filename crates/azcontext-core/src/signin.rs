@@ -16,12 +16,14 @@ use crate::error::{Error, ObjectKind, Result};
 use crate::model::{Account, Context, IdentityKey, Profile, Subscription, Tenant};
 use crate::names::eq_ignore_case;
 
-/// Account types a sign-in may produce.
+/// Account types a sign-in may produce. `AccessToken`: Connect-AzAccount -AccessToken without
+/// -SkipValidation, whose token listed the subscriptions and is kept with the account, as Az keeps it.
 const SIGNED_IN_TYPES: &[&str] = &[
     "User",
     "ServicePrincipal",
     "ManagedService",
     "ClientAssertion",
+    "AccessToken",
 ];
 
 /// Extended properties a sign-in never stores, beyond the model's secret names.
@@ -217,19 +219,34 @@ fn account_of(req: &SignInRequest) -> Result<Account> {
     }
     if !SIGNED_IN_TYPES.contains(&a.account_type.as_str()) {
         return Err(Error::InvalidArgument(format!(
-            "'{}' is not an account type a sign-in produces (User, ServicePrincipal, ManagedService or ClientAssertion)",
+            "'{}' is not an account type a sign-in produces (User, ServicePrincipal, ManagedService, ClientAssertion or AccessToken)",
             a.account_type
         )));
+    }
+    let token_account = a.account_type == "AccessToken";
+    let has_token = a
+        .extended_properties
+        .iter()
+        .any(|(k, v)| eq_ignore_case(k, "AccessToken") && !v.is_empty());
+    if token_account && !has_token {
+        return Err(Error::InvalidArgument(
+            "an AccessToken account needs its AccessToken".into(),
+        ));
     }
     let mut account = Account::new(&a.id, &a.account_type);
     let mut ext: Vec<(&String, &String)> = a.extended_properties.iter().collect();
     ext.sort();
     for (k, v) in ext {
+        // An access-token account keeps its tokens (Az's place for them); nothing else keeps a secret.
+        let kept_token = token_account
+            && crate::model::TOKEN_PROPERTIES
+                .iter()
+                .any(|t| eq_ignore_case(t, k));
         let secret = crate::model::SECRET_PROPERTIES
             .iter()
             .chain(SIGN_IN_SECRETS.iter())
             .any(|s| eq_ignore_case(s, k));
-        if !secret && !v.is_empty() && !eq_ignore_case(k, "Tenants") {
+        if (kept_token || !secret) && !v.is_empty() && !eq_ignore_case(k, "Tenants") {
             account.set_ext(k, v);
         }
     }
@@ -753,8 +770,24 @@ mod tests {
     }
 
     #[test]
+    fn an_access_token_account_keeps_its_tokens_only_when_it_is_one() {
+        let mut req = request(vec![listed(T1, 1, 1)]);
+        req.account.account_type = "AccessToken".into();
+        let mut p = Profile::new();
+        sign_in(&mut p, &req).unwrap();
+        let a = p.default_context().unwrap().1.account().unwrap().clone();
+        assert_eq!(a.ext("AccessToken"), Some("tok"));
+        assert_eq!(a.ext("ServicePrincipalSecret"), None);
+        req.account.extended_properties.remove("AccessToken");
+        assert!(matches!(
+            build(&Profile::new(), &req),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
     fn unknown_account_types_and_blank_ids_are_refused() {
-        for (id, ty) in [("x", "AccessToken"), ("x", "user "), (" ", "User")] {
+        for (id, ty) in [("x", "Token"), ("x", "user "), (" ", "User")] {
             let mut req = request(vec![listed(T1, 1, 1)]);
             req.account.id = id.into();
             req.account.account_type = ty.into();

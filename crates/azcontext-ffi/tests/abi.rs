@@ -1103,7 +1103,7 @@ fn a_sign_in_that_fails_changes_nothing_and_says_why() {
         "The provided account me@x.com does not have access to subscription name \"No such\". Please try logging in with different credentials or a different subscription name."
     );
     let bad_type = CString::new(format!(
-        r#"{{"Account":{{"Id":"me@x.com","Type":"AccessToken"}},"TenantId":"{T1}"}}"#
+        r#"{{"Account":{{"Id":"me@x.com","Type":"Token"}},"TenantId":"{T1}"}}"#
     ))
     .unwrap();
     assert_eq!(
@@ -1112,7 +1112,7 @@ fn a_sign_in_that_fails_changes_nothing_and_says_why() {
     );
     assert!(last_error()
         .unwrap()
-        .contains("'AccessToken' is not an account type"));
+        .contains("'Token' is not an account type"));
     let not_json = CString::new("{\"Account\":").unwrap();
     assert_ne!(
         azctx_account_sign_in(s, &c, not_json.as_ptr(), 0, 0, &mut out),

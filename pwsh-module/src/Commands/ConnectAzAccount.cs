@@ -149,7 +149,7 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
     [SecretArgumentTransformation]
     public object? KeyVaultAccessToken { get; set; }
 
-    /// <summary>Stores the context without asking Azure anything; needs -Subscription and a tenant.</summary>
+    /// <summary>Stores the context without asking Azure anything; needs -Subscription and a tenant. Without it, the token lists its tenant's subscriptions through ARM.</summary>
     [Parameter(ParameterSetName = AccessTokenWithSubscriptionId)]
     public SwitchParameter SkipValidation { get; set; }
 
@@ -217,6 +217,11 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             ThrowTerminatingError(ErrorMap.Create(e, "InvalidAccessToken", ErrorCategory.InvalidArgument, e.ParamName));
             return;
         }
+        if (!SkipValidation)
+        {
+            ValidateTokenAndStore(request, environment, contextName, replace);
+            return;
+        }
         string body = request.ToJsonString();
         uint scope = ScopeArgument(Scope);
         uint force = replace ? 1u : 0u;
@@ -235,6 +240,85 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             }
         });
         WriteObject(PSAzureProfile.FromJson(Unwrap(envelope)));
+    }
+
+    /// <summary>
+    /// -AccessToken without -SkipValidation, as Az does it: the token itself lists the subscriptions of its
+    /// tenant (-Tenant, else the token's 'tid') through ARM, which validates it; the contexts are stored
+    /// as after any sign-in, with the account of type AccessToken holding the tokens (Az's place for them).
+    /// A token ARM refuses is an error that changes nothing.
+    /// </summary>
+    private void ValidateTokenAndStore(JsonObject request, string environment, string? contextName, bool replace)
+    {
+        JsonObject env = FindEnvironmentOrThrow(environment);
+        string token = Json.Str(request, "AccessToken")!;
+        string accountId = Json.Str(request, "AccountId")!;
+        object target = (object?)contextName ?? accountId;
+        if ((Json.Str(request, "Tenant") ?? ContextTokens.TenantOf(token)) is not { Length: > 0 } tenantId)
+        {
+            ThrowTerminatingError(ErrorMap.Create(new PSArgumentException("The access token names no tenant ('tid' claim): give -Tenant."),
+                "TenantRequired", ErrorCategory.InvalidArgument, target));
+            return;
+        }
+        var extended = new JsonObject { ["AccessToken"] = token };
+        foreach ((string from, string to) in new[] { ("GraphAccessToken", "GraphAccessToken"), ("MicrosoftGraphAccessToken", "MicrosoftGraphAccessToken"), ("KeyVaultAccessToken", "KeyVault") })
+        {
+            if (Json.Str(request, from) is { Length: > 0 } t)
+            {
+                extended[to] = t;
+            }
+        }
+        var account = new JsonObject { ["Id"] = accountId, ["Type"] = "AccessToken", ["ExtendedProperties"] = extended };
+        ListAndStore(account, env, environment, tenantId, tenantId, Json.Str(request, "Subscription"), contextName, replace, ScopeArgument(Scope));
+    }
+
+    /// <summary>
+    /// Lists the tenants (all, or <paramref name="onlyTenant"/>) and their subscriptions through ARM as
+    /// <paramref name="account"/>, then stores the contexts (-Subscription, -ContextName and the population
+    /// parameters applied by the core) and writes the profile. An ARM or token failure stores nothing.
+    /// </summary>
+    private void ListAndStore(JsonObject account, JsonObject env, string environment, string tenantId, string? onlyTenant,
+        string? subscription, string? contextName, bool replace, uint scope)
+    {
+        object target = (object?)contextName ?? Json.Str(account, "Id") ?? string.Empty;
+        IReadOnlyList<Population.Listed> tenants;
+        try
+        {
+            tenants = Population.List(this, Population.ContextOf(account, env, tenantId), onlyTenant, WriteWarning, _cancel.Token);
+        }
+        catch (ArmException e)
+        {
+            ThrowTerminatingError(Population.ToErrorRecord(e, target));
+            return;
+        }
+        catch (SignInFailure e)
+        {
+            ThrowTerminatingError(SignInRequest.ToErrorRecord(e, environment));
+            return;
+        }
+        var store = new JsonObject
+        {
+            ["Account"] = account,
+            ["Environment"] = Json.Str(env, "Name"),
+            ["TenantId"] = tenantId,
+            ["Subscription"] = subscription,
+            ["ContextName"] = contextName,
+            ["MaxContextPopulation"] = MaxContextPopulation,
+            ["SkipContextPopulation"] = SkipContextPopulation.IsPresent,
+        };
+        WriteObject(Population.Store(this, store, tenants, replace, scope, target));
+    }
+
+    /// <summary>The environment named <paramref name="environment"/>, or Az's error for an unknown one.</summary>
+    private JsonObject FindEnvironmentOrThrow(string environment)
+    {
+        JsonObject? env = SignInRequest.FindEnvironment(this, NativeCall.Arg(environment, nameof(Environment))!);
+        if (env is null)
+        {
+            ThrowTerminatingError(ErrorMap.Create(new PSInvalidOperationException($"Unable to find environment with name '{environment}'"),
+                "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
+        }
+        return env!;
     }
 
     /// <summary>
@@ -302,13 +386,7 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             ClientAssertionParameterSet => "ClientAssertion",
             _ => "ServicePrincipal",
         };
-        JsonObject? env = SignInRequest.FindEnvironment(this, NativeCall.Arg(environment, nameof(Environment))!);
-        if (env is null)
-        {
-            ThrowTerminatingError(ErrorMap.Create(new PSInvalidOperationException($"Unable to find environment with name '{environment}'"),
-                "EnvironmentNotFound", ErrorCategory.ObjectNotFound, environment));
-            return;
-        }
+        JsonObject env = FindEnvironmentOrThrow(environment);
         if (!ConfirmLogin(accountType, environment, out string? contextName, out bool replace))
         {
             return;
@@ -403,32 +481,6 @@ public sealed class ConnectAzAccountCommand : AzContextCmdlet
             ["Type"] = Json.Str(signedIn, "AccountType"),
             ["ExtendedProperties"] = extended,
         };
-        object target = (object?)contextName ?? accountId;
-        IReadOnlyList<Population.Listed> tenants;
-        try
-        {
-            tenants = Population.List(this, Population.ContextOf(account, env, tenantId), Tenant is null ? null : tenantId, WriteWarning, _cancel.Token);
-        }
-        catch (ArmException e)
-        {
-            ThrowTerminatingError(Population.ToErrorRecord(e, target));
-            return;
-        }
-        catch (SignInFailure e)
-        {
-            ThrowTerminatingError(SignInRequest.ToErrorRecord(e, environment));
-            return;
-        }
-        var store = new JsonObject
-        {
-            ["Account"] = account,
-            ["Environment"] = Json.Str(env, "Name"),
-            ["TenantId"] = tenantId,
-            ["Subscription"] = NativeCall.Arg(Subscription, nameof(Subscription)),
-            ["ContextName"] = contextName,
-            ["MaxContextPopulation"] = MaxContextPopulation,
-            ["SkipContextPopulation"] = SkipContextPopulation.IsPresent,
-        };
-        WriteObject(Population.Store(this, store, tenants, replace, scope, target));
+        ListAndStore(account, env, environment, tenantId, Tenant is null ? null : tenantId, NativeCall.Arg(Subscription, nameof(Subscription)), contextName, replace, scope);
     }
 }

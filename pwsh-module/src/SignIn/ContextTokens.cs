@@ -81,7 +81,14 @@ internal static class ContextTokens
         Json.Str(Json.Obj(account, "ExtendedProperties"), "AccessToken") is { Length: > 0 } t ? t : null;
 
     /// <summary>The expiry a JWT states ('exp'); MaxValue when the token is not a JWT or states none.</summary>
-    internal static DateTimeOffset ExpiryOf(string token)
+    internal static DateTimeOffset ExpiryOf(string token) =>
+        long.TryParse(Json.Str(ClaimsOf(token), "exp"), out long exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.MaxValue;
+
+    /// <summary>The tenant a JWT names ('tid'), read locally and trusted for nothing else; null when it names none.</summary>
+    internal static string? TenantOf(string token) => Json.Str(ClaimsOf(token), "tid") is { Length: > 0 } t ? t : null;
+
+    /// <summary>A JWT's claims, decoded without any check; null when the token is not a JWT.</summary>
+    private static JsonObject? ClaimsOf(string token)
     {
         string[] parts = token.Split('.');
         if (parts.Length > 1)
@@ -90,17 +97,13 @@ internal static class ContextTokens
             {
                 string p = parts[1].Replace('-', '+').Replace('_', '/');
                 p = p.PadRight(p.Length + ((4 - (p.Length % 4)) % 4), '=');
-                if (Json.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(p))) is JsonObject claims
-                    && long.TryParse(Json.Str(claims, "exp"), out long exp))
-                {
-                    return DateTimeOffset.FromUnixTimeSeconds(exp);
-                }
+                return Json.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(p))) as JsonObject;
             }
             catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
             {
-                // Not a JWT: no expiry is known.
+                // Not a JWT.
             }
         }
-        return DateTimeOffset.MaxValue;
+        return null;
     }
 }
