@@ -222,6 +222,8 @@ Describe 'Set-AzContext' {
             $err[0].TargetObject | Should -Be 'no such sub'
             $err[0].Exception.Message | Should -BeExactly 'Please provide a valid tenant or a valid subscription.'
             Get-TestFileHash | Should -Be $hash
+            # The account has no sign-in in any token cache: ARM is not asked, and no cache is made.
+            Join-Path $Store '.IdentityService' | Should -Not -Exist
         }
 
         It 'throws the exception type Az throws (ArgumentException), so typed catch blocks work' {

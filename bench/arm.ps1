@@ -31,6 +31,30 @@ foreach ($i in 1..__RUNS__) {
 @{ pop = $pop; skip = $skip } | ConvertTo-Json -Compress
 '@
 
+# Get-AzSubscription over every subscription, and Set-AzContext -Subscription NAME for a subscription that
+# is not stored (resolved through ARM; a new name each run, as a resolved one is stored and then never
+# asks ARM again). Measured where those cmdlets exist, at 1,000 subscriptions, against the emulator's time
+# for /tenants and every /subscriptions page.
+$onlineScript = @'
+$ErrorActionPreference = 'Stop'
+Import-Module AzContext
+if (-not (Get-Command Get-AzSubscription -ErrorAction Ignore)) { @{ missing = $true } | ConvertTo-Json -Compress; return }
+$e = '__ENV__' | ConvertFrom-Json -AsHashtable
+$null = Add-AzEnvironment @e
+$c = [pscredential]::new('__APP__', (ConvertTo-SecureString '__SECRET__' -AsPlainText -Force))
+$null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant '__TENANT__' -Environment Emu -SkipContextPopulation -WarningAction SilentlyContinue
+$null = Get-AzSubscription
+$list = @(); $set = @()
+foreach ($i in 1..__RUNS__) {
+    $sw = [Diagnostics.Stopwatch]::StartNew(); $n = @(Get-AzSubscription).Count; $list += $sw.Elapsed.TotalMilliseconds
+    if ($n -ne __N__) { throw "Get-AzSubscription listed $n subscriptions, not __N__" }
+    $name = 'Generated {0:D5}' -f (100 + $i)
+    $sw.Restart(); $ctx = Set-AzContext -Subscription $name; $set += $sw.Elapsed.TotalMilliseconds
+    if ($ctx.Subscription.Name -ne $name) { throw "Set-AzContext -Subscription '$name' chose '$($ctx.Subscription.Name)'" }
+}
+@{ list = $list; set = $set } | ConvertTo-Json -Compress
+'@
+
 $addedAt = @{}
 foreach ($n in $Sizes) {
     $emu = Start-AzEmulator -Seed @{ Subscriptions = @() } -Subscriptions $n
@@ -42,6 +66,7 @@ foreach ($n in $Sizes) {
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $t = (Invoke-AzEmulatorRequest $emu -Method POST -Path "/$tid/oauth2/v2.0/token" -Form @{
                     grant_type = 'client_credentials'; client_id = $sp.AppId; client_secret = $sp.Secret; scope = 'https://management.core.windows.net//.default' }).Json.access_token
+            $listing = [Diagnostics.Stopwatch]::StartNew()
             # The bodies are read as text (nextLink found by a pattern), not parsed: the floor is the
             # emulator and the connection, not PowerShell's JSON.
             $seen = 0
@@ -58,8 +83,10 @@ foreach ($n in $Sizes) {
             }
             if ($seen -ne $n) { throw "the emulator listed $seen subscriptions, not $n" }
             # The first round only warms the connection.
-            if ($i -gt 0) { $sw.Elapsed.TotalMilliseconds }
+            if ($i -gt 0) { [pscustomobject]@{ All = $sw.Elapsed.TotalMilliseconds; List = $listing.Elapsed.TotalMilliseconds } }
         }
+        $listFloor = @($floor.List)
+        $floor = @($floor.All)
         $envJson = (Get-AzEmulatorEnvironment $emu | ConvertTo-Json -Compress).Replace("'", "''")
         $script = $armScript.Replace('__ENV__', $envJson).Replace('__APP__', $sp.AppId).Replace('__SECRET__', $sp.Secret).
             Replace('__TENANT__', $tid).Replace('__RUNS__', $ArmRuns).Replace('__N__', $n)
@@ -76,6 +103,18 @@ foreach ($n in $Sizes) {
         $met = if ($n -ge 10000) { { param($s, $f) $s.Median -lt 1000 } } else { $null }
         Add-Row "  time population of $label adds" $added 'ms' $null '' $target $met
         $addedAt[$n] = (Get-Stats $added).Median
+        if ($n -eq 1000) {
+            $childEnv.AZCONTEXT_DIR = Join-Path $Work "arm-online-$n"
+            $null = New-Item -ItemType Directory $childEnv.AZCONTEXT_DIR -Force
+            $o = Invoke-Child ($onlineScript.Replace('__ENV__', $envJson).Replace('__APP__', $sp.AppId).Replace('__SECRET__', $sp.Secret).
+                    Replace('__TENANT__', $tid).Replace('__RUNS__', $ArmRuns).Replace('__N__', $n)) $childEnv
+            if ($o.PSObject.Properties['missing']) {
+                Write-Host '  (Get-AzSubscription and online Set-AzContext: not in this build, not measured)'
+            } else {
+                Add-Row 'Get-AzSubscription over 1,000 subscriptions, warm session' $o.list 'ms' $listFloor 'emulator' '' $null
+                Add-Row 'Set-AzContext -Subscription NAME, not stored (ARM), warm session' $o.set 'ms' $listFloor 'emulator' '' $null
+            }
+        }
     } finally {
         Stop-AzEmulator $emu
     }

@@ -1,10 +1,15 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
+using System.Threading;
+using AzContext.Arm;
 using AzContext.Completers;
+using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 using Microsoft.Azure.Commands.Profile.Common;
 using Microsoft.Azure.Commands.Profile.Models;
 using Microsoft.Azure.Commands.Profile.Models.Core;
@@ -71,6 +76,10 @@ public sealed class SetAzContextCommand : ContextCmdlet
     /// <summary>Process: this session only; CurrentUser: also the store on disk.</summary>
     [Parameter(Mandatory = false)]
     public ContextModificationScope Scope { get; set; }
+
+    private readonly CancellationTokenSource _cancel = new();
+
+    protected override void StopProcessing() => _cancel.Cancel();
 
     protected override void ProcessRecord()
     {
@@ -159,10 +168,40 @@ public sealed class SetAzContextCommand : ContextCmdlet
         {
             string? sub = Native(() => NativeCall.Arg(subscription, nameof(Subscription)));
             string? ten = Native(() => NativeCall.Arg(tenant, nameof(Tenant)));
-            // Nothing matching is AZCTX_STATUS_SUBSCRIPTION_NOT_FOUND: Az's ArgumentException, about what was asked for.
-            json = CallChangeOrWriteError((s, c) => (out nint j) =>
-                NativeMethods.azctx_context_set_subscription(s, c, sub, ten, name, extendedJson, forceArg, scope, out j),
-                sub ?? ten);
+            // Stored data first: a subscription or tenant already stored never calls ARM.
+            NativeException? notStored = null;
+            JsonObject? current = null;
+            string? envelope = NativeOrWriteError(() =>
+            {
+                try
+                {
+                    return RawJson((s, c) => (out nint j) =>
+                        NativeMethods.azctx_context_set_subscription(s, c, sub, ten, name, extendedJson, forceArg, scope, out j), sub ?? ten);
+                }
+                catch (NativeException e) when (e.Status == AzctxStatus.SubscriptionNotFound && OnlineAccount(current = ArmAccess.CurrentContext(this)))
+                {
+                    notStored = e;
+                    return "";
+                }
+            });
+            if (notStored is not null)
+            {
+                // Not stored: the subscription object itself, or ARM asked with the current account.
+                JsonObject? online = ParameterSetName == SubscriptionObjectSet
+                    ? FromObject(current!, SubscriptionObject!)
+                    : Resolve(current!, subscription, tenant, notStored);
+                if (online is null)
+                {
+                    return;
+                }
+                string contextJson = online.ToJsonString();
+                json = CallChangeOrWriteError((s, c) => (out nint j) =>
+                    NativeMethods.azctx_context_set(s, c, contextJson, name, extendedJson, forceArg, scope, out j), name ?? sub ?? ten);
+            }
+            else
+            {
+                json = envelope is null ? null : Unwrap(envelope);
+            }
         }
         if (json is null || PSAzureContext.FromJson(json) is not PSAzureContext result)
         {
@@ -170,5 +209,111 @@ public sealed class SetAzContextCommand : ContextCmdlet
         }
         WarnOnSubscriptionState(result);
         WriteObject(result);
+    }
+
+    /// <summary>
+    /// True when <paramref name="context"/>'s account can resolve what is not stored: a signed-in account
+    /// (an access-token account has no ARM of its own to ask, and an account no token cache knows has
+    /// nothing to ask with: the offline error stays).
+    /// </summary>
+    private bool OnlineAccount(JsonObject? context) =>
+        ArmAccess.HasAccount(context) && Json.Str(Json.Obj(context, "Account"), "Type") != "AccessToken"
+        && ContextTokens.MayHaveToken(this, Json.Obj(context, "Account")!);
+
+    /// <summary>A context of the current account for a subscription object that is not stored (Az uses the object as it is).</summary>
+    private static JsonObject FromObject(JsonObject current, PSAzureSubscription subscription)
+    {
+        JsonObject sub = subscription.ToJson();
+        string? tenant = subscription.TenantId ?? subscription.HomeTenantId ?? Json.Str(Json.Obj(current, "Tenant"), "Id");
+        return NewContext(current, new JsonObject { ["Id"] = tenant }, sub);
+    }
+
+    private static JsonObject NewContext(JsonObject current, JsonObject tenant, JsonObject? subscription) => new()
+    {
+        ["Account"] = Json.Obj(current, "Account")!.DeepClone(),
+        ["Tenant"] = tenant,
+        ["Subscription"] = subscription,
+        ["Environment"] = Json.Obj(current, "Environment")!.DeepClone(),
+        ["VersionProfile"] = null,
+        ["TokenCache"] = null,
+        ["ExtendedProperties"] = new JsonObject(),
+    };
+
+    /// <summary>
+    /// -Subscription (id or name) and/or -Tenant (id or domain) resolved through ARM with the current
+    /// account: the given tenant, else every tenant of the account (the current one first). Writes Az's
+    /// error and returns null when nothing (or more than one subscription) matches; when no token can be
+    /// had silently for the current account, the stored-data error stands.
+    /// </summary>
+    private JsonObject? Resolve(JsonObject current, string? subscription, string? tenant, NativeException offline)
+    {
+        ArmAccess arm = ArmAccess.For(this, current);
+        CancellationToken cancel = _cancel.Token;
+        try
+        {
+            // No token for the current tenant (signed out, revoked): nothing to ask ARM with.
+            _ = arm.Tokens.GetToken(null, cancel);
+            IReadOnlyList<string>? tenants = arm.TenantIds(tenant, cancel);
+            if (tenants is null)
+            {
+                WriteError(ErrorMap.ToErrorRecord(offline));
+                return null;
+            }
+            if (subscription is null)
+            {
+                // Tenant alone: its first Enabled subscription (else its first), as Az picks one; none: the tenant itself.
+                string t = tenants[0];
+                IReadOnlyList<JsonObject> subs = arm.Client.ListSubscriptions(t, cancel);
+                JsonObject? pick = subs.FirstOrDefault(s => string.Equals(Json.Str(s, "state"), "Enabled", StringComparison.OrdinalIgnoreCase)) ?? subs.FirstOrDefault();
+                return NewContext(current, TenantOf(arm, t, cancel), pick is null ? null : arm.StoredSubscription(pick, t));
+            }
+            bool byId = Guid.TryParse(subscription, out _);
+            var found = new List<(string Tenant, JsonObject Sub)>();
+            foreach ((string t, JsonObject s) in arm.PerTenant(tenants, t => byId
+                ? (arm.Client.GetSubscription(t, subscription, cancel) is { } one ? new[] { (t, one) } : Array.Empty<(string, JsonObject)>())
+                : arm.Client.ListSubscriptions(t, cancel).Where(s => string.Equals(Json.Str(s, "displayName"), subscription, StringComparison.OrdinalIgnoreCase)).Select(s => (t, s))))
+            {
+                if (!found.Exists(f => string.Equals(Json.Str(f.Sub, "subscriptionId"), Json.Str(s, "subscriptionId"), StringComparison.OrdinalIgnoreCase)))
+                {
+                    found.Add((t, s));
+                }
+                if (byId)
+                {
+                    break;
+                }
+            }
+            if (found.Count == 0)
+            {
+                WriteError(ErrorMap.ToErrorRecord(offline));
+                return null;
+            }
+            if (found.Count > 1)
+            {
+                WriteError(ErrorMap.Create(new ArgumentException(
+                    $"More than one subscription is named '{subscription}' ({string.Join(", ", found.Select(f => Json.Str(f.Sub, "subscriptionId")))}). Use the subscription's id, or -Tenant to choose the tenant."),
+                    "AmbiguousSubscription", ErrorCategory.InvalidArgument, subscription));
+                return null;
+            }
+            return NewContext(current, TenantOf(arm, found[0].Tenant, cancel), arm.StoredSubscription(found[0].Sub, found[0].Tenant));
+        }
+        catch (ArmTokenUnavailableException e) when (e.TenantId is null || string.Equals(e.TenantId, arm.Tokens.ContextTenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            // The current account has no usable sign-in here: nothing to ask ARM with.
+            WriteVerbose($"ARM was not asked: {e.Message}");
+            WriteError(ErrorMap.ToErrorRecord(offline));
+            return null;
+        }
+        catch (Exception e) when (ArmAccess.IsArmFailure(e))
+        {
+            WriteError(ArmAccess.ToErrorRecord(e, subscription ?? tenant));
+            return null;
+        }
+    }
+
+    /// <summary>The tenant as the context stores it: its id, and what ARM's tenant list says of it when it lists it.</summary>
+    private static JsonObject TenantOf(ArmAccess arm, string tenantId, CancellationToken cancel)
+    {
+        JsonObject? t = ArmAccess.FindTenant(arm.Tenants(cancel), tenantId);
+        return t is null ? new JsonObject { ["Id"] = tenantId } : ArmAccess.StoredTenant(t);
     }
 }

@@ -59,6 +59,23 @@ internal static class ContextTokens
             Json.Str(r, "TenantId") ?? tenant, Json.Str(r, "UserId") ?? accountId, Json.Str(r, "Type") ?? "Bearer", Json.Str(r, "Source") ?? "the authority");
     }
 
+    /// <summary>
+    /// False when no token of <paramref name="account"/> can be had without signing in first: a user or
+    /// service principal in a process that has not loaded the engine (so no memory cache holds its
+    /// tokens) whose token cache folder does not exist (no sign-in ever used it). Lets callers keep
+    /// their offline answer without loading MSAL or creating a cache. True when a token may be had.
+    /// </summary>
+    internal static bool MayHaveToken(AzContextCmdlet cmdlet, JsonObject account)
+    {
+        string type = Json.Str(account, "Type") ?? "";
+        if (type is "AccessToken" or "ManagedService" || EngineHost.Loaded)
+        {
+            return true;
+        }
+        JsonObject cache = SignInRequest.Cache(cmdlet, (uint)AzctxScope.Default);
+        return Json.Bool(cache, "Persistent") && Json.Str(cache, "Directory") is { Length: > 0 } dir && System.IO.Directory.Exists(dir);
+    }
+
     /// <summary>An access-token account's own token (null when it holds none).</summary>
     internal static string? StoredToken(JsonObject account) =>
         Json.Str(Json.Obj(account, "ExtendedProperties"), "AccessToken") is { Length: > 0 } t ? t : null;

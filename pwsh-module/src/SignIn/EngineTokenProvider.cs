@@ -27,13 +27,14 @@ internal sealed class EngineTokenProvider : IArmTokenProvider
     /// <param name="cmdlet">The cmdlet whose store and autosave settings pick the token cache.</param>
     /// <param name="context">The context as the core returns it (Account, Environment, Tenant).</param>
     /// <param name="warn">Writes the engine's warnings (call on the pipeline thread).</param>
-    internal EngineTokenProvider(AzContextCmdlet cmdlet, JsonObject context, Action<string> warn)
+    /// <param name="resource">The token's audience; default: the environment's ARM resource.</param>
+    internal EngineTokenProvider(AzContextCmdlet cmdlet, JsonObject context, Action<string> warn, string? resource = null)
     {
         _cmdlet = cmdlet;
         _context = context;
         _warn = warn;
         JsonObject environment = Json.Obj(context, "Environment") ?? throw new ArgumentException("The context has no environment.", nameof(context));
-        _resource = AuthScopeCompleter.Resource("Arm", environment);
+        _resource = resource ?? AuthScopeCompleter.Resource("Arm", environment);
     }
 
     /// <summary>The context's tenant (null when it has none).</summary>

@@ -1,0 +1,398 @@
+Set-StrictMode -Version Latest
+
+# Azure Resource Manager end to end: Get-AzTenant, Get-AzSubscription, online Set-AzContext and
+# Invoke-AzRestMethod, each in a fresh pwsh signed in against the emulator (see EmuSession.ps1), with
+# failures injected by the emulator (retried where Az retries, then a clear error, nothing stored changed).
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $PSScriptRoot 'EmuSession.ps1')
+    $Tid = $Emu.HomeTenantId
+    $Other = $Emu.OtherTenantId
+    $Seeded = @{}
+    foreach ($s in $Emu.Seed.Subscriptions) { $Seeded[$s.DisplayName] = $s }
+    $User = $Emu.Seed.User.UserName
+
+    # The home tenant only: whatever a sign-in stores, the other tenant's subscription ('Fabrikam Main') is
+    # never stored by it, so resolving it exercises ARM.
+    $UserSignIn = { param($seed) $null = Connect-AzAccount -UseDeviceAuthentication -Environment Emu -Tenant $seed.HomeTenantId -WarningAction SilentlyContinue }
+    $SpSignIn = {
+        param($seed)
+        $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+        $null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu
+    }
+
+    # The warnings of a run but the one about the token cache's plain-text fallback (no keyring here).
+    function Get-ArmWarnings($Result) { @($Result.Warnings | Where-Object { $_ -notlike 'Token cache encryption is not supported*' }) }
+    function Add-EmuFailure([hashtable]$Rule) { $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail' -Body $Rule }
+    function Clear-EmuFailures { $null = Invoke-AzEmulatorAdmin $Emu -Method POST -Path '/_emu/fail/clear' }
+    function Get-ArmRequests([string]$Path) { @(Get-EmuRequests | Where-Object { $_.path -like $Path }) }
+    function Get-StoreHash([string]$Store) {
+        (Get-ChildItem -LiteralPath $Store -File -Force | Sort-Object Name | ForEach-Object { "$($_.Name)=$((Get-FileHash -LiteralPath $_.FullName).Hash)" }) -join ';'
+    }
+    # A store signed in as the seeded user (device code), for the tests that only read.
+    function New-UserStore {
+        $store = New-TestStore
+        $r = Invoke-Emu -Store $store -Script $UserSignIn
+        if ($r.Errors) { throw "sign-in failed: $($r.Errors.Message -join '; ')" }
+        $store
+    }
+}
+
+AfterAll {
+    if ($Emu) { Stop-AzEmulator $Emu }
+}
+
+Describe 'Get-AzTenant and Get-AzSubscription' {
+    BeforeAll {
+        $Store = New-UserStore
+    }
+    BeforeEach { Clear-EmuFailures; Clear-EmuRequests; Set-EmuSettings @{ pageSize = 100 } }
+
+    It 'lists the account''s tenants with Az''s properties and view, and picks one by id or domain' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $all = @(Get-AzTenant)
+            [pscustomobject]@{
+                All = $all
+                Types = @($all | ForEach-Object { $_.GetType().FullName } | Select-Object -Unique)
+                Table = ($all | Format-Table | Out-String)
+                ById = @(Get-AzTenant -TenantId $seed.OtherTenantId).Id
+                ByDomain = @(Get-AzTenant -Domain 'CONTOSO.onmicrosoft.com').Id
+                Unknown = @(Get-AzTenant -TenantId ([guid]::NewGuid().ToString())).Count
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $o = $r.Out[0]
+        $o.Types | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureTenant'
+        @($o.All).Count | Should -Be 2
+        $home_ = $o.All | Where-Object Id -eq $Tid
+        $home_.Name | Should -Be 'Contoso'
+        $home_.TenantId | Should -Be $Tid
+        $home_.CountryCode | Should -Be 'US'
+        $home_.TenantCategory | Should -Be 'Home'
+        $home_.Domains | Should -Be 'contoso.onmicrosoft.com'
+        $home_.DefaultDomain | Should -Be 'contoso.onmicrosoft.com'
+        $home_.TenantType | Should -Be 'AAD'
+        $o.Table | Should -Match 'Id\s+Name\s+Category\s+Domains'
+        $o.Table | Should -Match 'Fabrikam'
+        $o.ById | Should -Be $Other
+        $o.ByDomain | Should -Be $Tid
+        $o.Unknown | Should -Be 0
+    }
+
+    It 'lists every subscription of every tenant, following nextLink, as Az''s PSAzureSubscription' {
+        Set-EmuSettings @{ pageSize = 1 }
+        $r = Invoke-Emu -Store $Store -Script {
+            $subs = @(Get-AzSubscription)
+            [pscustomobject]@{
+                Subs = $subs
+                Type = $subs[0].GetType().FullName
+                Table = ($subs | Format-Table | Out-String -Width 200)
+                Policies = $subs[0].SubscriptionPolicies.QuotaId
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        Get-ArmWarnings $r | Should -BeNullOrEmpty
+        $o = $r.Out[0]
+        $o.Type | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSAzureSubscription'
+        @($o.Subs).Count | Should -Be 4
+        # The context's tenant first, in ARM's order.
+        @($o.Subs.Name) | Should -Be @('Contoso Dev', 'Contoso Prod', 'Contoso Legacy', 'Fabrikam Main')
+        $legacy = $o.Subs | Where-Object Name -eq 'Contoso Legacy'
+        $legacy.Id | Should -Be $Seeded['Contoso Legacy'].Id
+        $legacy.SubscriptionId | Should -Be $Seeded['Contoso Legacy'].Id
+        $legacy.State | Should -Be 'Disabled'
+        $legacy.TenantId | Should -Be $Tid
+        $legacy.HomeTenantId | Should -Be $Tid
+        $legacy.AuthorizationSource | Should -Be 'RoleBased'
+        ($o.Subs | Where-Object Name -eq 'Fabrikam Main').TenantId | Should -Be $Other
+        $o.Policies | Should -Be 'PayAsYouGo_2014-09-01'
+        $o.Table | Should -Match 'Name\s+Id\s+TenantId\s+State'
+        # Page size 1: one request per subscription (3 pages in the home tenant, 1 in the other), and 2 of tenants.
+        (Get-ArmRequests '/subscriptions').Count | Should -Be 4
+        (Get-ArmRequests '/tenants').Count | Should -Be 2
+    }
+
+    It 'selects by -TenantId (id or domain), -SubscriptionId and -SubscriptionName (any case)' {
+        $r = Invoke-Emu -Store $Store -Extra $Seeded['Fabrikam Main'].Id -Script {
+            param($seed, $fabrikamId)
+            [pscustomobject]@{
+                InOther = @(Get-AzSubscription -TenantId $seed.OtherTenantId).Name
+                InDomain = @(Get-AzSubscription -TenantId 'fabrikam.onmicrosoft.com').Name
+                ById = (Get-AzSubscription -SubscriptionId $fabrikamId).Name
+                ByName = (Get-AzSubscription -SubscriptionName 'contoso PROD').Name
+                ByTenantObject = @(Get-AzTenant -TenantId $seed.OtherTenantId | Get-AzSubscription).Name
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].InOther | Should -Be 'Fabrikam Main'
+        $r.Out[0].InDomain | Should -Be 'Fabrikam Main'
+        $r.Out[0].ById | Should -Be 'Fabrikam Main'
+        $r.Out[0].ByName | Should -Be 'Contoso Prod'
+        $r.Out[0].ByTenantObject | Should -Be 'Fabrikam Main'
+    }
+
+    It 'fails with Az''s message for an id or name not found, and for a subscription the tenant''s token cannot see' {
+        $missing = [guid]::NewGuid().ToString()
+        $r = Invoke-Emu -Store $Store -Extra @($missing, $Seeded['Fabrikam Main'].Id) -Script {
+            param($seed, $ids)
+            try { Get-AzSubscription -SubscriptionId $ids[0] } catch { $_ }
+            try { Get-AzSubscription -SubscriptionName 'No Such Subscription' -TenantId $seed.HomeTenantId } catch { $_ }
+            try { Get-AzSubscription -SubscriptionId $ids[1] -TenantId $seed.HomeTenantId } catch { $_ }
+        }
+        $r.Out | Should -BeNullOrEmpty
+        $r.Errors.Count | Should -Be 3
+        $r.Errors[0].Id | Should -BeLike 'SubscriptionNotFound,*'
+        $r.Errors[0].Category | Should -Be 'InvalidArgument'
+        $r.Errors[0].Message | Should -BeLike "Subscription $missing was not found in tenant *$Tid*. Please verify that the subscription exists in this tenant."
+        $r.Errors[1].Message | Should -BeExactly "Subscription No Such Subscription was not found in tenant $Tid. Please verify that the subscription exists in this tenant."
+        $r.Errors[2].Message | Should -BeExactly "Subscription $($Seeded['Fabrikam Main'].Id) was not found in tenant $Tid. Please verify that the subscription exists in this tenant."
+    }
+
+    It 'needs a signed-in context' {
+        $empty = New-TestStore
+        $r = Invoke-Emu -Store $empty -Script {
+            try { Get-AzSubscription } catch { $_ }
+            try { Get-AzTenant } catch { $_ }
+            try { Invoke-AzRestMethod -Path '/tenants' } catch { $_ }
+        }
+        @($r.Errors.Id | ForEach-Object { $_ -replace ',.*' }) | Should -Be @('LoginRequired', 'LoginRequired', 'LoginRequired')
+        $r.Errors[0].Message | Should -BeExactly 'Run Connect-AzAccount to login.'
+        @(Get-EmuRequests).Count | Should -Be 0
+    }
+}
+
+Describe 'A tenant whose token cannot be had silently' {
+    It 'is Az''s warning and skipped; the other tenants are listed' {
+        $store = New-UserStore
+        Clear-EmuRequests
+        # The other tenant asks for MFA: MSAL's silent refresh for it is refused with interaction_required.
+        Add-EmuFailure @{ pathPrefix = "/$Other/oauth2/v2.0/token"; status = 400; count = 10; body = @{
+                error = 'invalid_grant'; suberror = 'basic_action'; error_codes = @(50076)
+                error_description = 'AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access this resource.'
+            } }
+        try {
+            $r = Invoke-Emu -Store $store -Script { @(Get-AzSubscription).Name }
+        } finally { Clear-EmuFailures }
+        $r.Errors | Should -BeNullOrEmpty
+        @($r.Out) | Should -Be @('Contoso Dev', 'Contoso Prod', 'Contoso Legacy')
+        $w = @(Get-ArmWarnings $r)
+        $w.Count | Should -Be 1
+        $w[0] | Should -BeLike "Unable to acquire token for tenant '$Other' with error '*AADSTS50076*'"
+    }
+}
+
+Describe 'Get-AzSubscription | Set-AzContext and online Set-AzContext' {
+    BeforeEach { Clear-EmuFailures; Clear-EmuRequests; $Store = New-UserStore; Clear-EmuRequests }
+
+    It 'runs the seed page''s example: Get-AzSubscription -SubscriptionName X | Set-AzContext -Name MyContextName' {
+        $r = Invoke-Emu -Store $Store -Script {
+            $null = Get-AzSubscription -SubscriptionName 'Contoso Prod' | Set-AzContext -Name 'MyContextName'
+            $c = Get-AzContext
+            [pscustomobject]@{ Name = $c.Name; Sub = $c.Subscription.Id; SubName = $c.Subscription.Name; Tenant = $c.Tenant.Id; Account = $c.Account.Id; Env = $c.Environment.Name }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Name | Should -Be 'MyContextName'
+        $r.Out[0].Sub | Should -Be $Seeded['Contoso Prod'].Id
+        $r.Out[0].SubName | Should -Be 'Contoso Prod'
+        $r.Out[0].Tenant | Should -Be $Tid
+        $r.Out[0].Account | Should -Be $User
+        $r.Out[0].Env | Should -Be 'Emu'
+        # Another process sees it, stored.
+        $n = Invoke-Emu -Store $Store -Script { (Get-AzContext -Name 'MyContextName').Subscription.Name }
+        $n.Out | Should -Be 'Contoso Prod'
+    }
+
+    It 'resolves a subscription that is not stored through ARM, by name in another tenant or by id, and stores the context' {
+        $r = Invoke-Emu -Store $Store -Extra $Seeded['Contoso Dev'].Id -Script {
+            param($seed, $devId)
+            $a = Set-AzContext -Subscription 'fabrikam main'
+            $b = Set-AzContext -SubscriptionId $devId
+            [pscustomobject]@{ A = $a.Subscription.Id; ATenant = $a.Tenant.Id; B = $b.Subscription.Name; Current = (Get-AzContext).Subscription.Id; BAccount = $b.Account.Id }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].A | Should -Be $Seeded['Fabrikam Main'].Id
+        $r.Out[0].ATenant | Should -Be $Other
+        $r.Out[0].B | Should -Be 'Contoso Dev'
+        $r.Out[0].BAccount | Should -Be $User
+        $r.Out[0].Current | Should -Be $Seeded['Contoso Dev'].Id
+        (Get-ArmRequests '/subscriptions*').Count | Should -BeGreaterThan 0
+    }
+
+    It 'selects a tenant alone by domain: its first Enabled subscription' {
+        $r = Invoke-Emu -Store $Store -Script { $c = Set-AzContext -Tenant 'fabrikam.onmicrosoft.com'; [pscustomobject]@{ T = $c.Tenant.Id; S = $c.Subscription.Name } }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].T | Should -Be $Other
+        $r.Out[0].S | Should -Be 'Fabrikam Main'
+    }
+
+    It 'never calls ARM for a subscription already stored' {
+        $null = Invoke-Emu -Store $Store -Script { $null = Set-AzContext -Subscription 'Contoso Dev' }
+        Clear-EmuRequests
+        $r = Invoke-Emu -Store $Store -Script { $null = Set-AzContext -Subscription 'Contoso Dev'; (Get-AzContext).Subscription.Name }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be 'Contoso Dev'
+        @(Get-EmuRequests | Where-Object { $_.path -like '/subscriptions*' -or $_.path -like '/tenants*' }).Count | Should -Be 0
+    }
+
+    It 'fails with Az''s message and ArgumentException when ARM has no such subscription, changing nothing' {
+        $hash = Get-StoreHash $Store
+        $r = Invoke-Emu -Store $Store -Script {
+            try { Set-AzContext -Subscription 'No Such Subscription' -ErrorAction Stop; 'not thrown' } catch [System.ArgumentException] { "ArgumentException: $($_.Exception.Message) | $($_.FullyQualifiedErrorId)" }
+        }
+        $r.Out | Should -BeLike 'ArgumentException: Please provide a valid tenant or a valid subscription. | InvalidSubscriptionOrTenant,*'
+        Get-StoreHash $Store | Should -Be $hash
+    }
+}
+
+Describe 'Invoke-AzRestMethod' {
+    BeforeAll { $Store = New-UserStore }
+    BeforeEach { Clear-EmuFailures; Clear-EmuRequests }
+
+    It 'sends -Path with -Method and -Payload and returns Az''s PSHttpResponse; an error status is returned, not thrown' {
+        $r = Invoke-Emu -Store $Store -Extra $Seeded['Contoso Dev'].Id -Script {
+            param($seed, $sub)
+            $null = Set-AzContext -Subscription $sub
+            $put = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/rg1?api-version=2021-04-01" -Method PUT -Payload '{"location":"westeurope"}'
+            $get = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/rg1" -ApiVersion '2021-04-01'
+            $noVersion = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/rg1"
+            $missing = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/nope?api-version=2021-04-01"
+            [pscustomobject]@{
+                Type = $put.GetType().FullName
+                PutStatus = [int]$put.StatusCode; PutMethod = "$($put.Method)"; PutUri = "$($put.RequestUri)"; PutVersion = "$($put.Version)"
+                PutLocation = ($put.Content | ConvertFrom-Json).location
+                GetStatus = [int]$get.StatusCode; GetName = ($get.Content | ConvertFrom-Json).name
+                HeaderType = $get.Headers.GetType().Name
+                NoVersionStatus = [int]$noVersion.StatusCode; NoVersionCode = ($noVersion.Content | ConvertFrom-Json).error.code
+                MissingStatus = [int]$missing.StatusCode; MissingCode = ($missing.Content | ConvertFrom-Json).error.code
+            }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $o = $r.Out[0]
+        $o.Type | Should -Be 'Microsoft.Azure.Commands.Profile.Models.PSHttpResponse'
+        $o.PutStatus | Should -Be 201
+        $o.PutMethod | Should -Be 'PUT'
+        $o.PutUri | Should -BeLike "$($Emu.BaseUri)subscriptions/*/resourcegroups/rg1?api-version=2021-04-01"
+        $o.PutVersion | Should -Match '^\d\.\d$'
+        $o.PutLocation | Should -Be 'westeurope'
+        $o.GetStatus | Should -Be 200
+        $o.GetName | Should -Be 'rg1'
+        $o.HeaderType | Should -Be 'HttpResponseHeaders'
+        $o.NoVersionStatus | Should -Be 400
+        $o.NoVersionCode | Should -Be 'MissingApiVersionParameter'
+        $o.MissingStatus | Should -Be 404
+        $o.MissingCode | Should -Be 'ResourceGroupNotFound'
+    }
+
+    It 'builds the path from -SubscriptionId, -ResourceGroupName, -ResourceProviderName, -ResourceType, -Name and -ApiVersion' {
+        $r = Invoke-Emu -Store $Store -Extra $Seeded['Contoso Prod'].Id -Script {
+            param($seed, $sub)
+            $null = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/rg2?api-version=2021-04-01" -Method PUT -Payload '{"location":"westus"}'
+            $a = Invoke-AzRestMethod -SubscriptionId $sub -ResourceGroupName 'rg2' -ApiVersion '2021-04-01'
+            $b = Invoke-AzRestMethod -SubscriptionId $sub -ResourceGroupName 'rg2' -ResourceProviderName 'Microsoft.Web' -ResourceType 'sites', 'config' -Name 'app1' -ApiVersion '2022-03-01' -Method GET
+            [pscustomobject]@{ A = [int]$a.StatusCode; AName = ($a.Content | ConvertFrom-Json).name; B = "$($b.RequestUri)" }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].A | Should -Be 200
+        $r.Out[0].AName | Should -Be 'rg2'
+        $r.Out[0].B | Should -BeLike "*/subscriptions/$($Seeded['Contoso Prod'].Id)/resourcegroups/rg2/providers/Microsoft.Web/sites/app1/config?api-version=2022-03-01"
+    }
+
+    It 'sends -Uri (with -ResourceId) to ARM' {
+        $r = Invoke-Emu -Store $Store -Script {
+            param($seed)
+            $base = (Get-AzEnvironment -Name Emu).ResourceManagerUrl.TrimEnd('/')
+            $x = Invoke-AzRestMethod -Uri "$base/tenants?api-version=2022-12-01" -ResourceId 'https://management.core.windows.net/'
+            $y = Invoke-AzRestMethod -Uri "$base/tenants?api-version=2022-12-01"
+            [pscustomobject]@{ X = [int]$x.StatusCode; Count = @(($x.Content | ConvertFrom-Json).value).Count; Y = [int]$y.StatusCode }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].X | Should -Be 200
+        $r.Out[0].Count | Should -Be 2
+        $r.Out[0].Y | Should -Be 200
+    }
+}
+
+Describe 'ARM failures' {
+    BeforeAll { $Store = New-UserStore }
+    BeforeEach { Clear-EmuFailures; Clear-EmuRequests }
+    AfterEach { Clear-EmuFailures }
+
+    It 'retries 429 honouring Retry-After, and then succeeds' {
+        Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 429; count = 2; retryAfter = '1' }
+        $r = Invoke-Emu -Store $Store -Script { @(Get-AzSubscription -TenantId $args[0].HomeTenantId).Count }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out | Should -Be 3
+        $subs = Get-ArmRequests '/subscriptions'
+        $subs.Count | Should -Be 3
+        @($subs | Where-Object injected).Count | Should -Be 2
+        # Retry-After: 1 was waited for between attempts.
+        (([datetimeoffset]$subs[1].time) - ([datetimeoffset]$subs[0].time)).TotalMilliseconds | Should -BeGreaterOrEqual 900
+    }
+
+    It 'retries a 500 three times (Az''s default), then fails naming the status and ARM''s code, storing nothing' {
+        Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 500; count = 10; retryAfter = '0' }
+        $hash = Get-StoreHash $Store
+        $r = Invoke-Emu -Store $Store -Script { Set-AzContext -Subscription 'Not Stored Anywhere' }
+        $r.Out | Should -BeNullOrEmpty
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'ArmRequestFailed,*'
+        $r.Errors[0].Message | Should -Match '500 \(InternalServerError\): InternalServerError - Encountered internal server error'
+        (Get-ArmRequests '/subscriptions').Count | Should -Be 4
+        Get-StoreHash $Store | Should -Be $hash
+    }
+
+    It 'never retries a <Status>, and fails with ARM''s code and message' -ForEach @(
+        @{ Status = 401; Code = 'InvalidAuthenticationToken'; Category = 'AuthenticationError' }
+        @{ Status = 403; Code = 'AuthorizationFailed'; Category = 'PermissionDenied' }
+    ) {
+        Add-EmuFailure @{ pathPrefix = '/tenants'; status = $Status; count = 10 }
+        $hash = Get-StoreHash $Store
+        $r = Invoke-Emu -Store $Store -Script { Get-AzTenant }
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Category | Should -Be $Category
+        $r.Errors[0].Message | Should -Match "ARM answered GET /tenants\?api-version=2022-12-01 with $Status \(\w+\): $Code - "
+        (Get-ArmRequests '/tenants').Count | Should -Be 1
+        Get-StoreHash $Store | Should -Be $hash
+    }
+
+    It 'reports a malformed answer clearly, storing nothing' {
+        Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 200; count = 10; body = 'malformed' }
+        $hash = Get-StoreHash $Store
+        $r = Invoke-Emu -Store $Store -Script { Set-AzContext -Subscription 'Not Stored Anywhere' }
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'ArmInvalidResponse,*'
+        $r.Errors[0].Message | Should -BeLike 'ARM''s answer to GET /subscriptions`?api-version=2022-12-01 is not valid JSON*'
+        Get-StoreHash $Store | Should -Be $hash
+    }
+
+    It 'refuses an answer over 64 MiB without reading it all' {
+        Add-EmuFailure @{ pathPrefix = '/tenants'; status = 200; count = 1; body = 'huge'; size = 65 * 1024 * 1024 }
+        $r = Invoke-Emu -Store $Store -Script { Get-AzTenant }
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Id | Should -BeLike 'ArmInvalidResponse,*'
+        $r.Errors[0].Message | Should -Match 'larger than 64 MiB'
+    }
+
+    It 'stops at a nextLink it has already followed' {
+        $loop = "$($Emu.BaseUri)subscriptions?api-version=2022-12-01&%24skiptoken=0"
+        Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 200; count = 10; body = (@{ value = @(); nextLink = $loop } | ConvertTo-Json -Compress) }
+        $r = Invoke-Emu -Store $Store -Script { Get-AzSubscription -TenantId $args[0].HomeTenantId }
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Message | Should -Match 'sent a nextLink it had already sent'
+        (Get-ArmRequests '/subscriptions').Count | Should -Be 2
+    }
+
+    It 'keeps the token out of every message, verbose text included' {
+        Add-EmuFailure @{ pathPrefix = '/tenants'; status = 401; count = 1 }
+        $r = Invoke-Emu -Store $Store -Script {
+            $token = ConvertFrom-SecureString (Get-AzAccessToken).Token -AsPlainText
+            $items = [System.Collections.Generic.List[object]]::new()
+            try { Get-AzTenant -Verbose *>&1 | ForEach-Object { $items.Add($_) } } catch { $items.Add($_) }
+            $text = ($items | Out-String) + (@($items | ForEach-Object { "$_" }) -join "`n")
+            [pscustomobject]@{ Leaks = $text.Contains($token); HasText = $text.Length -gt 0 }
+        }
+        $r.Out[0].HasText | Should -BeTrue
+        $r.Out[0].Leaks | Should -BeFalse
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using AzContext.Arm;
+using AzContext.Models;
+using Microsoft.Azure.Commands.Profile.Models;
+
+namespace AzContext.Commands;
+
+/// <summary>
+/// Invoke-AzRestMethod: one HTTP request to Azure Resource Manager (or another endpoint with -Uri and
+/// -ResourceId) with the current context's token, retried as Az retries; the answer is returned as a
+/// PSHttpResponse whatever its status (an error status is not an error, as in Az). A path without
+/// api-version gets ARM's own 400.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "AzRestMethod", DefaultParameterSetName = ByPathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(PSHttpResponse))]
+public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
+{
+    private const string ByPathSet = "ByPath";
+    private const string ByParametersSet = "ByParameters";
+    private const string ByUriSet = "ByURI";
+
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>The target's path and query under the environment's ResourceManagerUrl, e.g. /subscriptions?api-version=2022-12-01.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>The subscription of the target (default: the context's).</summary>
+    [Parameter(ParameterSetName = ByParametersSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SubscriptionId { get; set; }
+
+    /// <summary>The resource group of the target.</summary>
+    [Parameter(ParameterSetName = ByParametersSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ResourceGroupName { get; set; }
+
+    /// <summary>The resource provider of the target, e.g. Microsoft.Web.</summary>
+    [Parameter(ParameterSetName = ByParametersSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ResourceProviderName { get; set; }
+
+    /// <summary>The resource types of the target, outermost first, e.g. sites, config.</summary>
+    [Parameter(ParameterSetName = ByParametersSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? ResourceType { get; set; }
+
+    /// <summary>The names matching -ResourceType, outermost first (the last one may be left out to list).</summary>
+    [Parameter(ParameterSetName = ByParametersSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>The api-version of the request (with -Path: added when the path has none).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByParametersSet)]
+    [Parameter(ParameterSetName = ByPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ApiVersion { get; set; }
+
+    /// <summary>The absolute URI of the target (ARM or another endpoint; see -ResourceId).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByUriSet)]
+    [ValidateNotNull]
+    public Uri? Uri { get; set; }
+
+    /// <summary>The resource (audience) of the token for -Uri; default: ARM's for ARM's host, else the URI's scheme and host.</summary>
+    [Parameter(ParameterSetName = ByUriSet)]
+    [ValidateNotNull]
+    public Uri? ResourceId { get; set; }
+
+    /// <summary>The HTTP method: GET (default), POST, PUT, PATCH, DELETE, HEAD or OPTIONS.</summary>
+    [Parameter]
+    [ValidateSet("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", IgnoreCase = true)]
+    public string Method { get; set; } = "GET";
+
+    /// <summary>The JSON body of the request.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Payload { get; set; }
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    protected override void ProcessRecord()
+    {
+        ArmAccess arm = ArmAccess.For(this, ArmAccess.CurrentContext(this));
+        var method = new HttpMethod(Method.ToUpperInvariant());
+        ArmClient client = arm.Client;
+        Uri target;
+        try
+        {
+            switch (ParameterSetName)
+            {
+                case ByUriSet:
+                    if (!Uri!.IsAbsoluteUri || Uri.Scheme != System.Uri.UriSchemeHttps)
+                    {
+                        throw new PSArgumentException($"-Uri must be an absolute https URI: '{Uri}'.");
+                    }
+                    target = Uri;
+                    string origin = Uri.GetLeftPart(UriPartial.Authority);
+                    bool isArm = string.Equals(origin, client.BaseUri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+                    if (!isArm || ResourceId is not null)
+                    {
+                        if (ResourceId is not null && !ResourceId.IsAbsoluteUri)
+                        {
+                            throw new PSArgumentException($"-ResourceId must be an absolute URI: '{ResourceId}'.");
+                        }
+                        client = arm.ClientFor(new Uri(origin + "/"), ResourceId?.OriginalString ?? origin + "/");
+                    }
+                    break;
+                case ByParametersSet:
+                    target = client.Resolve(ParametersPath(arm));
+                    break;
+                default:
+                    string path = Path!;
+                    if (ApiVersion is not null && path.IndexOf("api-version=", StringComparison.OrdinalIgnoreCase) < 0)
+                    {
+                        path += (path.Contains('?') ? "&" : "?") + "api-version=" + System.Uri.EscapeDataString(ApiVersion);
+                    }
+                    if (System.Uri.TryCreate(path, UriKind.Absolute, out Uri? abs) && abs.Scheme is "https" or "http")
+                    {
+                        throw new PSArgumentException($"-Path takes a path under the ResourceManagerUrl ({client.BaseUri}), not a URI; use -Uri for '{path}'.");
+                    }
+                    target = client.Resolve(path);
+                    break;
+            }
+        }
+        catch (PSArgumentException e)
+        {
+            ThrowTerminatingError(ErrorMap.Create(e, "InvalidRequestTarget", ErrorCategory.InvalidArgument, Path ?? Uri?.ToString()));
+            return;
+        }
+        if (!ShouldProcess(target.ToString(), method.Method))
+        {
+            return;
+        }
+        try
+        {
+            ArmResponse r = client.Send(method, target, Payload, null, _cancel.Token);
+            WriteObject(new PSHttpResponse(r));
+        }
+        catch (Exception e) when (ArmAccess.IsArmFailure(e))
+        {
+            ThrowTerminatingError(ArmAccess.ToErrorRecord(e, target.ToString()));
+        }
+    }
+
+    /// <summary>Az's path from -SubscriptionId ... -Name: /subscriptions/s/resourcegroups/g/providers/p/type1/name1/type2[/name2]?api-version=v.</summary>
+    private string ParametersPath(ArmAccess arm)
+    {
+        string? subscription = SubscriptionId ?? Json.Str(Json.Obj(arm.Context, "Subscription"), "Id");
+        if (string.IsNullOrEmpty(subscription))
+        {
+            throw new PSArgumentException("-SubscriptionId is needed: the current context has no subscription.");
+        }
+        string[] types = ResourceType ?? Array.Empty<string>();
+        string[] names = Name ?? Array.Empty<string>();
+        if (names.Length > types.Length || names.Length < types.Length - 1)
+        {
+            throw new PSArgumentException($"-Name gives {names.Length} name(s) for {types.Length} -ResourceType value(s): give one name per type (the last may be left out to list).");
+        }
+        if (types.Length > 0 && ResourceProviderName is null)
+        {
+            throw new PSArgumentException("-ResourceType needs -ResourceProviderName.");
+        }
+        var path = new StringBuilder("subscriptions/").Append(System.Uri.EscapeDataString(subscription));
+        if (ResourceGroupName is not null)
+        {
+            path.Append("/resourcegroups/").Append(System.Uri.EscapeDataString(ResourceGroupName));
+        }
+        if (ResourceProviderName is not null)
+        {
+            path.Append("/providers/").Append(System.Uri.EscapeDataString(ResourceProviderName));
+        }
+        for (int i = 0; i < types.Length; i++)
+        {
+            path.Append('/').Append(System.Uri.EscapeDataString(types[i]));
+            if (i < names.Length)
+            {
+                path.Append('/').Append(System.Uri.EscapeDataString(names[i]));
+            }
+        }
+        return path.Append("?api-version=").Append(System.Uri.EscapeDataString(ApiVersion!)).ToString();
+    }
+}
