@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -221,6 +222,15 @@ internal sealed class ArmClient
             waited += wait;
         }
     }
+
+    /// <summary>
+    /// Whether ARM's tenant <paramref name="tenant"/> (a /tenants item) is <paramref name="idOrDomain"/>:
+    /// its tenantId, its default domain or one of its domains, ignoring case.
+    /// </summary>
+    internal static bool IsTenant(JsonObject tenant, string idOrDomain) =>
+        string.Equals(tenant["tenantId"]?.ToString(), idOrDomain, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(tenant["defaultDomain"]?.ToString(), idOrDomain, StringComparison.OrdinalIgnoreCase)
+        || (tenant["domains"] is JsonArray domains && domains.Any(d => string.Equals(d?.ToString(), idOrDomain, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The statuses Az's HTTP pipeline retries.</summary>
     internal static bool IsRetried(int status) => status is 408 or 429 or 500 or 502 or 503 or 504;

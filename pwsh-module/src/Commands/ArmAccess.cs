@@ -115,11 +115,9 @@ internal sealed class ArmAccess
             .OrderBy(id => string.Equals(id, current, StringComparison.OrdinalIgnoreCase) ? 0 : 1).ToList();
     }
 
-    /// <summary>The tenant of <paramref name="tenants"/> whose id, default domain or one of whose domains is <paramref name="wanted"/> (ignoring case).</summary>
+    /// <summary>The tenant of <paramref name="tenants"/> (ARM's objects) that <paramref name="wanted"/> names (see <see cref="ArmClient.IsTenant"/>).</summary>
     internal static JsonObject? FindTenant(IEnumerable<JsonObject> tenants, string wanted) =>
-        tenants.FirstOrDefault(t => string.Equals(Json.Str(t, "tenantId"), wanted, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(Json.Str(t, "defaultDomain"), wanted, StringComparison.OrdinalIgnoreCase)
-            || (t["domains"] is JsonArray d && d.Any(x => string.Equals(x?.ToString(), wanted, StringComparison.OrdinalIgnoreCase))));
+        tenants.FirstOrDefault(t => ArmClient.IsTenant(t, wanted));
 
     /// <summary>
     /// Runs <paramref name="call"/> for each tenant; a tenant whose token cannot be had silently is Az's

@@ -61,7 +61,7 @@ internal static class Population
             JsonObject? match = null;
             foreach (JsonObject t in tenants)
             {
-                if (Names(t, onlyTenant) || Names(t, signInTenant))
+                if (ArmClient.IsTenant(t, onlyTenant) || ArmClient.IsTenant(t, signInTenant))
                 {
                     match = t;
                     break;
@@ -134,26 +134,6 @@ internal static class Population
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    /// <summary>Whether ARM's tenant <paramref name="t"/> is <paramref name="idOrDomain"/> (its id or one of its domains).</summary>
-    private static bool Names(JsonObject t, string idOrDomain)
-    {
-        if (string.Equals(Json.Str(t, "tenantId"), idOrDomain, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-        if (t["domains"] is JsonArray domains)
-        {
-            foreach (JsonNode? d in domains)
-            {
-                if (d is JsonValue v && v.TryGetValue(out string? s) && string.Equals(s, idOrDomain, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /// <summary>An ARM failure while listing: nothing was stored. The message names what failed, never a token.</summary>
