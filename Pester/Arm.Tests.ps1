@@ -311,6 +311,27 @@ Describe 'Invoke-AzRestMethod' {
         $r.Out[0].Count | Should -Be 2
         $r.Out[0].Y | Should -Be 200
     }
+
+    It 'never sends an access-token account''s ARM token to another host (-Uri outside ARM)' {
+        $store = New-TestStore
+        $r = Invoke-Emu -Store $store -Extra $Seeded['Contoso Dev'].Id -Script {
+            param($seed, $sub)
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $null = Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu -Scope Process
+            $token = ConvertFrom-SecureString (Get-AzAccessToken).Token -AsPlainText
+            $null = Connect-AzAccount -AccessToken $token -AccountId 'tok@contoso.com' -Tenant $seed.HomeTenantId -Subscription $sub -Environment Emu -SkipValidation -Scope Process
+            $arm = [uri](Get-AzEnvironment -Name Emu).ResourceManagerUrl
+            $ok = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups?api-version=2021-04-01"
+            [pscustomobject]@{ Type = (Get-AzContext).Account.Type; Status = [int]$ok.StatusCode }
+            # The same server under another name: another origin, so not ARM's.
+            Invoke-AzRestMethod -Uri "https://localhost:$($arm.Port)/foreign-probe?api-version=2022-12-01"
+        }
+        $r.Out[0].Type | Should -Be 'AccessToken'
+        $r.Out[0].Status | Should -Be 200
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].Message | Should -BeLike "*access-token account 'tok@contoso.com' holds a token for Azure Resource Manager only*"
+        @(Get-ArmRequests '/foreign-probe*').Count | Should -Be 0
+    }
 }
 
 Describe 'ARM failures' {

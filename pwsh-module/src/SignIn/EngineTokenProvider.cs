@@ -43,6 +43,10 @@ internal sealed class EngineTokenProvider : IArmTokenProvider
     /// <summary>The account's type as stored (User, ServicePrincipal, ManagedService, ClientAssertion, AccessToken).</summary>
     internal string AccountType => Json.Str(Json.Obj(_context, "Account"), "Type") ?? "";
 
+    /// <summary>True when the token's audience is the environment's ARM resource (a trailing slash aside).</summary>
+    private bool IsArmResource =>
+        string.Equals(_resource.TrimEnd('/'), AuthScopeCompleter.Resource("Arm", Json.Obj(_context, "Environment")!).TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The account's id.</summary>
     internal string AccountId => Json.Str(Json.Obj(_context, "Account"), "Id") ?? "";
 
@@ -58,6 +62,11 @@ internal sealed class EngineTokenProvider : IArmTokenProvider
             && !string.Equals(tenant, ContextTenantId, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArmTokenUnavailableException(tenant, $"The access-token account '{AccountId}' has a token for tenant '{ContextTenantId}' only.");
+        }
+        if (AccountType == "AccessToken" && !IsArmResource)
+        {
+            // The account holds one token, issued for ARM: it never goes to another host (Invoke-AzRestMethod -Uri).
+            throw new ArmTokenUnavailableException(tenant, $"The access-token account '{AccountId}' holds a token for Azure Resource Manager only, not for '{_resource}'.");
         }
         try
         {
