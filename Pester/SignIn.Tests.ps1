@@ -535,11 +535,17 @@ Describe 'Context population at sign-in' {
             param($seed, $signIn)
             $alice = (Connect-AzAccount -UseDeviceAuthentication -Environment Emu -SkipContextPopulation -WarningAction SilentlyContinue).Context.Name
             $null = & ([scriptblock]::Create($signIn)) $seed @{ SkipContextPopulation = $true; ContextName = 'keep' }
+            # A user of this cloud who is not in its token cache.
+            $carol = Get-AzContext -Name keep
+            $carol.Account.Id = 'carol@contoso.com'
+            $carol.Account.Type = 'User'
+            $null = Set-AzContext -Context $carol -Name carol
             $alice
         }
         $r.Errors | Should -BeNullOrEmpty
-        # Alice's context goes without touching the token cache (azctx never does), and a user who never
-        # signed in here gets a context; then 'keep' (the service principal) is current again.
+        # Alice's context goes without touching the token cache (azctx never does), so she is in the cache
+        # with no context; bob is a user of another cloud (azctx stores AzureCloud), whose cache is not
+        # the one listed; then 'keep' (the service principal) is current again.
         $azctx = Join-Path $RepoRoot 'out/bin/azctx'
         $saved = $env:AZCONTEXT_DIR
         try {
@@ -556,10 +562,30 @@ Describe 'Context population at sign-in' {
             [pscustomobject]@{ Listed = $names; Stored = @(Get-AzContext -ListAvailable | ForEach-Object Name); Current = (Get-AzContext).Name }
         }
         $n.Errors | Should -BeNullOrEmpty
-        $expected = @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy', 'Fabrikam Main') | ForEach-Object { Get-Key $_ $User }) + 'keep' | Sort-Object
+        # carol (not in Emu's cache) goes; bob (AzureCloud) stays; alice's subscriptions come back.
+        $expected = @(@('Contoso Dev', 'Contoso Prod', 'Contoso Legacy', 'Fabrikam Main') | ForEach-Object { Get-Key $_ $User }) + 'bob' + 'keep' | Sort-Object
         @($n.Out[0].Listed | Sort-Object) | Should -Be $expected
         @($n.Out[0].Stored | Sort-Object) | Should -Be $expected
         $n.Out[0].Current | Should -Be 'keep'
+    }
+
+    It 'Get-AzContext -RefreshContextFromTokenCache removes no user context when the cache holds no account, and says so' {
+        $r = Invoke-Emu -Store $Store -Extra $SpWith.ToString() -Script {
+            param($seed, $signIn)
+            $null = & ([scriptblock]::Create($signIn)) $seed @{ SkipContextPopulation = $true; ContextName = 'keep' }
+            $carol = Get-AzContext -Name keep
+            $carol.Account.Id = 'carol@contoso.com'
+            $carol.Account.Type = 'User'
+            $null = Set-AzContext -Context $carol -Name carol
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $n = Invoke-Emu -Store $Store -Script {
+            $null = Get-AzContext -ListAvailable -RefreshContextFromTokenCache
+            @(Get-AzContext -ListAvailable | ForEach-Object Name)
+        }
+        $n.Errors | Should -BeNullOrEmpty
+        @($n.Out | Sort-Object) | Should -Be @('carol', 'keep')
+        @($n.Warnings | Where-Object { $_ -like 'The token cache holds no account, so the contexts of 1 user(s) were kept.*' }).Count | Should -Be 1
     }
 
     It '-AccessToken without -SkipValidation lists its tenant''s subscriptions with the token; a token ARM refuses stores nothing' {

@@ -5,7 +5,7 @@
     Parameters = @{
         Name = 'The name of a stored context. Press Tab to complete stored names.'
         ListAvailable = 'Writes every stored context instead of the current one.'
-        RefreshContextFromTokenCache = 'With -ListAvailable: first rebuilds the contexts from the user accounts in the token cache, as Az does. A User context whose account is no longer in the cache is removed; an account in the cache that has no context gets one per subscription, listed through Azure Resource Manager with its cached tokens (never a prompt), in the current context''s environment. The current context stays current unless its account left the cache. Problems (an unreadable cache, a tenant that needs interaction, an ARM failure) are warnings; the stored contexts are then listed as they are.'
+        RefreshContextFromTokenCache = 'With -ListAvailable: first rebuilds the contexts from the user accounts in the token cache, as Az does. A User context of that environment whose account is no longer in its cache is removed (other clouds'' users are not judged by it, and nothing is removed when the cache holds no account at all: a warning says so); an account in the cache that has no context gets one per subscription, listed through Azure Resource Manager with its cached tokens (never a prompt), in the current context''s environment. The current context stays current unless its account left the cache. Problems (an unreadable cache, a tenant that needs interaction, an ARM failure) are warnings; the stored contexts are then listed as they are.'
         DefaultProfile = 'A context or profile to use instead of the stored ones (aliases -AzContext, -AzureRmContext, -AzureCredential). Nothing is read from or written to disk.'
     }
     Examples = @(

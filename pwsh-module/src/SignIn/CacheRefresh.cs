@@ -49,6 +49,7 @@ internal static class CacheRefresh
                 inCache.Add(id);
             }
         }
+        string? environmentName = Json.Str(environment, "Name");
         var stored = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var gone = new List<string>();
         var goneSet = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -60,12 +61,21 @@ internal static class CacheRefresh
                 continue;
             }
             stored.Add(id);
-            if (string.Equals(Json.Str(account, "Type"), "User", StringComparison.OrdinalIgnoreCase) && !inCache.Contains(id) && goneSet.Add(id))
+            // Only this environment's cache was listed: another cloud's users are not judged by it.
+            bool sameEnvironment = string.Equals(Json.Str(Json.Obj(n as JsonObject, "Environment"), "Name"), environmentName, StringComparison.OrdinalIgnoreCase);
+            if (sameEnvironment && string.Equals(Json.Str(account, "Type"), "User", StringComparison.OrdinalIgnoreCase) && !inCache.Contains(id) && goneSet.Add(id))
             {
                 gone.Add(id);
             }
         }
         uint scope = (uint)AzctxScope.Default;
+        if (inCache.Count == 0 && gone.Count > 0)
+        {
+            // An empty cache is more often one this process cannot read (a new process with a memory-only
+            // cache, a cache file MSAL could not decrypt) than every user signed out: remove nothing.
+            cmdlet.WriteWarning($"The token cache holds no account, so the contexts of {gone.Count} user(s) were kept. Use Disconnect-AzAccount to remove them.");
+            gone.Clear();
+        }
         foreach (string id in gone)
         {
             string body = new JsonObject { ["Username"] = id }.ToJsonString();
