@@ -177,7 +177,19 @@ impl AzctxCall {
                 ),
             ));
         }
-        let n = size.min(std::mem::size_of::<AzctxCall>());
+        let full = std::mem::size_of::<AzctxCall>();
+        // The first version of the struct ends before `current`; any size between that one and ours
+        // would copy part of a pointer.
+        if size > Self::MIN_SIZE && size < full {
+            return Err(FfiError::new(
+                AzctxStatus::InvalidArgument,
+                format!(
+                    "azctx_call.size is {size}; set it to sizeof(azctx_call) ({full}, or {} for the first version)",
+                    Self::MIN_SIZE
+                ),
+            ));
+        }
+        let n = size.min(full);
         // SAFETY: the caller guarantees `size` readable bytes at `ptr`; at most that many, and at most
         // the size of our struct, are copied into a properly initialized local.
         unsafe {
@@ -187,6 +199,12 @@ impl AzctxCall {
                 n,
             )
         };
+        if n < full && call.flags & AZCTX_CALL_CURRENT != 0 {
+            return Err(FfiError::new(
+                AzctxStatus::InvalidArgument,
+                format!("azctx_call.flags has AZCTX_CALL_CURRENT, but azctx_call.size ({size}) ends before `current`"),
+            ));
+        }
         Ok(call)
     }
 }

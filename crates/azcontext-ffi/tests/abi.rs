@@ -1096,6 +1096,21 @@ fn a_caller_keeps_its_own_current_context() {
         AzctxStatus::Ok
     );
     assert!(!take(out).contains("\"Current\""));
+    // That size with AZCTX_CALL_CURRENT, or a size that ends inside `current`, is refused, changing nothing.
+    old.flags = AZCTX_CALL_CURRENT;
+    assert_eq!(
+        azctx_context_select(s, &old, dev.as_ptr(), 0, &mut out),
+        AzctxStatus::InvalidArgument
+    );
+    let mut torn = call_with(dir, ptr::null(), AZCTX_CALL_CURRENT);
+    torn.size = (std::mem::size_of::<AzctxCall>() - 2) as u32;
+    torn.current = dev.as_ptr();
+    assert_eq!(
+        azctx_context_select(s, &torn, dev.as_ptr(), 0, &mut out),
+        AzctxStatus::InvalidArgument
+    );
+    assert_eq!(azctx_context_current(s, &stored, &mut out), AzctxStatus::Ok);
+    assert!(take(out).contains(r#""Name":"prod""#));
     azctx_session_free(s);
 }
 
