@@ -153,13 +153,7 @@ internal sealed class ArmAccess
     internal JsonObject StoredSubscription(JsonObject arm, string retrievedThrough)
     {
         var ext = new JsonObject();
-        void Add(string key, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                ext[key] = value;
-            }
-        }
+        void Add(string key, string? value) => AddExtended(ext, key, value);
         Add("SubscriptionPolices", arm["subscriptionPolicies"] is JsonObject { Count: > 0 } policies ? policies.ToJsonString() : null);
         Add("AuthorizationSource", Json.Str(arm, "authorizationSource"));
         Add("ManagedByTenants", arm["managedByTenants"] is JsonArray managed
@@ -179,17 +173,20 @@ internal sealed class ArmAccess
         };
     }
 
+    /// <summary>Sets an extended property of a stored record, leaving out an empty value (as the core does).</summary>
+    private static void AddExtended(JsonObject ext, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            ext[key] = value;
+        }
+    }
+
     /// <summary>A tenant as ARM lists it, in Az's stored form (Id and ExtendedProperties).</summary>
     internal static JsonObject StoredTenant(JsonObject arm)
     {
         var ext = new JsonObject();
-        void Add(string key, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                ext[key] = value;
-            }
-        }
+        void Add(string key, string? value) => AddExtended(ext, key, value);
         Add("DisplayName", Json.Str(arm, "displayName"));
         Add("TenantCategory", Json.Str(arm, "tenantCategory"));
         Add("Country", Json.Str(arm, "country"));
