@@ -36,6 +36,16 @@ Describe 'Connect-AzAccount' {
             $p.Environments.Keys | Should -Contain 'AzureCloud'
         }
 
+        It 'gives a TokenCache that names no cache: the account holds its own token' {
+            $p = Connect-AzAccount -AccessToken $Token -AccountId 'user@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation
+            $c = (Get-AzContext).TokenCache
+            $c.Storage | Should -Be 'Account'
+            $c.Persistent | Should -BeFalse
+            $c.CacheFile | Should -BeNullOrEmpty
+            "$c" | Should -Be 'Token cache: none (the account holds its access token)'
+            "$($p.Context.TokenCache)" | Should -Not -Match 'CONNECTMARKER'
+        }
+
         It 'names the context -ContextName' {
             $p = Connect-AzAccount -AccessToken $Token -AccountId 'user@contoso.com' -Tenant $TenantA -Subscription $SubA -SkipValidation -ContextName 'ci'
             $p.Context.Name | Should -Be 'ci'

@@ -339,6 +339,44 @@ Describe 'Interactive sign-in and the cache shared with MSAL as Az uses it' {
         @(Get-EmuRequests | Where-Object grantType -eq 'authorization_code').Count | Should -Be 1
     }
 
+    It 'stops a sign-in whose browser never answers when the command is stopped (Ctrl+C): its listener closes and nothing is stored' {
+        # A browser that opens (xdg-open succeeds) but where nobody ever signs in: it only records the URL.
+        $bin = Join-Path $Store 'never-answers'
+        $null = New-Item -ItemType Directory $bin
+        $opener = Join-Path $bin 'xdg-open'
+        Set-Content -LiteralPath $opener -Value "#!/bin/sh`nprintf '%s' `"`$1`" > '$bin/url'`n"
+        chmod +x $opener
+        $r = Invoke-Emu -Store $Store -Environment @{ PATH = $bin + [IO.Path]::PathSeparator + $env:PATH } -Extra $bin -Script {
+            param($seed, $bin)
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript('Import-Module AzContext; Connect-AzAccount -Environment Emu')
+            $run = $ps.BeginInvoke()
+            $url = Join-Path $bin 'url'
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $url) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $opened = Test-Path $url
+            $port = if ($opened -and ((Get-Content -Raw $url) -match 'redirect_uri=http%3A%2F%2Flocalhost%3A(\d+)')) { [int]$Matches[1] } else { 0 }
+            Start-Sleep -Milliseconds 500
+            $waiting = -not $run.IsCompleted
+            # Bounded, so that a stop that does not reach the sign-in fails the test instead of hanging it.
+            $stopped = $ps.BeginStop($null, $null).AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(30))
+            $state = if ($stopped) { "$($ps.InvocationStateInfo.State)" } else { 'still running 30 s after Stop' }
+            # The loopback listener is gone: the port can be bound again.
+            $free = $false
+            if ($port) { try { $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port); $l.Start(); $l.Stop(); $free = $true } catch { } }
+            [pscustomobject]@{ Opened = $opened; Port = $port; Waiting = $waiting; State = $state; Free = $free; Contexts = @(Get-AzContext -ListAvailable).Count }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $o = $r.Out[0]
+        $o.Opened | Should -BeTrue
+        $o.Port | Should -BeGreaterThan 0
+        $o.Waiting | Should -BeTrue
+        $o.State | Should -Be 'Stopped'
+        $o.Free | Should -BeTrue
+        $o.Contexts | Should -Be 0
+        (Get-StoreText $Store) -join "`n" | Should -Not -Match ([regex]::Escape($Emu.Seed.User.UserName))
+    }
+
     It 'shares the token cache with a process using MSAL the way Az.Accounts does, in both directions' {
         $client = Join-Path $RepoRoot 'out/msal-client/AzContext.MsalClient.dll'
         $client | Should -Exist
@@ -365,6 +403,69 @@ Describe 'Interactive sign-in and the cache shared with MSAL as Az uses it' {
         $t.Errors | Should -BeNullOrEmpty
         $t.Out[0].UserId | Should -Be $Emu.Seed.User.UserName
         Get-EmuRequests | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The context''s TokenCache names the cache its tokens are in' {
+    BeforeEach { $Store = New-TestStore }
+
+    It 'names MSAL''s file under the store for a user and, beside it, the confidential cache for a service principal; says where the tokens are once opened' {
+        $view = { param($c) [pscustomobject]@{ Persistent = $c.TokenCache.Persistent; CacheFile = $c.TokenCache.CacheFile; Storage = $c.TokenCache.Storage; Text = "$($c.TokenCache)"; List = ($c | Format-List | Out-String) } }
+        $r = Invoke-Emu -Store $Store -Extra $view.ToString() -Script {
+            param($seed, $view)
+            $view = [scriptblock]::Create($view)
+            $user = (Connect-AzAccount -UseDeviceAuthentication -Environment Emu -WarningVariable w -WarningAction SilentlyContinue).Context
+            $c = [pscredential]::new($seed.ServicePrincipal.AppId, (ConvertTo-SecureString $seed.ServicePrincipal.Secret -AsPlainText -Force))
+            $sp = (Connect-AzAccount -ServicePrincipal -Credential $c -Tenant $seed.HomeTenantId -Environment Emu).Context
+            [pscustomobject]@{ User = & $view $user; Sp = & $view $sp; FellBack = @($w | Where-Object { "$_" -like 'Token cache encryption is not supported*' }).Count }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $file = Join-Path $Store '.IdentityService/msal.cache.cae'
+        $u = $r.Out[0].User
+        $u.Persistent | Should -BeTrue
+        $u.CacheFile | Should -Be $file
+        # No keyring works in the test processes: MSAL fell back to the owner-only file, and said so.
+        $r.Out[0].FellBack | Should -Be 1
+        $u.Storage | Should -Be 'File'
+        $u.Text | Should -Be "Token cache: $file (plain file, owner-only)"
+        $u.List | Should -Match ("TokenCache +: " + [regex]::Escape("Token cache: $file"))
+        $file | Should -Exist
+        $r.Out[0].Sp.CacheFile | Should -Be "$file.confidential"
+        $r.Out[0].Sp.Storage | Should -Be 'File'
+        "$file.confidential" | Should -Exist
+
+        # A new process has not opened the cache yet: the file is named, where the tokens are is not known.
+        $n = Invoke-Emu -Store $Store -Extra $view.ToString() -Script {
+            param($seed, $view)
+            $view = [scriptblock]::Create($view)
+            $ctx = Get-AzContext -ListAvailable | Where-Object { $_.Account.Type -eq 'User' } | Select-Object -First 1
+            $before = & $view $ctx
+            $null = Get-AzAccessToken -DefaultProfile $ctx -WarningAction SilentlyContinue
+            $s = Get-AzContextAutosaveSetting
+            [pscustomobject]@{ Before = $before; After = & $view (Get-AzContext -Name $ctx.Name); Setting = Join-Path $s.CacheDirectory $s.CacheFile
+                Engine = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AzContext.Engine' }).Count }
+        }
+        $n.Errors | Should -BeNullOrEmpty
+        $n.Out[0].Before.CacheFile | Should -Be $file
+        $n.Out[0].Before.Storage | Should -BeNullOrEmpty
+        $n.Out[0].Before.Text | Should -Be "Token cache: $file"
+        $n.Out[0].Setting | Should -Be $file
+        $n.Out[0].After.Storage | Should -Be 'File'
+        $n.Out[0].Engine | Should -Be 1
+    }
+
+    It 'says memory when autosave is off' {
+        $r = Invoke-Emu -Store $Store -Environment @{ AzContextAutoSave = 'false' } -Script {
+            param($seed)
+            $ctx = (Connect-AzAccount -UseDeviceAuthentication -Environment Emu -WarningAction SilentlyContinue).Context
+            [pscustomobject]@{ Persistent = $ctx.TokenCache.Persistent; CacheFile = $ctx.TokenCache.CacheFile; Storage = $ctx.TokenCache.Storage; Text = "$($ctx.TokenCache)" }
+        }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Out[0].Persistent | Should -BeFalse
+        $r.Out[0].CacheFile | Should -BeNullOrEmpty
+        $r.Out[0].Storage | Should -Be 'Memory'
+        $r.Out[0].Text | Should -Be "Token cache: this process's memory"
+        Join-Path $Store '.IdentityService' | Should -Not -Exist
     }
 }
 

@@ -60,6 +60,12 @@ public static class Broker
         return Run(() => Flows.ListAccountsAsync(r, warn)).ToJsonString();
     }
 
+    /// <summary>
+    /// Where this process keeps the persistent token cache file <paramref name="path"/>: "Keyring",
+    /// "EncryptedFile", "File" (an owner-only plain file), or null when it has not opened that cache. Never opens it.
+    /// </summary>
+    public static string? CacheStorage(string path) => TokenCaches.StorageOf(path);
+
     private static JsonObject Run(Func<Task<JsonObject>> body)
     {
         try

@@ -21,6 +21,14 @@ internal static class TokenCaches
 
     private static readonly ConcurrentDictionary<string, Lazy<Task<MsalCacheHelper>>> s_helpers = new();
     private static readonly ConcurrentDictionary<string, byte[]> s_memory = new();
+    private static readonly ConcurrentDictionary<string, string> s_storage = new();
+
+    /// <summary>
+    /// Where this process keeps the persistent cache <paramref name="path"/> (Directory/File): "Keyring" (the
+    /// Linux keyring or the macOS keychain), "EncryptedFile" (Windows: DPAPI), "File" (the owner-only plain
+    /// file), or null when this process has not opened it yet.
+    /// </summary>
+    internal static string? StorageOf(string path) => s_storage.TryGetValue(Path.GetFullPath(path), out string? s) ? s : null;
 
     internal static Task Attach(ITokenCache cache, Request r, bool app, Action<string> warn)
     {
@@ -89,12 +97,15 @@ internal static class TokenCaches
         {
             var helper = await MsalCacheHelper.CreateAsync(Props(plain: false)).ConfigureAwait(false);
             helper.VerifyPersistence();
+            s_storage[Path.GetFullPath(Path.Combine(dir, file))] = OperatingSystem.IsWindows() ? "EncryptedFile" : "Keyring";
             return helper;
         }
         catch (MsalCachePersistenceException) when (OperatingSystem.IsLinux())
         {
             warn($"Token cache encryption is not supported in current environment and token cache will be fallen back as plain text: '{Path.Combine(dir, file)}' (readable by its owner only).");
-            return await MsalCacheHelper.CreateAsync(Props(plain: true)).ConfigureAwait(false);
+            var helper = await MsalCacheHelper.CreateAsync(Props(plain: true)).ConfigureAwait(false);
+            s_storage[Path.GetFullPath(Path.Combine(dir, file))] = "File";
+            return helper;
         }
     }
 

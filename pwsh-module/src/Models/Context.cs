@@ -5,20 +5,83 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.SignIn;
 
 namespace Microsoft.Azure.Commands.Profile.Models.Core;
 
-/// <summary>The token cache reference of a context. The cache blob itself is never shown.</summary>
+/// <summary>
+/// The token cache reference of a context: where this session keeps its accounts' tokens (one cache for
+/// every context of the session, as in Az). The cache blob itself is never shown.
+/// </summary>
 public sealed class AzureTokenCache
 {
-    internal AzureTokenCache(string? cacheData) => CacheData = cacheData;
+    internal AzureTokenCache(string? cacheData, string? accountType)
+    {
+        CacheData = cacheData;
+        if (accountType is "AccessToken" or "ManagedService")
+        {
+            // An access-token account holds its own token; MSAL keeps managed-identity tokens in memory.
+            Storage = accountType == "AccessToken" ? "Account" : "Memory";
+            return;
+        }
+        try
+        {
+            JsonObject cache = SignInRequest.CacheOf(CallSettings.FromEnvironment, Store.Dir, (uint)AzctxScope.Default);
+            Persistent = Json.Bool(cache, "Persistent");
+            if (Persistent)
+            {
+                // Service principals' tokens are in MSAL's confidential-client cache beside the users' one.
+                string file = Json.Str(cache, "File")! + (accountType is "ServicePrincipal" or "ClientAssertion" or "Certificate" ? ".confidential" : "");
+                CacheFile = System.IO.Path.GetFullPath(System.IO.Path.Combine(Json.Str(cache, "Directory")!, file));
+                Storage = EngineHost.CacheStorage(CacheFile);
+            }
+            else
+            {
+                Storage = "Memory";
+            }
+        }
+        catch (NativeException e)
+        {
+            _unknown = e.Message;
+        }
+    }
+
+    private readonly string? _unknown;
 
     /// <summary>Base64 of the cache blob, or null (autosaved contexts never carry one).</summary>
     internal string? CacheData { get; }
 
     public bool HasData => !string.IsNullOrEmpty(CacheData);
 
-    public override string ToString() => HasData ? "AzureTokenCache (data held)" : "AzureTokenCache (empty)";
+    /// <summary>
+    /// True: MSAL's token cache on disk, which Az.Accounts and later sessions share (autosave CurrentUser);
+    /// false: this process's memory, gone when it ends. A sign-in made with -Scope Process keeps its
+    /// tokens in this process's memory either way (token requests look there first).
+    /// </summary>
+    public bool Persistent { get; }
+
+    /// <summary>The full path of MSAL's cache file when <see cref="Persistent"/>; else null.</summary>
+    public string? CacheFile { get; }
+
+    /// <summary>
+    /// Where the tokens are: "Keyring" (the Linux keyring or the macOS keychain, under CacheFile's
+    /// name), "EncryptedFile" (Windows), "File" (an owner-only plain file, when no keyring works), or
+    /// "Memory" (this process's, also for managed identities), "Account" (an access-token account holds
+    /// its own token); null while this process has not opened the persistent cache yet (it tries the keyring first).
+    /// </summary>
+    public string? Storage { get; }
+
+    public override string ToString() =>
+        _unknown is not null ? $"Token cache: unknown ({_unknown})"
+        : Storage == "Account" ? "Token cache: none (the account holds its access token)"
+        : !Persistent ? "Token cache: this process's memory"
+        : Storage switch
+        {
+            "Keyring" => $"Token cache: the OS keyring ({CacheFile})",
+            "EncryptedFile" => $"Token cache: {CacheFile} (encrypted)",
+            "File" => $"Token cache: {CacheFile} (plain file, owner-only)",
+            _ => $"Token cache: {CacheFile}",
+        };
 }
 
 /// <summary>A context: account, subscription, tenant and environment (Az's PSAzureContext).</summary>
@@ -90,7 +153,8 @@ public sealed class PSAzureContext
         set => _tenant.Set(value);
     }
 
-    public AzureTokenCache TokenCache => _tokenCache ??= new AzureTokenCache(Json.Str(Json.Obj(Raw, "TokenCache"), "CacheData"));
+    /// <summary>Where this session keeps the tokens of the context's account (worked out on first read).</summary>
+    public AzureTokenCache TokenCache => _tokenCache ??= new AzureTokenCache(Json.Str(Json.Obj(Raw, "TokenCache"), "CacheData"), Account?.Type);
 
     public string? VersionProfile
     {

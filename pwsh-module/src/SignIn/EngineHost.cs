@@ -94,6 +94,13 @@ internal static class EngineHost
         Call((w, _) => Calls.ListAccounts(request, w), warn, CancellationToken.None);
 
     /// <summary>
+    /// Where this process keeps the persistent token cache <paramref name="path"/> ("Keyring",
+    /// "EncryptedFile" or "File"); null when the engine is not loaded or has not opened that cache. Never
+    /// loads the engine.
+    /// </summary>
+    internal static string? CacheStorage(string path) => Loaded ? Calls.CacheStorage(path) : null;
+
+    /// <summary>
     /// The only methods that name engine types: the JIT resolves AzContext.Engine when it compiles them,
     /// which happens after <see cref="Ensure"/> hooked the resolver.
     /// </summary>
@@ -114,6 +121,9 @@ internal static class EngineHost
         [MethodImpl(MethodImplOptions.NoInlining)]
         internal static string ListAccounts(string request, Action<string> warn) =>
             Translated(() => AzContext.Identity.Broker.ListAccounts(request, warn));
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        internal static string? CacheStorage(string path) => AzContext.Identity.Broker.CacheStorage(path);
 
         /// <summary>The engine's failure type becomes the module's own, so callers never name an engine type.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]

@@ -57,17 +57,25 @@ internal static class SignInRequest
     /// The token cache for a call in <paramref name="scope"/> (an azctx_scope): persistent where the
     /// session's autosave settings put it when that scope is CurrentUser, else in memory.
     /// </summary>
-    internal static JsonObject Cache(AzContextCmdlet cmdlet, uint scope)
+    internal static JsonObject Cache(AzContextCmdlet cmdlet, uint scope) =>
+        cmdlet.Native(() => CacheOf(cmdlet.Settings, cmdlet.StoreDir, scope));
+
+    /// <summary>
+    /// <see cref="Cache"/> for given call settings: {Persistent, Directory, File, MemoryKey}. The one rule
+    /// for which token cache the session uses, read by the engine's requests and by a context's TokenCache.
+    /// Throws <see cref="NativeException"/> when the settings cannot be read.
+    /// </summary>
+    internal static JsonObject CacheOf(CallSettings settings, string? storeDir, uint scope)
     {
         // The process's session even under -DefaultProfile: a context passed in (e.g. to a job) still
         // finds its tokens in the shared cache.
         uint asked = scope == (uint)AzctxScope.Process ? (uint)AzctxScope.Default : scope;
         SessionHandle session = Store.Session;
-        string json = cmdlet.Native(() => cmdlet.Settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(session, c, asked, out j))));
-        var settings = Json.Parse(json) as JsonObject;
-        string? dir = Json.Str(settings, "CacheDirectory");
-        string? file = Json.Str(settings, "CacheFile");
-        bool persistent = scope != (uint)AzctxScope.Process && Json.Str(settings, "Mode") == "CurrentUser"
+        string json = settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_autosave_get(session, c, asked, out j)));
+        var autosave = Json.Parse(json) as JsonObject;
+        string? dir = Json.Str(autosave, "CacheDirectory");
+        string? file = Json.Str(autosave, "CacheFile");
+        bool persistent = scope != (uint)AzctxScope.Process && Json.Str(autosave, "Mode") == "CurrentUser"
             && !string.IsNullOrEmpty(dir) && dir != "None" && !string.IsNullOrEmpty(file) && file != "None";
         return new JsonObject
         {
@@ -75,7 +83,7 @@ internal static class SignInRequest
             ["Directory"] = persistent ? dir : null,
             ["File"] = persistent ? file : null,
             // This process's memory cache belongs to one store, as its Process-scope contexts do.
-            ["MemoryKey"] = cmdlet.StoreDir ?? "~/.Azure",
+            ["MemoryKey"] = storeDir ?? "~/.Azure",
         };
     }
 
