@@ -366,7 +366,7 @@ Write-Host ("  {0:n0} ops/s in total over {1:n2} s; p99 wait {2:n1} ms" -f $opsP
 
 # The same race with azctx processes (each select is a process of its own): the locking path without pwsh.
 $env:AZCONTEXT_DIR = $cStore
-$cNames = @(& $Azctx list | ForEach-Object { $_.Substring(2) })
+$cNames = @(& $Azctx list --names)
 $env:AZCONTEXT_DIR = $null
 $azctxRuns = foreach ($r in 1..3) {
     $lists = foreach ($p in 1..$Processes) {
