@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Client.AppConfig;
+using AzContext.Shared;
 
 namespace AzContext.Identity;
 
@@ -120,9 +121,7 @@ internal static class Flows
                 result = await b.ExecuteAsync(cancel).ConfigureAwait(false);
                 break;
             }
-            case "ServicePrincipal":
-            case "ClientAssertion":
-            case "Certificate":
+            case string type when AppAccounts.IsApp(type):
             {
                 string clientId = r.AccountId ?? r.ClientId;
                 string tenant = r.Tenant ?? throw new SignInException("InvalidRequest", "The service principal's context has no tenant.");
@@ -166,7 +165,7 @@ internal static class Flows
     internal static async Task<JsonObject> RemoveAccountAsync(Request r, Action<string> warn)
     {
         int removed = 0;
-        if (r.AccountType is "ServicePrincipal" or "ClientAssertion" or "Certificate")
+        if (AppAccounts.IsApp(r.AccountType))
         {
             string clientId = r.AccountId ?? r.ClientId;
             foreach (string key in s_credentials.Keys.Where(k => k.StartsWith(clientId + "|", StringComparison.OrdinalIgnoreCase)).ToList())

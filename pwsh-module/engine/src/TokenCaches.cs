@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Client.Extensions.Msal;
+using AzContext.Shared;
 
 namespace AzContext.Identity;
 
@@ -13,26 +14,31 @@ namespace AzContext.Identity;
 /// MSAL token caches as Az.Accounts keeps them. Persistent: MSAL's unified cache in
 /// Directory/File through MsalCacheHelper (the same file, lock file and format as Az), in the OS
 /// keyring when one works, else an owner-only plain file with a one-line warning. Memory: one blob per
-/// store (MemoryKey) for this process only. Service-principal (app) tokens go to File + ".confidential" beside it.
+/// store (MemoryKey) for this process only. Service-principal (app) tokens go to the file AppAccounts.CacheFile names beside it.
 /// </summary>
 internal static class TokenCaches
 {
     private const string ServiceName = "Microsoft.Developer.IdentityService";
 
-    private static readonly ConcurrentDictionary<string, Lazy<Task<MsalCacheHelper>>> s_helpers = new();
+    /// <summary>The persistent caches this process opened, by full path, each with where it keeps its tokens.</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<Task<OpenCache>>> s_helpers = new();
     private static readonly ConcurrentDictionary<string, byte[]> s_memory = new();
-    private static readonly ConcurrentDictionary<string, string> s_storage = new();
+
+    private sealed record OpenCache(MsalCacheHelper Helper, string Storage);
 
     /// <summary>
     /// Where this process keeps the persistent cache <paramref name="path"/> (Directory/File): "Keyring" (the
     /// Linux keyring or the macOS keychain), "EncryptedFile" (Windows: DPAPI), "File" (the owner-only plain
     /// file), or null when this process has not opened it yet.
     /// </summary>
-    internal static string? StorageOf(string path) => s_storage.TryGetValue(Path.GetFullPath(path), out string? s) ? s : null;
+    internal static string? StorageOf(string path) =>
+        s_helpers.TryGetValue(Path.GetFullPath(path), out var open) && open.IsValueCreated && open.Value.IsCompletedSuccessfully
+            ? open.Value.Result.Storage
+            : null;
 
     internal static Task Attach(ITokenCache cache, Request r, bool app, Action<string> warn)
     {
-        string file = app ? r.CacheFile + ".confidential" : r.CacheFile;
+        string file = AppAccounts.CacheFile(r.CacheFile, app);
         if (!r.PersistentCache || string.IsNullOrEmpty(r.CacheDirectory))
         {
             string key = $"{r.MemoryKey}|{file}";
@@ -57,21 +63,22 @@ internal static class TokenCaches
 
     private static async Task AttachPersistent(ITokenCache cache, string dir, string file, Action<string> warn)
     {
-        var lazy = s_helpers.GetOrAdd(Path.Combine(dir, file), _ => new Lazy<Task<MsalCacheHelper>>(() => CreateHelper(dir, file, warn), LazyThreadSafetyMode.ExecutionAndPublication));
-        MsalCacheHelper helper;
+        string path = Path.GetFullPath(Path.Combine(dir, file));
+        var lazy = s_helpers.GetOrAdd(path, _ => new Lazy<Task<OpenCache>>(() => Open(dir, file, path, warn), LazyThreadSafetyMode.ExecutionAndPublication));
+        OpenCache open;
         try
         {
-            helper = await lazy.Value.ConfigureAwait(false);
+            open = await lazy.Value.ConfigureAwait(false);
         }
         catch
         {
-            s_helpers.TryRemove(Path.Combine(dir, file), out _);
+            s_helpers.TryRemove(path, out _);
             throw;
         }
-        helper.RegisterCache(cache);
+        open.Helper.RegisterCache(cache);
     }
 
-    private static async Task<MsalCacheHelper> CreateHelper(string dir, string file, Action<string> warn)
+    private static async Task<OpenCache> Open(string dir, string file, string path, Action<string> warn)
     {
         EnsureOwnerOnlyDirectory(dir);
         var attributes = new[]
@@ -97,15 +104,12 @@ internal static class TokenCaches
         {
             var helper = await MsalCacheHelper.CreateAsync(Props(plain: false)).ConfigureAwait(false);
             helper.VerifyPersistence();
-            s_storage[Path.GetFullPath(Path.Combine(dir, file))] = OperatingSystem.IsWindows() ? "EncryptedFile" : "Keyring";
-            return helper;
+            return new OpenCache(helper, OperatingSystem.IsWindows() ? "EncryptedFile" : "Keyring");
         }
         catch (MsalCachePersistenceException) when (OperatingSystem.IsLinux())
         {
-            warn($"Token cache encryption is not supported in current environment and token cache will be fallen back as plain text: '{Path.Combine(dir, file)}' (readable by its owner only).");
-            var helper = await MsalCacheHelper.CreateAsync(Props(plain: true)).ConfigureAwait(false);
-            s_storage[Path.GetFullPath(Path.Combine(dir, file))] = "File";
-            return helper;
+            warn($"Token cache encryption is not supported in current environment and token cache will be fallen back as plain text: '{path}' (readable by its owner only).");
+            return new OpenCache(await MsalCacheHelper.CreateAsync(Props(plain: true)).ConfigureAwait(false), "File");
         }
     }
 

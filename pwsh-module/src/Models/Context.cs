@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using AzContext.Models;
 using AzContext.Native;
+using AzContext.Shared;
 using AzContext.SignIn;
 
 namespace Microsoft.Azure.Commands.Profile.Models.Core;
@@ -31,7 +32,7 @@ public sealed class AzureTokenCache
             if (Persistent)
             {
                 // Service principals' tokens are in MSAL's confidential-client cache beside the users' one.
-                string file = Json.Str(cache, "File")! + (accountType is "ServicePrincipal" or "ClientAssertion" or "Certificate" ? ".confidential" : "");
+                string file = AppAccounts.CacheFile(Json.Str(cache, "File")!, AppAccounts.IsApp(accountType));
                 CacheFile = System.IO.Path.GetFullPath(System.IO.Path.Combine(Json.Str(cache, "Directory")!, file));
                 Storage = EngineHost.CacheStorage(CacheFile);
             }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json.Nodes;
 using AzContext.Commands;
+using AzContext.Shared;
 using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.SignIn;
@@ -15,15 +16,14 @@ namespace AzContext.SignIn;
 /// </summary>
 internal static class TokenRemoval
 {
-    private static readonly HashSet<string> SignedInTypes = new(StringComparer.OrdinalIgnoreCase) { "User", "ServicePrincipal", "ClientAssertion" };
-
     /// <summary>Removes the tokens of the signed-in accounts of <paramref name="contexts"/> from the cache of <paramref name="scope"/>.</summary>
     internal static void Remove(AzContextCmdlet cmdlet, IEnumerable<PSAzureContext> contexts, uint scope)
     {
         var done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (PSAzureContext c in contexts)
         {
-            if (c.Account is not { Id: { Length: > 0 } id, Type: { } type } account || !SignedInTypes.Contains(type)
+            if (c.Account is not { Id: { Length: > 0 } id, Type: { } type } account
+                || !(string.Equals(type, "User", StringComparison.OrdinalIgnoreCase) || AppAccounts.IsApp(type))
                 || c.Environment?.ActiveDirectoryAuthority is not { Length: > 0 } authority)
             {
                 continue;
