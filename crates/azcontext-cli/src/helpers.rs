@@ -13,10 +13,11 @@ use crate::{io_fail, Failure};
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum HelperCommand {
-    /// Take the context file's lock, print `locked`, hold it for SECONDS, exit.
+    /// Take the context file's lock, print `locked`, hold it for SECONDS, or without SECONDS until a
+    /// line (or the end) on stdin, exit.
     HoldLock {
         #[arg(long)]
-        seconds: f64,
+        seconds: Option<f64>,
     },
     /// Create COUNT filler contexts `fill-<i>` (one locked write each).
     Fill {
@@ -105,7 +106,13 @@ pub(crate) fn run(cmd: HelperCommand, env: &StoreEnv, out: &mut impl Write) -> R
             let _lock = fsio::lock_exclusive(&paths.context_file, Duration::from_secs(60))?;
             writeln!(out, "locked").map_err(io_fail)?;
             out.flush().map_err(io_fail)?;
-            std::thread::sleep(Duration::from_secs_f64(seconds));
+            match seconds {
+                Some(s) => std::thread::sleep(Duration::from_secs_f64(s)),
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(io_fail)?;
+                }
+            }
             Ok(())
         }
         HelperCommand::Fill { count } => {

@@ -13,7 +13,7 @@ mod common;
 use common::{azctx, ok, run, AZCTX};
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -421,8 +421,11 @@ fn lock_timeout_is_clear_and_loses_nothing() {
     let file = context_file(&dir);
     let before = fs::read(&file).unwrap();
 
+    // The holder keeps the lock until told (a line on its stdin): however slow the machine, the
+    // short-timeout writer below meets a held lock.
     let mut holder = azctx(&dir)
-        .args(["test-helper", "hold-lock", "--seconds", "3"])
+        .args(["test-helper", "hold-lock"])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -448,8 +451,16 @@ fn lock_timeout_is_clear_and_loses_nothing() {
     );
 
     // A writer with the default wait (10 s) gets through once the holder lets go.
-    let waiter = azctx(&dir).args(set_args("c", "s3")).output().unwrap();
+    let waiter = azctx(&dir)
+        .args(set_args("c", "s3"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    holder.stdin.take().unwrap().write_all(b"go\n").unwrap();
     holder.wait().unwrap();
+    let waiter = waiter.wait_with_output().unwrap();
     assert!(
         waiter.status.success(),
         "{}",
@@ -632,7 +643,6 @@ fn race_in_place_rewrite(dir: &Path, lock: bool, torn_at: usize, args: &[&str]) 
         until_or_exit(&mut racer, "re-reading the torn file", sleeps);
     }
     {
-        use std::io::Write;
         let mut stdin = writer.stdin.take().unwrap();
         writeln!(stdin, "go").unwrap();
     }
