@@ -599,7 +599,10 @@ Describe 'Context population at sign-in' {
         Add-EmuFailure @{ pathPrefix = '/subscriptions'; status = 500; count = 10; retryAfter = '0' }
         $r = Invoke-Emu -Store $Store -Script $SpWith
         $r.Errors.Count | Should -Be 1
-        $r.Errors[0].Id | Should -BeLike 'ArmRequestFailed,500,*'
+        # The same error id as the ARM cmdlets' (Get-AzSubscription's); the status is in the message.
+        $r.Errors[0].Id | Should -BeLike 'ArmRequestFailed,*Command'
+        $r.Errors[0].Category | Should -Be 'InvalidResult'
+        $r.Errors[0].Message | Should -Match '\b500\b'
         $r.Errors[0].Message | Should -Match 'InternalServerError|internal server error'
         $r.Errors[0].Message | Should -Match 'Nothing was changed'
         @(Get-EmuRequests | Where-Object { $_.path -eq '/subscriptions' }).Count | Should -Be 4
@@ -713,7 +716,9 @@ Describe 'Context population at sign-in' {
             Connect-AzAccount -AccessToken $token -AccountId $seed.ServicePrincipal.AppId -Environment Emu
         }
         $f.Errors.Count | Should -Be 1
-        $f.Errors[0].Id | Should -BeLike 'ArmRequestFailed,401,*'
+        $f.Errors[0].Id | Should -BeLike 'ArmRequestFailed,*Command'
+        $f.Errors[0].Category | Should -Be 'AuthenticationError'
+        $f.Errors[0].Message | Should -Match '\b401\b'
         $f.Errors[0].Message | Should -Not -Match ([regex]::Escape($forged))
         (Get-StoreText $other) -join "`n" | Should -Not -Match $Sp.AppId
     }

@@ -153,6 +153,18 @@ pub struct SignInRequest {
     pub keep_default: bool,
 }
 
+/// ARM's tenants and subscriptions as one account listed them, for [`stored_records`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ArmListing {
+    /// The account's id (a subscription's `Account`).
+    pub account: Option<String>,
+    /// The environment's name (a subscription's `Environment`).
+    pub environment: Option<String>,
+    #[serde(default)]
+    pub tenants: Vec<ListedTenant>,
+}
+
 /// The contexts of a sign-in, built and checked, ready to be stored by [`apply`].
 #[derive(Debug, Clone)]
 pub struct SignIn {
@@ -162,6 +174,35 @@ pub struct SignIn {
     pub others: Vec<Context>,
     /// What the user should be told (Az's "more than one active subscription" warning).
     pub warnings: Vec<String>,
+}
+
+/// ARM's tenants and subscriptions in Az's stored form, by the one rule a sign-in stores them with, for
+/// what Get-AzTenant, Get-AzSubscription and Set-AzContext show and store: a compact JSON array with one
+/// `{"Tenant": …, "Subscriptions": […]}` per listed tenant, in order. A subscription's `Tenants` is the
+/// tenant it was listed through, `HomeTenant` its own; empty values are left out.
+pub fn stored_records(text: &str) -> Result<String> {
+    let listing: ArmListing = crate::jsonio::from_slice(text.as_bytes(), "<ARM listing>")?;
+    let account = listing.account.as_deref().unwrap_or("");
+    let environment = listing.environment.as_deref().unwrap_or("");
+    let mut out = String::from("[");
+    for (i, t) in listing.tenants.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"Tenant\":");
+        out.push_str(&crate::model::tenant_record(&tenant_of(&t.tenant)));
+        out.push_str(",\"Subscriptions\":[");
+        for (j, sub) in t.subscriptions.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            let stored = subscription_of(sub, &t.tenant.tenant_id, account, environment);
+            out.push_str(&crate::jsonio::to_compact(stored.as_object()));
+        }
+        out.push_str("]}");
+    }
+    out.push(']');
+    Ok(out)
 }
 
 /// Parses a sign-in request (see [`SignInRequest`]).
@@ -873,5 +914,54 @@ mod tests {
         assert_eq!(s.ext("ManagedByTenants"), Some(T2));
         assert_eq!(s.ext("Tags"), Some(r#"{"a":"b"}"#));
         assert!(parse_request(r#"{"Account":{"Id":"a"}}"#).is_err());
+    }
+
+    #[test]
+    fn arm_records_are_the_records_a_sign_in_stores() {
+        let listing = format!(
+            r#"{{"Account":"jane@contoso.com","Environment":"AzureCloud","Tenants":[
+              {{"Tenant":{{"tenantId":"{T1}","displayName":"Tenant 1","domains":["t1.example","alt1.example"],
+                "tenantCategory":"Home","countryCode":""}},
+               "Subscriptions":[{{"subscriptionId":"{s}","displayName":"Sub 1-1","state":"Enabled",
+                 "tenantId":"{T1}","authorizationSource":"RoleBased",
+                 "subscriptionPolicies":{{"quotaId":"PayAsYouGo_2014-09-01"}},"tags":{{}},"futureMember":[1]}}]}},
+              {{"Tenant":{{"tenantId":"{T2}","tenantCategory":"ProjectedBy"}}}}]}}"#,
+            s = sid(1, 1)
+        );
+        let out = crate::jsonio::parse(stored_records(&listing).unwrap().as_bytes(), "<t>").unwrap();
+        let tenants = out.as_array().unwrap();
+        assert_eq!(tenants.len(), 2);
+
+        // The same records a sign-in with the same listing stores in its contexts.
+        let mut req = request(vec![serde_json::from_str(&listing_tenant(&listing, 0)).unwrap()]);
+        req.account.extended_properties.clear();
+        let mut p = Profile::new();
+        sign_in(&mut p, &req).unwrap();
+        let (_, c) = p.get(&key(1, 1, T1)).unwrap();
+        let stored_sub = crate::jsonio::to_compact(c.subscription().unwrap().as_object());
+        let stored_tenant = crate::model::tenant_record(c.tenant().unwrap());
+        let first = tenants[0].as_object().unwrap();
+        assert_eq!(crate::jsonio::to_compact(first.get("Tenant").unwrap()), stored_tenant);
+        let subs = first.get("Subscriptions").unwrap().as_array().unwrap();
+        assert_eq!(crate::jsonio::to_compact(&subs[0]), stored_sub);
+        assert!(!stored_sub.contains("Tags"), "empty tags are left out: {stored_sub}");
+        assert!(!stored_tenant.contains("CountryCode"), "empty values are left out: {stored_tenant}");
+
+        // A tenant the account is a guest of is not its home; a tenant without subscriptions lists none.
+        let second = tenants[1].as_object().unwrap();
+        let guest = crate::jsonio::to_compact(second.get("Tenant").unwrap());
+        assert!(guest.contains(r#""IsHome":false"#), "{guest}");
+        assert!(second.get("Subscriptions").unwrap().as_array().unwrap().is_empty());
+
+        // Bad input is an error that names what was wrong, never a partial answer.
+        let e = stored_records(r#"{"Tenants":[{"Tenant":{"displayName":"x"}}]}"#).unwrap_err().to_string();
+        assert!(e.contains("tenantId") && e.contains("ARM listing"), "{e}");
+        assert!(stored_records("[").is_err());
+    }
+
+    /// The `index`th listed tenant of an ARM listing's text, as its own JSON text.
+    fn listing_tenant(listing: &str, index: usize) -> String {
+        let v: serde_json::Value = serde_json::from_str(listing).unwrap();
+        v["Tenants"][index].to_string()
     }
 }

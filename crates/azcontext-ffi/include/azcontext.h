@@ -37,7 +37,7 @@
 
 // The ABI version. Bump it on any breaking change to a signature, a status value or a JSON shape.
 // cbindgen emits it as `#define AZCTX_ABI_VERSION`, and `azctx_abi_version()` returns it.
-#define AZCTX_ABI_VERSION 2
+#define AZCTX_ABI_VERSION 3
 
 // `azctx_call.flags`: the command only looks (-WhatIf). A read that meets a corrupt context file
 // then reports AZCTX_STATUS_INVALID_PROFILE and leaves the file in place instead of moving it aside.
@@ -431,6 +431,15 @@ azctx_status azctx_account_sign_in(const struct azctx_session *session,
                                    uint32_t force,
                                    uint32_t scope,
                                    char **json_out);
+
+// ARM's tenants and subscriptions in Az's stored form, by the rule azctx_account_sign_in stores them
+// with (for Get-AzTenant, Get-AzSubscription and Set-AzContext -Subscription). `request_json` is an
+// object with Account (the account's id), Environment (its name) and Tenants [{Tenant: ARM's tenant
+// object, Subscriptions: [ARM's subscription objects, as that tenant's token lists them]}]. Writes a
+// JSON array with one {Tenant, Subscriptions} of stored records per listed tenant, in order. Reads
+// and writes no file.
+azctx_status azctx_arm_records(const char *request_json,
+                               char **json_out);
 
 // Disconnect-AzAccount: `request_json` names the target: `{}` (the current account), `{"Username":…}`,
 // `{"ContextName":…}` or `{"ApplicationId":…, "TenantId":…}`. Removes every context of that account in

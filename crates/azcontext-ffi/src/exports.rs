@@ -883,6 +883,25 @@ pub extern "C" fn azctx_account_sign_in(
     })
 }
 
+/// ARM's tenants and subscriptions in Az's stored form, by the rule azctx_account_sign_in stores them
+/// with (for Get-AzTenant, Get-AzSubscription and Set-AzContext -Subscription). `request_json` is an
+/// object with Account (the account's id), Environment (its name) and Tenants [{Tenant: ARM's tenant
+/// object, Subscriptions: [ARM's subscription objects, as that tenant's token lists them]}]. Writes a
+/// JSON array with one {Tenant, Subscriptions} of stored records per listed tenant, in order. Reads
+/// and writes no file.
+#[no_mangle]
+pub extern "C" fn azctx_arm_records(
+    request_json: *const c_char,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        Ok(azcontext_core::signin::stored_records(str_arg(
+            request_json,
+            "request_json",
+        )?)?)
+    })
+}
+
 /// Disconnect-AzAccount: `request_json` names the target: `{}` (the current account), `{"Username":…}`,
 /// `{"ContextName":…}` or `{"ApplicationId":…, "TenantId":…}`. Removes every context of that account in
 /// `scope` and writes the account (without secrets), or `null` when nothing resolves.

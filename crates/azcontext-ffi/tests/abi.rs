@@ -543,6 +543,14 @@ fn every_pointer_argument_is_checked_for_null() {
             }),
         ),
         (
+            "arm_records/request",
+            Box::new(|o| azctx_arm_records(nul, o)),
+        ),
+        (
+            "arm_records/out",
+            Box::new(|_| azctx_arm_records(sign_in.as_ptr(), nulm)),
+        ),
+        (
             "disconnect/session",
             Box::new(|o| {
                 azctx_account_disconnect(nos, &call_with(dir, nul, 0), login.as_ptr(), 0, o)
@@ -1221,4 +1229,30 @@ fn a_sign_in_that_fails_changes_nothing_and_says_why() {
     );
     assert_eq!(std::fs::read(&file).unwrap(), before);
     azctx_session_free(s);
+}
+
+#[test]
+fn arm_records_are_az_s_stored_form_and_touch_no_file() {
+    let st = store();
+    let mut out: *mut c_char = ptr::null_mut();
+    let listing = CString::new(format!(
+        r#"{{"Account":"me@x.com","Environment":"AzureCloud","Tenants":[{{"Tenant":{{"tenantId":"{T1}","displayName":"One"}},"Subscriptions":[{{"subscriptionId":"00000001-0000-4000-8000-000000000001","displayName":"S1-1","state":"Enabled","tenantId":"{T2}"}}]}}]}}"#
+    ))
+    .unwrap();
+    assert_eq!(azctx_arm_records(listing.as_ptr(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        take(out),
+        format!(
+            r#"[{{"Tenant":{{"Id":"{T1}","Directory":null,"IsHome":true,"ExtendedProperties":{{"DisplayName":"One"}}}},"Subscriptions":[{{"Id":"00000001-0000-4000-8000-000000000001","Name":"S1-1","State":"Enabled","ExtendedProperties":{{"HomeTenant":"{T2}","Environment":"AzureCloud","Tenants":"{T1}","Account":"me@x.com"}}}}]}}]"#
+        )
+    );
+    let bad = CString::new(r#"{"Tenants":[{"Subscriptions":[]}]}"#).unwrap();
+    out = ptr::null_mut();
+    assert_eq!(
+        azctx_arm_records(bad.as_ptr(), &mut out),
+        AzctxStatus::InvalidProfile
+    );
+    assert!(out.is_null(), "no answer on failure");
+    assert!(last_error().unwrap().contains("Tenant"));
+    assert!(std::fs::read_dir(st.0.path()).unwrap().next().is_none(), "no file was created");
 }

@@ -145,66 +145,59 @@ internal sealed class ArmAccess
     }
 
     /// <summary>
-    /// A subscription as ARM lists it, in Az's stored form: Tenants is the tenant it was read through,
-    /// HomeTenant its own tenant; policies and tags as JSON text, as Az keeps them. The same members, and
-    /// the same rule of leaving out empty ones, as the core's record of a sign-in's subscriptions
-    /// (signin.rs, subscription_of).
+    /// Subscriptions as ARM lists them through tenant <paramref name="retrievedThrough"/>, in Az's stored
+    /// form for this account and environment (see <see cref="Stored"/>).
     /// </summary>
-    internal JsonObject StoredSubscription(JsonObject arm, string retrievedThrough)
-    {
-        var ext = new JsonObject();
-        void Add(string key, string? value) => AddExtended(ext, key, value);
-        Add("SubscriptionPolices", arm["subscriptionPolicies"] is JsonObject { Count: > 0 } policies ? policies.ToJsonString() : null);
-        Add("AuthorizationSource", Json.Str(arm, "authorizationSource"));
-        Add("ManagedByTenants", arm["managedByTenants"] is JsonArray managed
-            ? string.Join(",", managed.OfType<JsonObject>().Select(m => Json.Str(m, "tenantId")).Where(s => !string.IsNullOrEmpty(s)))
-            : null);
-        Add("Tags", arm["tags"] is JsonObject { Count: > 0 } tags ? tags.ToJsonString() : null);
-        Add("HomeTenant", Json.Str(arm, "tenantId"));
-        Add("Environment", Json.Str(Environment, "Name"));
-        Add("Tenants", retrievedThrough);
-        Add("Account", Json.Str(Account, "Id"));
-        return new JsonObject
-        {
-            ["Id"] = Json.Str(arm, "subscriptionId"),
-            ["Name"] = Json.Str(arm, "displayName"),
-            ["State"] = Json.Str(arm, "state"),
-            ["ExtendedProperties"] = ext,
-        };
-    }
+    internal List<JsonObject> StoredSubscriptions(IReadOnlyList<JsonObject> arm, string retrievedThrough) =>
+        Stored(Json.Str(Account, "Id"), Json.Str(Environment, "Name"), new[] { new Population.Listed(new JsonObject { ["tenantId"] = retrievedThrough }, arm) })[0].Subscriptions;
 
-    /// <summary>Sets an extended property of a stored record, leaving out an empty value (as the core does).</summary>
-    private static void AddExtended(JsonObject ext, string key, string? value)
+    /// <summary>One subscription as ARM lists it, in Az's stored form (see <see cref="StoredSubscriptions"/>).</summary>
+    internal JsonObject StoredSubscription(JsonObject arm, string retrievedThrough) => StoredSubscriptions(new[] { arm }, retrievedThrough)[0];
+
+    /// <summary>A tenant as ARM lists it (or an object with its tenantId alone), in Az's stored form.</summary>
+    internal static JsonObject StoredTenant(JsonObject arm) =>
+        Stored(null, null, new[] { new Population.Listed(arm, Array.Empty<JsonObject>()) })[0].Tenant;
+
+    /// <summary>
+    /// ARM's tenants and subscriptions in Az's stored form, converted in one call by the core with the
+    /// rule a sign-in stores them with (azctx_arm_records): a subscription's Tenants is the tenant it was
+    /// listed through, HomeTenant its own, policies and tags JSON text, empty values left out. What ARM
+    /// sent that cannot be read (a subscription without its id) is ARM's invalid answer.
+    /// </summary>
+    private static List<(JsonObject Tenant, List<JsonObject> Subscriptions)> Stored(string? account, string? environment, IReadOnlyList<Population.Listed> listed)
     {
-        if (!string.IsNullOrEmpty(value))
+        string request = Population.RequestText(new JsonObject { ["Account"] = account, ["Environment"] = environment }, listed);
+        string reply;
+        try
         {
-            ext[key] = value;
+            reply = NativeCall.Json((out nint j) => NativeMethods.azctx_arm_records(request, out j));
         }
-    }
-
-    /// <summary>A tenant as ARM lists it, in Az's stored form (Id and ExtendedProperties).</summary>
-    internal static JsonObject StoredTenant(JsonObject arm)
-    {
-        var ext = new JsonObject();
-        void Add(string key, string? value) => AddExtended(ext, key, value);
-        Add("DisplayName", Json.Str(arm, "displayName"));
-        Add("TenantCategory", Json.Str(arm, "tenantCategory"));
-        Add("Country", Json.Str(arm, "country"));
-        Add("CountryCode", Json.Str(arm, "countryCode"));
-        if (arm["domains"] is JsonArray domains && domains.Count > 0)
+        catch (NativeException e)
         {
-            Add("Domains", string.Join(",", domains.Select(d => d?.ToString()).Where(d => !string.IsNullOrEmpty(d))));
+            throw new ArmException(200, "InvalidResponse", $"ARM listed a tenant or subscription that cannot be read: {e.Message}", e);
         }
-        Add("DefaultDomain", Json.Str(arm, "defaultDomain"));
-        Add("TenantType", Json.Str(arm, "tenantType"));
-        Add("TenantBrandingLogoUrl", Json.Str(arm, "tenantBrandingLogoUrl"));
-        return new JsonObject { ["Id"] = Json.Str(arm, "tenantId"), ["ExtendedProperties"] = ext };
+        var result = new List<(JsonObject, List<JsonObject>)>();
+        foreach (JsonObject t in ((JsonArray)Json.Parse(reply)!).OfType<JsonObject>())
+        {
+            // Detached from the reply, so that a caller may place them in a context.
+            var tenant = (JsonObject)t["Tenant"]!;
+            t.Remove("Tenant");
+            var subscriptions = (JsonArray)t["Subscriptions"]!;
+            var list = subscriptions.OfType<JsonObject>().ToList();
+            subscriptions.Clear();
+            result.Add((tenant, list));
+        }
+        return result;
     }
 
-    /// <summary>The ErrorRecord of an ARM call's failure (the message names the status, ARM's code and message; never a token).</summary>
-    internal static ErrorRecord ToErrorRecord(Exception e, object? target) => e switch
-    {
-        ArmException a => new ErrorRecord(a, a.Code is "InvalidResponse" or "ResponseTooLarge" or "PagingLoop" or "TooManyPages" or "InvalidNextLink" ? "ArmInvalidResponse" : "ArmRequestFailed", a.StatusCode switch
+    /// <summary>
+    /// The error id and category of an ARM failure, the same for every command (a sign-in's listing
+    /// too): ArmInvalidResponse for an answer that cannot be used, else ArmRequestFailed; the status
+    /// and ARM's code are in the message.
+    /// </summary>
+    internal static (string Id, ErrorCategory Category) Classify(ArmException a) => (
+        a.Code is "InvalidResponse" or "ResponseTooLarge" or "PagingLoop" or "TooManyPages" or "InvalidNextLink" ? "ArmInvalidResponse" : "ArmRequestFailed",
+        a.StatusCode switch
         {
             401 => ErrorCategory.AuthenticationError,
             403 => ErrorCategory.PermissionDenied,
@@ -214,7 +207,12 @@ internal sealed class ArmAccess
             0 when a.Code == "TlsFailure" => ErrorCategory.SecurityError,
             >= 200 and < 300 => ErrorCategory.InvalidData,
             _ => ErrorCategory.InvalidResult,
-        }, target),
+        });
+
+    /// <summary>The ErrorRecord of an ARM call's failure (the message names the status, ARM's code and message; never a token).</summary>
+    internal static ErrorRecord ToErrorRecord(Exception e, object? target) => e switch
+    {
+        ArmException a => new ErrorRecord(a, Classify(a).Id, Classify(a).Category, target),
         ArmTokenUnavailableException t => new ErrorRecord(new System.Security.Authentication.AuthenticationException(
             string.Format(System.Globalization.CultureInfo.InvariantCulture, TokenWarning, t.TenantId, t.Message)), "SignInRequired", ErrorCategory.AuthenticationError, target),
         SignInFailure s => SignInRequest.ToErrorRecord(s, target),

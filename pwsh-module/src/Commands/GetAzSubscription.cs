@@ -67,7 +67,7 @@ public sealed class GetAzSubscriptionCommand : AzContextCmdlet
             }
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             bool any = false;
-            foreach (JsonObject s in arm.PerTenant(tenants, t => arm.Client.ListSubscriptions(t, cancel).Select(s => arm.StoredSubscription(s, t))))
+            foreach (JsonObject s in arm.PerTenant(tenants, t => arm.StoredSubscriptions(arm.Client.ListSubscriptions(t, cancel), t)))
             {
                 // One object per subscription: the first tenant that lists it (the context's tenant first).
                 if (!seen.Add(Json.Str(s, "Id") ?? ""))

@@ -314,6 +314,6 @@ public sealed class SetAzContextCommand : ContextCmdlet
     private static JsonObject TenantOf(ArmAccess arm, string tenantId, CancellationToken cancel)
     {
         JsonObject? t = ArmAccess.FindTenant(arm.Tenants(cancel), tenantId);
-        return t is null ? new JsonObject { ["Id"] = tenantId } : ArmAccess.StoredTenant(t);
+        return ArmAccess.StoredTenant(t ?? new JsonObject { ["tenantId"] = tenantId });
     }
 }

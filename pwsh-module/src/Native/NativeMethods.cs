@@ -107,6 +107,9 @@ internal static partial class NativeMethods
     internal static partial AzctxStatus azctx_account_connect_token(SessionHandle session, in AzctxCall call, string requestJson, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial AzctxStatus azctx_arm_records(string requestJson, out nint jsonOut);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial AzctxStatus azctx_account_sign_in(SessionHandle session, in AzctxCall call, string requestJson, uint force, uint scope, out nint jsonOut);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -98,7 +98,7 @@ internal static class Population
     /// The request's members, then "Tenants", written straight from ARM's objects (thousands of
     /// subscriptions are not copied into a new tree first).
     /// </summary>
-    private static string RequestText(JsonObject request, IReadOnlyList<Listed> tenants)
+    internal static string RequestText(JsonObject request, IReadOnlyList<Listed> tenants)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
@@ -137,11 +137,11 @@ internal static class Population
     }
 
     /// <summary>An ARM failure while listing: nothing was stored. The message names what failed, never a token.</summary>
-    internal static ErrorRecord ToErrorRecord(ArmException e, object? target) => new(
-        new PSInvalidOperationException($"Listing tenants and subscriptions through Azure Resource Manager failed: {e.Message} Nothing was changed.", e),
-        e.StatusCode == 0 ? "ArmRequestFailed" : $"ArmRequestFailed,{e.StatusCode}",
-        e.StatusCode == 0 ? ErrorCategory.ConnectionError : ErrorCategory.InvalidResult,
-        target);
+    internal static ErrorRecord ToErrorRecord(ArmException e, object? target)
+    {
+        (string id, ErrorCategory category) = Commands.ArmAccess.Classify(e);
+        return new(new PSInvalidOperationException($"Listing tenants and subscriptions through Azure Resource Manager failed: {e.Message} Nothing was changed.", e), id, category, target);
+    }
 
     /// <summary>
     /// Stores a sign-in's contexts (azctx_account_sign_in), takes the change's envelope (warnings, the

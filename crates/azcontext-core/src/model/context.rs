@@ -552,6 +552,13 @@ fn write_account(w: &mut Writer, a: &Account, opts: &WriteOptions) {
     w.value(copy.as_object());
 }
 
+/// A tenant as the file holds it (`IsHome`, where present, computed as Az does), compact.
+pub fn tenant_record(t: &Tenant) -> String {
+    let mut w = Writer::new(false);
+    write_tenant(&mut w, t);
+    w.finish()
+}
+
 /// Writes a tenant; `IsHome`, where present, is computed as Az does.
 fn write_tenant(w: &mut Writer, t: &Tenant) {
     if !t.has_is_home() {

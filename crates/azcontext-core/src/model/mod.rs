@@ -17,7 +17,7 @@ mod legacy;
 mod profile;
 mod read;
 
-pub use context::{Context, ContextRecord, IdentityKey};
+pub use context::{tenant_record, Context, ContextRecord, IdentityKey};
 pub use entities::{
     public_environments, Account, Environment, Subscription, Tenant, PUBLIC_ENVIRONMENT_NAMES,
 };
