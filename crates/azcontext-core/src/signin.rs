@@ -928,12 +928,15 @@ mod tests {
               {{"Tenant":{{"tenantId":"{T2}","tenantCategory":"ProjectedBy"}}}}]}}"#,
             s = sid(1, 1)
         );
-        let out = crate::jsonio::parse(stored_records(&listing).unwrap().as_bytes(), "<t>").unwrap();
+        let out =
+            crate::jsonio::parse(stored_records(&listing).unwrap().as_bytes(), "<t>").unwrap();
         let tenants = out.as_array().unwrap();
         assert_eq!(tenants.len(), 2);
 
         // The same records a sign-in with the same listing stores in its contexts.
-        let mut req = request(vec![serde_json::from_str(&listing_tenant(&listing, 0)).unwrap()]);
+        let mut req = request(vec![
+            serde_json::from_str(&listing_tenant(&listing, 0)).unwrap()
+        ]);
         req.account.extended_properties.clear();
         let mut p = Profile::new();
         sign_in(&mut p, &req).unwrap();
@@ -941,20 +944,36 @@ mod tests {
         let stored_sub = crate::jsonio::to_compact(c.subscription().unwrap().as_object());
         let stored_tenant = crate::model::tenant_record(c.tenant().unwrap());
         let first = tenants[0].as_object().unwrap();
-        assert_eq!(crate::jsonio::to_compact(first.get("Tenant").unwrap()), stored_tenant);
+        assert_eq!(
+            crate::jsonio::to_compact(first.get("Tenant").unwrap()),
+            stored_tenant
+        );
         let subs = first.get("Subscriptions").unwrap().as_array().unwrap();
         assert_eq!(crate::jsonio::to_compact(&subs[0]), stored_sub);
-        assert!(!stored_sub.contains("Tags"), "empty tags are left out: {stored_sub}");
-        assert!(!stored_tenant.contains("CountryCode"), "empty values are left out: {stored_tenant}");
+        assert!(
+            !stored_sub.contains("Tags"),
+            "empty tags are left out: {stored_sub}"
+        );
+        assert!(
+            !stored_tenant.contains("CountryCode"),
+            "empty values are left out: {stored_tenant}"
+        );
 
         // A tenant the account is a guest of is not its home; a tenant without subscriptions lists none.
         let second = tenants[1].as_object().unwrap();
         let guest = crate::jsonio::to_compact(second.get("Tenant").unwrap());
         assert!(guest.contains(r#""IsHome":false"#), "{guest}");
-        assert!(second.get("Subscriptions").unwrap().as_array().unwrap().is_empty());
+        assert!(second
+            .get("Subscriptions")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .is_empty());
 
         // Bad input is an error that names what was wrong, never a partial answer.
-        let e = stored_records(r#"{"Tenants":[{"Tenant":{"displayName":"x"}}]}"#).unwrap_err().to_string();
+        let e = stored_records(r#"{"Tenants":[{"Tenant":{"displayName":"x"}}]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("tenantId") && e.contains("ARM listing"), "{e}");
         assert!(stored_records("[").is_err());
     }

@@ -1239,7 +1239,10 @@ fn arm_records_are_az_s_stored_form_and_touch_no_file() {
         r#"{{"Account":"me@x.com","Environment":"AzureCloud","Tenants":[{{"Tenant":{{"tenantId":"{T1}","displayName":"One"}},"Subscriptions":[{{"subscriptionId":"00000001-0000-4000-8000-000000000001","displayName":"S1-1","state":"Enabled","tenantId":"{T2}"}}]}}]}}"#
     ))
     .unwrap();
-    assert_eq!(azctx_arm_records(listing.as_ptr(), &mut out), AzctxStatus::Ok);
+    assert_eq!(
+        azctx_arm_records(listing.as_ptr(), &mut out),
+        AzctxStatus::Ok
+    );
     assert_eq!(
         take(out),
         format!(
@@ -1254,5 +1257,8 @@ fn arm_records_are_az_s_stored_form_and_touch_no_file() {
     );
     assert!(out.is_null(), "no answer on failure");
     assert!(last_error().unwrap().contains("Tenant"));
-    assert!(std::fs::read_dir(st.0.path()).unwrap().next().is_none(), "no file was created");
+    assert!(
+        std::fs::read_dir(st.0.path()).unwrap().next().is_none(),
+        "no file was created"
+    );
 }
