@@ -229,6 +229,28 @@ Describe 'Runspaces: each keeps its own current context' {
         foreach ($n in 1..8) { $stored.Contexts.Keys | Should -Contain "set$n" }
     }
 
+    It 'with autosave off for the process, a thread job''s select moves only itself: new runspaces, Save-AzContext and Enable-AzContextAutosave keep the main runspace''s' {
+        $null = Disable-AzContextAutosave -Scope Process
+        try {
+            $side = Start-ThreadJob {
+                $null = Select-AzContext -Name 'ctx4'
+                $null = Select-AzContext -Name 'ctx5' -Scope Process
+                (Get-AzContext).Name
+            } | Receive-Job -Wait -AutoRemoveJob
+            $side | Should -Be 'ctx5'
+            (Get-AzContext).Name | Should -Be 'ctx1'
+            (Start-ThreadJob { (Get-AzContext).Name } | Receive-Job -Wait -AutoRemoveJob) | Should -Be 'ctx1'
+            $saved = Join-Path $TestDrive 'side-select.json'
+            $null = Save-AzContext -Path $saved -Force
+            (Read-TestProfile -Path $saved).DefaultContextKey | Should -Be 'ctx1'
+        }
+        finally {
+            $null = Enable-AzContextAutosave -Scope Process
+        }
+        (Read-TestProfile).DefaultContextKey | Should -Be 'ctx1'
+        (Get-AzContext).Name | Should -Be 'ctx1'
+    }
+
     It 'a runspace started after the main one changed its context starts from it; -AzContext still reaches any context' {
         $null = Select-AzContext -Name 'ctx3'
         $names = 1..2 | ForEach-Object -Parallel { (Get-AzContext).Name }

@@ -751,14 +751,17 @@ struct Shadow {
     /// view). It is replayed in the view only, to keep the view what this session did, and never
     /// applied to the file again: by then the file may hold newer changes of other processes.
     on_disk: bool,
+    /// Made by a caller that keeps the default alone ([`CallerCurrent::Own`]'s
+    /// `keep_stored_default`): replayed the same way, so the view's default stays where it was.
+    keep: bool,
 }
 
 /// Replays overlay operations; an operation that no longer applies (its context vanished from the
 /// disk, say) is skipped.
-fn replay<'a>(profile: &mut Profile, overlay: impl IntoIterator<Item = &'a Op>) {
-    for op in overlay {
+fn replay<'a>(profile: &mut Profile, overlay: impl IntoIterator<Item = &'a Shadow>) {
+    for s in overlay {
         let mut trial = profile.clone();
-        if apply_op(&mut trial, op).is_ok() {
+        if apply_to_store(&mut trial, &s.op, s.keep).is_ok() {
             *profile = trial;
         }
     }
@@ -924,7 +927,7 @@ impl Session {
                 let valid = matches!(view, Some((s, n, _)) if *s == c.stamp && *n == overlay.len());
                 if !valid {
                     let mut p = c.profile.clone();
-                    replay(&mut p, overlay.iter().map(|s| &s.op));
+                    replay(&mut p, overlay.iter());
                     *view = Some((c.stamp, overlay.len(), p));
                 }
                 Ok(f(&mut view.as_mut().expect("view filled above").2))
@@ -1188,9 +1191,11 @@ impl Session {
         match scope {
             Scope::Process => {
                 // Validate and compute the output on the current view first.
+                // A caller that keeps the default alone leaves it in memory too: it is what new
+                // runspaces start from and what Save-AzContext and enabling autosave write.
                 let value = self.with_view(env, |p| {
                     let mut trial = p.clone();
-                    apply_op(&mut trial, &op).map(|v| (v, trial))
+                    apply_to_store(&mut trial, &op, keep).map(|v| (v, trial))
                 })??;
                 let st = self.state(env)?;
                 match &mut st.base {
@@ -1200,7 +1205,11 @@ impl Session {
                         view,
                         cache,
                     } => {
-                        overlay.push(Shadow { op, on_disk: false });
+                        overlay.push(Shadow {
+                            op,
+                            on_disk: false,
+                            keep,
+                        });
                         let stamp = cache.as_ref().and_then(|c| c.stamp);
                         *view = Some((stamp, overlay.len(), value.1));
                     }
@@ -1221,7 +1230,7 @@ impl Session {
                     Base::Memory(mem) => {
                         // Memory first (what the caller sees and what must be valid), then the disk.
                         let mut trial: Profile = (**mem).clone();
-                        let applied = apply_op(&mut trial, &op)?;
+                        let applied = apply_to_store(&mut trial, &op, keep)?;
                         let w = modify_disk(&st.paths, timeout, tolerate, None, |disk| {
                             apply_to_store(disk, &op, keep)
                         })?;
@@ -1253,13 +1262,17 @@ impl Session {
                             warnings,
                         } = w.value;
                         if !overlay.is_empty() {
-                            overlay.push(Shadow { op, on_disk: true });
+                            overlay.push(Shadow {
+                                op,
+                                on_disk: true,
+                                keep,
+                            });
                             // What the caller sees is the view, which the overlay may shadow.
                             if let OpValue::Context(Some(nc)) = &value {
                                 let name = nc.name.clone();
                                 let c = cache.as_ref().expect("set above");
                                 let mut p = c.profile.clone();
-                                replay(&mut p, overlay.iter().map(|s| &s.op));
+                                replay(&mut p, overlay.iter());
                                 if let Some(v) = get_named(&p, &name) {
                                     value = OpValue::Context(Some(v));
                                 }
@@ -1359,11 +1372,7 @@ impl Session {
             }
             Base::Disk { overlay, .. } if overlay.iter().any(|s| !s.on_disk) => {
                 // Only what never reached the file; the overlay is dropped only once this succeeded.
-                let ops: Vec<&Op> = overlay
-                    .iter()
-                    .filter(|s| !s.on_disk)
-                    .map(|s| &s.op)
-                    .collect();
+                let ops: Vec<&Shadow> = overlay.iter().filter(|s| !s.on_disk).collect();
                 modify_disk(&st.paths, timeout, false, None, |disk| {
                     replay(disk, ops.iter().copied());
                     Ok(Applied::from(OpValue::None))

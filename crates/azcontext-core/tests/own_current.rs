@@ -125,6 +125,61 @@ fn keep_stored_default_leaves_what_new_sessions_start_with() {
     assert_eq!(stored_default(dir).as_deref(), Some("new"));
 }
 
+/// The same in memory: a side runspace's Process-scope select, or any select while autosave is off
+/// for the process, moves only itself, so the default that new runspaces start from, that
+/// Save-AzContext writes and that enabling autosave persists stays the main runspace's.
+#[test]
+fn keep_stored_default_holds_in_memory_and_when_persisted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut s = store_with(dir, &["prod", "test", "dev"]);
+    let main = own(dir, Some("dev"), false);
+    let side = own(dir, Some("dev"), true);
+    let default_of = |s: &mut Session, e: &StoreEnv| {
+        s.profile(e)
+            .unwrap()
+            .default_context()
+            .map(|(k, _)| k.to_owned())
+    };
+
+    // Autosave on: a Process-scope select shadows the file in this session only.
+    let out = s
+        .apply(&side, select("prod"), Some(Scope::Process))
+        .unwrap();
+    assert_eq!(out.current, Some(Some("prod".into())));
+    assert_eq!(default_of(&mut s, &stored(dir)).as_deref(), Some("dev"));
+    // The overlay is replayed on a newer file the same way.
+    store_with(dir, &["other"])
+        .apply(&stored(dir), select("dev"), None)
+        .unwrap();
+    assert_eq!(default_of(&mut s, &stored(dir)).as_deref(), Some("dev"));
+    // Enabling autosave writes what never reached the file; the default stays.
+    s.enable_autosave(&main, None).unwrap();
+    assert_eq!(stored_default(dir).as_deref(), Some("dev"));
+
+    // Autosave off for the process: the profile lives in memory.
+    s.disable_autosave(&main, Some(Scope::Process)).unwrap();
+    let out = s.apply(&side, select("test"), None).unwrap();
+    assert_eq!(out.scope, Scope::Process);
+    assert_eq!(out.current, Some(Some("test".into())));
+    assert_eq!(default_of(&mut s, &stored(dir)).as_deref(), Some("dev"));
+    // A CurrentUser select from the side writes the file and leaves both defaults.
+    s.apply(&side, select("prod"), Some(Scope::CurrentUser))
+        .unwrap();
+    assert_eq!(default_of(&mut s, &stored(dir)).as_deref(), Some("dev"));
+    assert_eq!(stored_default(dir).as_deref(), Some("dev"));
+    s.enable_autosave(&main, None).unwrap();
+    assert_eq!(stored_default(dir).as_deref(), Some("dev"));
+
+    // The main runspace's own select still moves the default, in memory and when persisted.
+    s.disable_autosave(&main, Some(Scope::Process)).unwrap();
+    s.apply(&main, select("test"), None).unwrap();
+    assert_eq!(default_of(&mut s, &stored(dir)).as_deref(), Some("test"));
+    assert_eq!(stored_default(dir).as_deref(), Some("dev"));
+    s.enable_autosave(&main, None).unwrap();
+    assert_eq!(stored_default(dir).as_deref(), Some("test"));
+}
+
 /// Removing, renaming, clearing: what the caller's current becomes follows the profile's rules
 /// applied to the caller's view; removing another caller's current needs no confirmation.
 #[test]
