@@ -153,6 +153,12 @@ Describe 'Get-AzContextAutosaveSetting' {
                 $env:AZCONTEXT_DIR = 'relative-store'
                 (Get-AzContextAutosaveSetting -Scope CurrentUser).ContextDirectory | Should -Be (Join-Path $base 'relative-store')
                 Join-Path $base 'relative-store/AzureRmContextSettings.json' | Should -Exist
+                # A context's TokenCache, worked out when read after the command, means the same folder.
+                $null = New-TestProfile -Context @(New-TestContext -Name 'rel') -Default 'rel' -Path (Join-Path $base 'relative-store/AzureRmContext.json')
+                [IO.Directory]::GetCurrentDirectory() | Should -Not -Be $base
+                $cache = (Get-AzContext -Name 'rel').TokenCache
+                $cache.Persistent | Should -BeTrue
+                $cache.CacheFile | Should -BeLike (Join-Path $base 'relative-store/.IdentityService/*')
             } finally {
                 Pop-Location
             }

@@ -93,9 +93,19 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     /// AZCONTEXT_DIR as this pwsh sees it now; a relative value is taken relative to PowerShell's current
     /// location (the process's working directory, which the library would use, does not follow Set-Location).
     /// </summary>
-    internal string? StoreDir => Store.Dir is string d && !System.IO.Path.IsPathRooted(d)
-        ? System.IO.Path.GetFullPath(d, SessionState.Path.CurrentFileSystemLocation.ProviderPath)
-        : Store.Dir;
+    internal string? StoreDir
+    {
+        get
+        {
+            if (Store.Dir is not string d || System.IO.Path.IsPathRooted(d))
+            {
+                return Store.Dir;
+            }
+            string resolved = System.IO.Path.GetFullPath(d, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            Store.NoteResolvedDir(d, resolved);
+            return resolved;
+        }
+    }
 
     /// <summary>AzContextAutoSave as this pwsh sees it now.</summary>
     internal static string? AutosaveEnv => Store.Autosave;

@@ -27,7 +27,10 @@ public sealed class AzureTokenCache
         }
         try
         {
-            JsonObject cache = SignInRequest.CacheOf(CallSettings.FromEnvironment, Store.Dir, (uint)AzctxScope.Default);
+            // Read after the command that made the context (shown by Format-List, say): a relative
+            // AZCONTEXT_DIR means what it meant to that command, not the process's working directory.
+            string? dir = Store.ResolvedDir;
+            JsonObject cache = SignInRequest.CacheOf(new CallSettings(dir, Store.Autosave, false), dir, (uint)AzctxScope.Default);
             Persistent = Json.Bool(cache, "Persistent");
             if (Persistent)
             {
