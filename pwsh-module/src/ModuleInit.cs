@@ -14,7 +14,7 @@ namespace AzContext;
 public sealed class ModuleInit : IModuleAssemblyInitializer
 {
     /// <summary>The ABI this module was built for: AZCTX_ABI_VERSION in azcontext.h.</summary>
-    internal const uint ExpectedAbiVersion = 3;
+    internal const uint ExpectedAbiVersion = 4;
 
     private static bool s_resolverSet;
     private static readonly object s_lock = new();

@@ -206,6 +206,49 @@ pub fn stored_records(text: &str) -> Result<String> {
 }
 
 /// Parses a sign-in request (see [`SignInRequest`]).
+/// Get-AzContext -RefreshContextFromTokenCache, as the module hands it over: the users whose contexts
+/// go (their accounts left the token cache) and the sign-ins of cached users who have none.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// Account ids (case-insensitive) whose every context is removed.
+    #[serde(default)]
+    pub disconnect: Vec<String>,
+    /// Sign-ins stored as [`crate::store::Op::SignIn`] (without force; `KeepDefault` as given).
+    #[serde(default)]
+    pub sign_ins: Vec<SignInRequest>,
+}
+
+/// Reads a [`RefreshRequest`]; a blank account id is an error naming it.
+pub fn parse_refresh(text: &str) -> Result<RefreshRequest> {
+    let req: RefreshRequest = crate::jsonio::from_slice(text.as_bytes(), "<refresh request>")?;
+    if req.disconnect.iter().any(|id| id.trim().is_empty()) {
+        return Err(Error::InvalidArgument(
+            "the refresh request names a blank account id to disconnect".into(),
+        ));
+    }
+    Ok(req)
+}
+
+/// The one operation a refresh is: every disconnect, then every sign-in (built on `profile`, the
+/// caller's view before the refresh), applied in one write.
+pub fn refresh_op(profile: &Profile, req: &RefreshRequest) -> Result<crate::store::Op> {
+    let mut ops: Vec<crate::store::Op> = req
+        .disconnect
+        .iter()
+        .map(|id| crate::store::Op::Disconnect {
+            account_id: id.clone(),
+        })
+        .collect();
+    for r in &req.sign_ins {
+        ops.push(crate::store::Op::SignIn {
+            sign_in: Box::new(build(profile, r)?),
+            force: false,
+        });
+    }
+    Ok(crate::store::Op::Batch(ops))
+}
+
 pub fn parse_request(text: &str) -> Result<SignInRequest> {
     Ok(crate::jsonio::from_slice(
         text.as_bytes(),

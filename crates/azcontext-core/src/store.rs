@@ -220,6 +220,11 @@ pub enum Op {
         sign_in: Box<crate::signin::SignIn>,
         force: bool,
     },
+    /// Several operations applied in order as one: one locked read-modify-write of the file, all or
+    /// nothing (Get-AzContext -RefreshContextFromTokenCache: the users who left the token cache
+    /// disconnected and those without a context signed in, in one write that other processes see
+    /// whole). The value is [`OpValue::None`]; the warnings are the operations' own, in order.
+    Batch(Vec<Op>),
 }
 
 /// What an operation produced.
@@ -1639,6 +1644,16 @@ fn last_context_of_user_warning(p: &Profile, removed: &model::Context) -> Option
 }
 
 fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
+    if let Op::Batch(ops) = op {
+        let mut warnings = Vec::new();
+        for op in ops {
+            warnings.extend(apply_op(p, op)?.warnings);
+        }
+        return Ok(Applied {
+            value: OpValue::None,
+            warnings,
+        });
+    }
     if let Op::Remove { name, force } = op {
         let removed = p.remove(name, *force)?;
         let warnings = removed
@@ -1704,7 +1719,7 @@ fn apply_op(p: &mut Profile, op: &Op) -> Result<Applied> {
             Some(key) => OpValue::Context(Some(named_or_missing(p, &key)?)),
             None => OpValue::Context(None),
         },
-        Op::Remove { .. } | Op::SignIn { .. } => unreachable!("handled above"),
+        Op::Remove { .. } | Op::SignIn { .. } | Op::Batch(_) => unreachable!("handled above"),
         Op::Clear => {
             p.clear();
             OpValue::None

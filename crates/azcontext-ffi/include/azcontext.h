@@ -37,7 +37,7 @@
 
 // The ABI version. Bump it on any breaking change to a signature, a status value or a JSON shape.
 // cbindgen emits it as `#define AZCTX_ABI_VERSION`, and `azctx_abi_version()` returns it.
-#define AZCTX_ABI_VERSION 3
+#define AZCTX_ABI_VERSION 4
 
 // `azctx_call.flags`: the command only looks (-WhatIf). A read that meets a corrupt context file
 // then reports AZCTX_STATUS_INVALID_PROFILE and leaves the file in place instead of moving it aside.
@@ -431,6 +431,17 @@ azctx_status azctx_account_sign_in(const struct azctx_session *session,
                                    uint32_t force,
                                    uint32_t scope,
                                    char **json_out);
+
+// Get-AzContext -RefreshContextFromTokenCache: `request_json` is an object with Disconnect (account ids
+// whose contexts are removed: users who left the token cache) and SignIns (sign-in requests as
+// azctx_account_sign_in takes them, for cached users without a context; never forced). Everything is
+// applied in `scope` as one change, in one locked write, or not at all. Writes the resulting profile
+// record (see azctx_profile_get) in the change envelope.
+azctx_status azctx_contexts_refresh(const struct azctx_session *session,
+                                    const struct azctx_call *call,
+                                    const char *request_json,
+                                    uint32_t scope,
+                                    char **json_out);
 
 // ARM's tenants and subscriptions in Az's stored form, by the rule azctx_account_sign_in stores them
 // with (for Get-AzTenant, Get-AzSubscription and Set-AzContext -Subscription). `request_json` is an

@@ -883,6 +883,30 @@ pub extern "C" fn azctx_account_sign_in(
     })
 }
 
+/// Get-AzContext -RefreshContextFromTokenCache: `request_json` is an object with Disconnect (account ids
+/// whose contexts are removed: users who left the token cache) and SignIns (sign-in requests as
+/// azctx_account_sign_in takes them, for cached users without a context; never forced). Everything is
+/// applied in `scope` as one change, in one locked write, or not at all. Writes the resulting profile
+/// record (see azctx_profile_get) in the change envelope.
+#[no_mangle]
+pub extern "C" fn azctx_contexts_refresh(
+    session: *const Session,
+    call: *const AzctxCall,
+    request_json: *const c_char,
+    scope: u32,
+    json_out: *mut *mut c_char,
+) -> AzctxStatus {
+    run_json(json_out, || {
+        let request =
+            azcontext_core::signin::parse_refresh(str_arg(request_json, "request_json")?)?;
+        let scope = scope_arg(scope)?;
+        with_session(session, call, |s, env| {
+            let op = azcontext_core::signin::refresh_op(&s.caller_profile(env)?, &request)?;
+            apply_with_profile(s, env, op, scope)
+        })
+    })
+}
+
 /// ARM's tenants and subscriptions in Az's stored form, by the rule azctx_account_sign_in stores them
 /// with (for Get-AzTenant, Get-AzSubscription and Set-AzContext -Subscription). `request_json` is an
 /// object with Account (the account's id), Environment (its name) and Tenants [{Tenant: ARM's tenant

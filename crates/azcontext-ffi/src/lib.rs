@@ -18,4 +18,4 @@ pub use status::{
 
 /// The ABI version. Bump it on any breaking change to a signature, a status value or a JSON shape.
 /// cbindgen emits it as `#define AZCTX_ABI_VERSION`, and `azctx_abi_version()` returns it.
-pub const AZCTX_ABI_VERSION: u32 = 3;
+pub const AZCTX_ABI_VERSION: u32 = 4;

@@ -206,6 +206,7 @@ fn every_pointer_argument_is_checked_for_null() {
     let env = CString::new(r#"{"Name":"Lab"}"#).unwrap();
     let login = CString::new(r#"{"AccessToken":"t","AccountId":"a"}"#).unwrap();
     let sign_in = CString::new(r#"{"Account":{"Id":"a","Type":"User"},"TenantId":"t"}"#).unwrap();
+    let refresh = CString::new(r#"{"Disconnect":["a"]}"#).unwrap();
     let (dir, n, nul, nulm) = (
         st.1.as_ptr(),
         name.as_ptr(),
@@ -549,6 +550,22 @@ fn every_pointer_argument_is_checked_for_null() {
         (
             "arm_records/out",
             Box::new(|_| azctx_arm_records(sign_in.as_ptr(), nulm)),
+        ),
+        (
+            "refresh/session",
+            Box::new(|o| {
+                azctx_contexts_refresh(nos, &call_with(dir, nul, 0), refresh.as_ptr(), 0, o)
+            }),
+        ),
+        (
+            "refresh/request",
+            Box::new(|o| azctx_contexts_refresh(s, &call_with(dir, nul, 0), nul, 0, o)),
+        ),
+        (
+            "refresh/out",
+            Box::new(|_| {
+                azctx_contexts_refresh(s, &call_with(dir, nul, 0), refresh.as_ptr(), 0, nulm)
+            }),
         ),
         (
             "disconnect/session",
@@ -1228,6 +1245,85 @@ fn a_sign_in_that_fails_changes_nothing_and_says_why() {
         AzctxStatus::Ok
     );
     assert_eq!(std::fs::read(&file).unwrap(), before);
+    azctx_session_free(s);
+}
+
+/// Get-AzContext -RefreshContextFromTokenCache: users who left the token cache go and cached users
+/// come in one write, which another session sees whole; a refresh with one bad part changes nothing.
+#[test]
+fn a_refresh_is_one_change_or_none() {
+    let st = store();
+    let s = new_session();
+    let c = call_with(st.1.as_ptr(), ptr::null(), 0);
+    let mut out: *mut c_char = ptr::null_mut();
+    // "gone@x.com" has two contexts, "me@x.com" none.
+    let gone = CString::new(
+        sign_in_request(1, "")
+            .to_str()
+            .unwrap()
+            .replace("me@x.com", "gone@x.com"),
+    )
+    .unwrap();
+    assert_eq!(
+        azctx_account_sign_in(s, &c, gone.as_ptr(), 0, 0, &mut out),
+        AzctxStatus::Ok
+    );
+    take(out);
+    let file = st.0.path().join("AzureRmContext.json");
+    let before = std::fs::read(&file).unwrap();
+    let with_keep = |req: CString| {
+        let t = req.into_string().unwrap();
+        format!("{},\"KeepDefault\":true}}", &t[..t.len() - 1])
+    };
+    // A part that cannot be stored (a sign-in with no tenant): nothing changes, not even the disconnect.
+    let bad = CString::new(format!(
+        r#"{{"Disconnect":["GONE@x.com"],"SignIns":[{},{{"Account":{{"Id":"b@x.com","Type":"User"}},"TenantId":" "}}]}}"#,
+        with_keep(sign_in_request(1, ""))
+    ))
+    .unwrap();
+    assert_eq!(
+        azctx_contexts_refresh(s, &c, bad.as_ptr(), 0, &mut out),
+        AzctxStatus::InvalidArgument
+    );
+    assert!(last_error().unwrap().contains("no tenant"));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    for (request, word) in [
+        (r#"{"Disconnect":[" "]}"#, "blank account id"),
+        (
+            r#"{"Remove":["a@x.com"]}"#,
+            "refresh request>: line 1, column",
+        ),
+    ] {
+        let r = CString::new(request).unwrap();
+        assert_ne!(
+            azctx_contexts_refresh(s, &c, r.as_ptr(), 0, &mut out),
+            AzctxStatus::Ok
+        );
+        let e = last_error().unwrap();
+        assert!(e.contains(word), "{request}: {e}");
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    let ok = CString::new(format!(
+        r#"{{"Disconnect":["GONE@x.com"],"SignIns":[{}]}}"#,
+        with_keep(sign_in_request(2, ""))
+    ))
+    .unwrap();
+    assert_eq!(
+        azctx_contexts_refresh(s, &c, ok.as_ptr(), 0, &mut out),
+        AzctxStatus::Ok
+    );
+    let json = take(out);
+    assert!(
+        json.starts_with("{\"Scope\":\"CurrentUser\",\"Written\":true,"),
+        "{json}"
+    );
+    let other = new_session();
+    assert_eq!(azctx_context_names(other, &c, &mut out), AzctxStatus::Ok);
+    let names = take(out);
+    assert_eq!(names.matches(" - gone@x.com").count(), 0, "{names}");
+    assert_eq!(names.matches(" - me@x.com").count(), 4, "{names}");
+    azctx_session_free(other);
     azctx_session_free(s);
 }
 

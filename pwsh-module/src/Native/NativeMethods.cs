@@ -114,4 +114,7 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial AzctxStatus azctx_account_disconnect(SessionHandle session, in AzctxCall call, string requestJson, uint scope, out nint jsonOut);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial AzctxStatus azctx_contexts_refresh(SessionHandle session, in AzctxCall call, string requestJson, uint scope, out nint jsonOut);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using AzContext.Arm;
@@ -13,7 +14,8 @@ namespace AzContext.SignIn;
 /// Get-AzContext -RefreshContextFromTokenCache, as Az does it: the user accounts in the token cache
 /// are the truth. A User context whose account is no longer in the cache is removed; an account in the
 /// cache without any context gets one per subscription, listed through Azure Resource Manager with
-/// its cached tokens (no prompt), without changing the current context. Problems are warnings.
+/// its cached tokens (no prompt), without changing the current context. Problems are warnings. What
+/// changes is stored as one change, in one locked write: other processes see the refresh whole.
 /// </summary>
 internal static class CacheRefresh
 {
@@ -76,13 +78,9 @@ internal static class CacheRefresh
             cmdlet.WriteWarning($"The token cache holds no account, so the contexts of {gone.Count} user(s) were kept. Use Disconnect-AzAccount to remove them.");
             gone.Clear();
         }
-        foreach (string id in gone)
-        {
-            string body = new JsonObject { ["Username"] = id }.ToJsonString();
-            cmdlet.CallChange((s, c) => (out nint j) => NativeMethods.azctx_account_disconnect(s, c, body, scope, out j), id);
-            cmdlet.WriteVerbose($"Removed the contexts of '{id}': the account is not in the token cache.");
-        }
-
+        // ARM is asked first; what changes is then stored in one write, or nothing is.
+        var signIns = new List<string>();
+        var added = new List<string>();
         foreach (JsonNode? n in cached)
         {
             string? id = Json.Str(n as JsonObject, "AccountId");
@@ -114,7 +112,25 @@ internal static class CacheRefresh
                 ["TenantId"] = tenant,
                 ["KeepDefault"] = true,
             };
-            Population.Store(cmdlet, request, tenants, false, scope, id);
+            signIns.Add(Population.RequestText(request, tenants));
+            added.Add(id);
+        }
+        if (gone.Count == 0 && signIns.Count == 0)
+        {
+            return;
+        }
+
+        var body = new System.Text.StringBuilder("{\"Disconnect\":");
+        body.Append(new JsonArray(gone.Select(id => (JsonNode?)JsonValue.Create(id)).ToArray()).ToJsonString());
+        body.Append(",\"SignIns\":[").AppendJoin(',', signIns).Append("]}");
+        string text = body.ToString();
+        cmdlet.CallChange((s, c) => (out nint j) => NativeMethods.azctx_contexts_refresh(s, c, text, scope, out j), "RefreshContextFromTokenCache");
+        foreach (string id in gone)
+        {
+            cmdlet.WriteVerbose($"Removed the contexts of '{id}': the account is not in the token cache.");
+        }
+        foreach (string id in added)
+        {
             cmdlet.WriteVerbose($"Added the contexts of '{id}' from the token cache.");
         }
     }
