@@ -198,8 +198,10 @@ fn subscription_matches(sub: &Subscription, wanted: &str) -> bool {
 }
 
 /// Set-AzContext -Subscription/-Tenant, offline: the context to set, built from the current account and
-/// a locally stored subscription (and tenant). Contexts of the current account are preferred, then a
-/// subscription seen through its home tenant, then the ordinal order of context keys.
+/// a subscription (and tenant) stored for that account. Only the current account's contexts count (Az
+/// asks ARM with the current account: another account's subscription is not this one's to use); among
+/// them a subscription seen through its home tenant first, then the ordinal order of context keys.
+/// Nothing found is [`Error::NotFound`], for the caller to ask ARM.
 pub fn resolve_subscription_context(
     profile: &Profile,
     subscription: Option<&str>,
@@ -224,6 +226,11 @@ pub fn resolve_subscription_context(
     let mut candidates: Vec<(&str, &Context)> = profile
         .contexts()
         .filter(|(_, c)| !c.is_empty())
+        .filter(|(_, c)| {
+            c.account()
+                .and_then(|a| a.id())
+                .is_some_and(|i| eq_ignore_case(i, &account_id))
+        })
         .filter(|(_, c)| match subscription {
             Some(s) => c
                 .subscription()
@@ -233,10 +240,6 @@ pub fn resolve_subscription_context(
         .filter(|(_, c)| tenant.map_or(true, |t| tenant_matches(c, t)))
         .collect();
     let rank = |c: &Context| {
-        let other_account = !c
-            .account()
-            .and_then(|a| a.id())
-            .is_some_and(|i| eq_ignore_case(i, &account_id));
         let not_home =
             !c.subscription()
                 .is_some_and(|s| match (s.ext("HomeTenant"), s.ext("Tenants")) {
@@ -244,7 +247,7 @@ pub fn resolve_subscription_context(
                     _ => true,
                 });
         let no_subscription = c.subscription().is_none();
-        (other_account, not_home, no_subscription)
+        (not_home, no_subscription)
     };
     candidates.sort_by(|(ka, a), (kb, b)| rank(a).cmp(&rank(b)).then_with(|| ka.cmp(kb)));
     let Some((_, found)) = candidates.first() else {
@@ -391,6 +394,33 @@ mod tests {
                 .to_string(),
             BLANK_TENANT
         );
+    }
+
+    #[test]
+    fn only_the_current_account_s_subscriptions_and_tenants_count() {
+        // "dave" stored Dave Prod in t2; "carol" (signed in last, the current account) has only t1.
+        let p = profile_with(&[
+            ("dave", "t2", "s6", "Dave Prod"),
+            ("carol", "t1", "s5", "Carol Dev"),
+        ]);
+        assert_eq!(
+            p.default_context().unwrap().1.account().unwrap().id(),
+            Some("carol")
+        );
+        for (sub, tenant) in [
+            (Some("Dave Prod"), None),
+            (Some("S6"), None),
+            (None, Some("t2")),
+        ] {
+            let err = resolve_subscription_context(&p, sub, tenant).unwrap_err();
+            assert!(
+                matches!(err, Error::NotFound { .. }),
+                "{sub:?} {tenant:?}: {err}"
+            );
+            assert_eq!(err.to_string(), INVALID_SUBSCRIPTION);
+        }
+        let own = resolve_subscription_context(&p, Some("carol dev"), None).unwrap();
+        assert_eq!(own.account().unwrap().id(), Some("carol"));
     }
 
     #[test]
