@@ -1392,8 +1392,11 @@ impl Session {
             view: None,
         };
         if asked == Scope::CurrentUser {
-            st.settings.enable(&st.store_dir);
-            settings::save(&st.store_dir, &st.settings)?;
+            // What the session holds is on disk by now; the settings change only once they are saved.
+            let mut enabled = st.settings.clone();
+            enabled.enable(&st.store_dir);
+            settings::save(&st.store_dir, &enabled)?;
+            st.settings = enabled;
             st.paths = settings::resolve_paths(&st.settings, &st.store_dir, true)?;
         }
         Ok(AutosaveSettings::in_use(
@@ -1416,12 +1419,15 @@ impl Session {
         let asked = autosave_scope(scope);
         let current = self.profile(env)?;
         let st = self.state(env)?;
+        // The settings file first: when it cannot be written, the session keeps autosaving, as the
+        // error says (a session silently in memory would then "clear" contexts that stay on disk).
+        if asked == Scope::CurrentUser {
+            let disabled = ContextSettings::disabled();
+            settings::save(&st.store_dir, &disabled)?;
+            st.settings = disabled;
+        }
         st.mode = Scope::Process;
         st.base = Base::Memory(Box::new(current));
-        if asked == Scope::CurrentUser {
-            st.settings = ContextSettings::disabled();
-            settings::save(&st.store_dir, &st.settings)?;
-        }
         // What Get-AzContextAutosaveSetting now reports (Az outputs every field null, which says nothing).
         Ok(AutosaveSettings::process_view())
     }

@@ -195,6 +195,41 @@ fn enable_persists_memory_and_reports_the_scope_asked() {
     assert!(dir.join("AzureRmContext.json").exists());
 }
 
+/// Disable-AzContextAutosave whose settings file cannot be written is an error that changes nothing:
+/// the session keeps writing to disk, so a following Clear-AzContext clears the file, not only memory.
+#[test]
+fn a_disable_that_cannot_save_its_settings_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let e = env(dir);
+    let mut s = Session::new();
+    s.apply(&e, set("keep", "s1"), None).unwrap();
+    // The settings file becomes a folder: an atomic save cannot rename a file over it.
+    let settings = dir.join("AzureRmContextSettings.json");
+    let before = fs::read_to_string(&settings).unwrap();
+    fs::remove_file(&settings).unwrap();
+    fs::create_dir(&settings).unwrap();
+    assert!(s.disable_autosave(&e, None).is_err());
+    fs::remove_dir(&settings).unwrap();
+    fs::write(&settings, &before).unwrap();
+    assert_eq!(s.mode(&e).unwrap(), Scope::CurrentUser);
+    assert_eq!(s.autosave_settings(&e, None).unwrap().mode, "CurrentUser");
+    s.apply(&e, Op::Clear, None).unwrap();
+    assert!(disk_keys(dir).is_empty(), "the clear reached the file");
+
+    // Enabling the same way: an error, and autosave stays off for the user.
+    let mut p = Session::new();
+    p.disable_autosave(&e, None).unwrap();
+    let disabled = fs::read_to_string(&settings).unwrap();
+    fs::remove_file(&settings).unwrap();
+    fs::create_dir(&settings).unwrap();
+    assert!(p.enable_autosave(&e, None).is_err());
+    fs::remove_dir(&settings).unwrap();
+    fs::write(&settings, &disabled).unwrap();
+    // A new session (another process) reads the file: autosave is still off for the user.
+    assert_eq!(Session::new().mode(&e).unwrap(), Scope::Process);
+}
+
 #[test]
 fn detached_sessions_never_touch_disk() {
     let tmp = tempfile::tempdir().unwrap();
