@@ -58,6 +58,8 @@ Describe 'Get-AzTenant and Get-AzSubscription' {
                 Table = ($all | Format-Table | Out-String)
                 ById = @(Get-AzTenant -TenantId $seed.OtherTenantId).Id
                 ByDomain = @(Get-AzTenant -Domain 'CONTOSO.onmicrosoft.com').Id
+                ViaAlias = @(Get-AzDomain -Domain 'CONTOSO.onmicrosoft.com').Id
+                Alias = (Get-Alias Get-AzDomain).Definition
                 Unknown = @(Get-AzTenant -TenantId ([guid]::NewGuid().ToString())).Count
             }
         }
@@ -77,6 +79,8 @@ Describe 'Get-AzTenant and Get-AzSubscription' {
         $o.Table | Should -Match 'Fabrikam'
         $o.ById | Should -Be $Other
         $o.ByDomain | Should -Be $Tid
+        $o.ViaAlias | Should -Be $Tid
+        $o.Alias | Should -Be 'Get-AzTenant'
         $o.Unknown | Should -Be 0
     }
 

@@ -37,6 +37,7 @@
     VariablesToExport    = @()
     AliasesToExport      = @(
         'Add-AzAccount'
+        'Get-AzDomain'
         'Get-Context'
         'Login-AzAccount'
         'Logout-AzAccount'

@@ -12,6 +12,7 @@ namespace AzContext.Commands;
 /// is not one of them. Nothing is stored.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "AzTenant")]
+[Alias("Get-AzDomain")] // as Az.Accounts
 [OutputType(typeof(PSAzureTenant))]
 public sealed class GetAzTenantCommand : AzContextCmdlet
 {
