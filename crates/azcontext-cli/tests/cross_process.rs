@@ -450,7 +450,7 @@ fn lock_timeout_is_clear_and_loses_nothing() {
         "nothing changed while locked"
     );
 
-    // A writer with the default wait (10 s) gets through once the holder lets go.
+    // A writer with the default wait (15 s) gets through once the holder lets go.
     let waiter = azctx(&dir)
         .args(set_args("c", "s3"))
         .stdout(Stdio::piped())

@@ -39,9 +39,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::error::{Error, FormatError, Result};
 use crate::os::{self, LockKind};
 
-/// How long [`lock`] waits by default (Az retries for about 15 s; the wait must end in an error,
-/// never hang).
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long [`lock`] waits by default: as long as Az, which retries 31 times 500 ms apart (about
+/// 15 s) before it fails. The wait always ends, in an error naming the holder; it never hangs.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Mode of every directory the store creates.
 pub const DIR_MODE: u32 = 0o700;

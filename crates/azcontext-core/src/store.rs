@@ -88,7 +88,7 @@ pub struct StoreEnv {
     /// `Azure_Profile_Autosave`: `true`/`false` overrides the settings file's Mode when the session
     /// starts (first use, or first use after the store directory changed).
     pub profile_autosave: Option<String>,
-    /// Longest wait for the context file's lock; `None` → [`fsio::DEFAULT_LOCK_TIMEOUT`] (10 s).
+    /// Longest wait for the context file's lock; `None` → [`fsio::DEFAULT_LOCK_TIMEOUT`] (15 s).
     pub lock_timeout: Option<Duration>,
     /// The call only looks (-WhatIf): a read that meets a corrupt context file reports it as
     /// [`Error::InvalidProfile`] and leaves it in place instead of moving it aside. A setting of this
