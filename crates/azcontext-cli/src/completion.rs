@@ -16,10 +16,25 @@ pub enum Shell {
 /// The subcommands whose first argument is an existing context's name.
 const NAME_COMMANDS: &[&str] = &["select", "use", "show", "rename", "remove"];
 
+/// azctx's command as users see it: clap_complete 4.0 completes hidden subcommands too, and clap 4.0
+/// cannot remove one, so the command is rebuilt from the visible subcommands (the test helpers that
+/// the project's own tests run are hidden).
+fn visible_command() -> clap::Command {
+    let full = crate::Cli::command();
+    let mut cmd = clap::Command::new("azctx")
+        .version(env!("CARGO_PKG_VERSION"))
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|c| !c.is_hide_set()).cloned());
+    if let Some(a) = full.get_about() {
+        cmd = cmd.about(a.clone());
+    }
+    cmd
+}
+
 /// The whole script for `shell`.
 pub fn script(shell: Shell) -> String {
     let mut buf = Vec::new();
-    let mut cmd = crate::Cli::command();
+    let mut cmd = visible_command();
     match shell {
         Shell::Bash => {
             clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "azctx", &mut buf)
@@ -48,6 +63,8 @@ _azctx_with_names() {{
     local cur=\"${{COMP_WORDS[COMP_CWORD]}}\"
     if [[ ${{COMP_CWORD}} -eq 2 && \" {commands} \" == *\" ${{COMP_WORDS[1]}} \"* && \"$cur\" != -* ]]; then
         local IFS=$'\\n'
+        # Names hold spaces and parentheses: readline quotes them as it quotes file names.
+        compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -W \"$(azctx list --names 2>/dev/null)\" -- \"$cur\"))
     fi
 }}

@@ -236,6 +236,10 @@ fn main() -> ExitCode {
         Err(f) => {
             let _ = out.flush();
             let (code, msg) = match f {
+                Failure::Core(e) if e.kind() == ErrorKind::AlreadyExists => (
+                    exit_code(&e),
+                    format!("{} (use --force to replace it)", error_text(&e)),
+                ),
                 Failure::Core(e) => (exit_code(&e), error_text(&e)),
                 Failure::Code(c, m) => (c, m),
             };
@@ -519,13 +523,18 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
         }
         Command::Remove { name, force } => {
             if !force {
-                if let Some(cur) = session.current_context(env)? {
-                    if azcontext_core::names::eq_ignore_case(&cur.name, &name) {
+                // This shell's current context: its pin (AZCONTEXT_NAME), else the stored default.
+                let current = match pinned_name() {
+                    Some(pin) => Some(pin),
+                    None => session.current_context(env)?.map(|c| c.name),
+                };
+                if let Some(cur) = current {
+                    if azcontext_core::names::eq_ignore_case(&cur, &name) {
                         return Err(Failure::Code(
                             EXIT_CONFLICT,
                             format!(
                                 "'{}' is the current context; use --force to remove it",
-                                shown(&cur.name)
+                                shown(&cur)
                             ),
                         ));
                     }

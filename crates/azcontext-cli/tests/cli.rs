@@ -352,6 +352,40 @@ fn bash_completion_completes_subcommands_and_context_names() {
     let mut names: Vec<&str> = names.lines().collect();
     names.sort();
     assert_eq!(names, ["prod", "prod-eu"]);
+    // The project's test helpers are hidden from help and from every completion script.
+    assert_eq!(complete("azctx te", 1), "\n");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = ok(tmp.path(), &["completion", shell]);
+        assert!(!script.contains("test-helper"), "{shell}");
+        assert!(script.contains("rename"), "{shell}");
+    }
+}
+
+#[test]
+fn removing_this_shell_s_pinned_context_needs_force_and_conflicts_say_how() {
+    let tmp = store();
+    let pinned = |args: &[&str]| {
+        azctx(tmp.path())
+            .env("AZCONTEXT_NAME", "prod")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = pinned(&["remove", "PROD"]);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("'prod' is the current context; use --force"),
+        "{err}"
+    );
+    assert!(ok(tmp.path(), &["list", "--names"]).contains("prod\n"));
+    assert!(pinned(&["remove", "prod", "--force"]).status.success());
+    assert!(!ok(tmp.path(), &["list", "--names"])
+        .lines()
+        .any(|l| l == "prod"));
+    let (code, err) = fails(tmp.path(), &["rename", "dev", "prod-eu"]);
+    assert_eq!(code, 3);
+    assert!(err.ends_with("(use --force to replace it)\n"), "{err}");
 }
 
 #[test]
