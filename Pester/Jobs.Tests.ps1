@@ -74,6 +74,32 @@ Describe 'Jobs and runspaces' {
             $name | Should -Be $OtherKey
         }
 
+        It 'takes a deserialized context wherever a context is bound: -Context, -InputObject, the pipeline, -AzureContext' {
+            $fab = Get-AzContext -Name $FabrikamKey
+            $r = Start-Job {
+                $ctx = $using:fab
+                [pscustomobject]@{
+                    Type = $ctx.PSObject.TypeNames[0]
+                    Set = (Set-AzContext -Context $ctx -Scope Process).Name
+                    Selected = (Select-AzContext -InputObject $ctx -Scope Process).Name
+                    Piped = ($ctx | Select-AzContext -Scope Process).Name
+                    Current = (Get-AzContext).Name
+                }
+            } | Receive-Job -Wait -AutoRemoveJob -ErrorVariable jobErr
+            $jobErr.Count | Should -Be 0
+            $r.Type | Should -Be 'Deserialized.Microsoft.Azure.Commands.Profile.Models.Core.PSAzureContext'
+            $r.Set | Should -Be $FabrikamKey
+            $r.Selected | Should -Be $FabrikamKey
+            $r.Piped | Should -Be $FabrikamKey
+            $r.Current | Should -Be $FabrikamKey
+            # Import-Clixml's copy in this process, too; something that is no context is still refused.
+            $xml = Join-Path $TestDrive 'ctx.xml'
+            $fab | Export-Clixml -Path $xml
+            (Select-AzContext -InputObject (Import-Clixml -Path $xml) -Scope Process).Name | Should -Be $FabrikamKey
+            { Select-AzContext -InputObject ([pscustomobject]@{ Name = 'x' }) -ErrorAction Stop } | Should -Throw
+            (Get-AzContext).Name | Should -Be $FabrikamKey
+        }
+
         It 'changes no file when the job modifies the passed context' {
             $hash = Get-TestFileHash (Get-StoreFile)
             $f = New-TwoContextProfile -Default $FabrikamKey -Path (Join-Path $TestDrive "$([guid]::NewGuid().ToString('N')).json")

@@ -96,6 +96,17 @@ public sealed class PSAzureContext
 
     public PSAzureContext() : this(new JsonObject()) { }
 
+    /// <summary>
+    /// A context from its deserialized copy (Start-Job, remoting, Import-Clixml), as Az's own
+    /// PSAzureContext(PSObject): PowerShell converts through it, so such a copy binds to -Context,
+    /// -InputObject and -AzureContext as well as to -DefaultProfile.
+    /// </summary>
+    public PSAzureContext(PSObject other) : this(CopyOf(other)) { }
+
+    private static JsonObject CopyOf(PSObject other) =>
+        FromObject(other)?.ToJson()
+        ?? throw new PSArgumentException($"A context needs Account or Tenant properties; the value given is of type {other.BaseObject.GetType().Name}.");
+
     internal PSAzureContext(JsonObject raw)
     {
         // Members are built on first use. The raw JSON is only read, never changed (ToJson copies it).
