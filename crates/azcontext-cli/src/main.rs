@@ -11,12 +11,12 @@
 //!                                    previous one; no NAME: pick one in a terminal (fzf when installed)
 //! azctx rename OLD NEW [--force]     --force replaces an existing NEW
 //! azctx remove NAME [--force]        --force is needed to remove the current context
-//! azctx clear                        remove every context (always succeeds; a corrupt file is moved aside)
+//! azctx clear --force                remove every context (a corrupt file is moved aside; --force is needed)
 //! azctx set --name N --subscription ID --tenant ID --account ID [--subscription-name S] [--force]
 //! azctx completion bash|zsh|fish|powershell   a completion script (subcommands, options, context names)
 //! ```
 //!
-//! Global option: `--lock-timeout SECONDS` (default 10): how long to wait for another process's lock.
+//! Global option: `--lock-timeout SECONDS` (default 15): how long to wait for another process's lock.
 //!
 //! Environment: `AZCONTEXT_DIR` (store directory), `AzContextAutoSave` (`false`: changes apply to this
 //! process only, i.e. are not saved; `true`/unset: saved). azctx always works on the persisted store,
@@ -147,8 +147,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Remove every context.
-    Clear,
+    /// Remove every context (needs --force).
+    Clear {
+        /// Needed: clearing cannot be undone, and Clear-AzContext asks first.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create or update a context and make it current.
     Set {
         /// The name to store the context under.
@@ -553,7 +557,14 @@ fn run(cmd: Command, env: &StoreEnv, out: &mut impl Write) -> Result<(), Failure
                 v => print_context_value(out, &v),
             }
         }
-        Command::Clear => {
+        Command::Clear { force } => {
+            if !force {
+                return Err(Failure::Code(
+                    EXIT_CONFLICT,
+                    "clear removes every stored context and cannot be undone; use --force to clear"
+                        .into(),
+                ));
+            }
             let o = session.apply(env, Op::Clear, None)?;
             if let Some(q) = o.quarantined {
                 eprintln!(

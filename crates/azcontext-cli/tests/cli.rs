@@ -383,6 +383,13 @@ fn removing_this_shell_s_pinned_context_needs_force_and_conflicts_say_how() {
     assert!(!ok(tmp.path(), &["list", "--names"])
         .lines()
         .any(|l| l == "prod"));
+    let (code, err) = fails(tmp.path(), &["clear"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("use --force to clear"), "{err}");
+    assert!(
+        !ok(tmp.path(), &["list", "--names"]).is_empty(),
+        "nothing cleared"
+    );
     let (code, err) = fails(tmp.path(), &["rename", "dev", "prod-eu"]);
     assert_eq!(code, 3);
     assert!(err.ends_with("(use --force to replace it)\n"), "{err}");

@@ -313,7 +313,7 @@ fn permissions_ignore_the_umask() {
         fs::Permissions::from_mode(0o666),
     )
     .unwrap();
-    sh("clear");
+    sh("clear --force");
     let quarantined: Vec<_> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -383,7 +383,7 @@ fn corrupt_file_is_kept_aside_and_reported() {
 
     // clear on a corrupt file: succeeds, keeps the bytes aside, leaves an empty profile.
     fs::write(&file, b"not json at all").unwrap();
-    let o = run(&dir, &["clear"]);
+    let o = run(&dir, &["clear", "--force"]);
     let clear_err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(o.status.success(), "{clear_err}");
     let n_quarantined = fs::read_dir(&dir)
@@ -750,7 +750,7 @@ fn links_in_the_store_are_refused() {
     for args in [
         vec!["list"],
         vec!["current"],
-        vec!["clear"],
+        vec!["clear", "--force"],
         set_args("b", "s2"),
     ] {
         let err = fails(&dir, &args, 6);
@@ -900,7 +900,7 @@ fn special_files_in_the_store_are_refused_at_once() {
         vec!["list"],
         vec!["current"],
         set_args("b", "s2"),
-        vec!["clear"],
+        vec!["clear", "--force"],
     ] {
         let mut child = azctx(&dir)
             .args(&args)
