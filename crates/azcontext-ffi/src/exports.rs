@@ -868,16 +868,40 @@ pub extern "C" fn azctx_account_sign_in(
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
+    change_from_request(
+        (session, call, request_json, scope, json_out),
+        azcontext_core::signin::parse_request,
+        |profile, request| {
+            Ok(Op::SignIn {
+                sign_in: Box::new(azcontext_core::signin::build(profile, &request)?),
+                force: force != 0,
+            })
+        },
+    )
+}
+
+/// The arguments every request-driven change takes: session, call, request text, scope, out.
+type ChangeArgs = (
+    *const Session,
+    *const AzctxCall,
+    *const c_char,
+    u32,
+    *mut *mut c_char,
+);
+
+/// One change read from a JSON request (`parse`, before the session is touched), built on the
+/// caller's view (`build`), applied in the scope asked; writes the change envelope with the profile
+/// record as the caller then sees it.
+fn change_from_request<R>(
+    (session, call, request_json, scope, json_out): ChangeArgs,
+    parse: impl FnOnce(&str) -> azcontext_core::Result<R>,
+    build: impl FnOnce(&azcontext_core::model::Profile, R) -> azcontext_core::Result<Op>,
+) -> AzctxStatus {
     run_json(json_out, || {
-        let request =
-            azcontext_core::signin::parse_request(str_arg(request_json, "request_json")?)?;
+        let request = parse(str_arg(request_json, "request_json")?)?;
         let scope = scope_arg(scope)?;
         with_session(session, call, |s, env| {
-            let sign_in = azcontext_core::signin::build(&s.caller_profile(env)?, &request)?;
-            let op = Op::SignIn {
-                sign_in: Box::new(sign_in),
-                force: force != 0,
-            };
+            let op = build(&s.caller_profile(env)?, request)?;
             apply_with_profile(s, env, op, scope)
         })
     })
@@ -896,15 +920,11 @@ pub extern "C" fn azctx_contexts_refresh(
     scope: u32,
     json_out: *mut *mut c_char,
 ) -> AzctxStatus {
-    run_json(json_out, || {
-        let request =
-            azcontext_core::signin::parse_refresh(str_arg(request_json, "request_json")?)?;
-        let scope = scope_arg(scope)?;
-        with_session(session, call, |s, env| {
-            let op = azcontext_core::signin::refresh_op(&s.caller_profile(env)?, &request)?;
-            apply_with_profile(s, env, op, scope)
-        })
-    })
+    change_from_request(
+        (session, call, request_json, scope, json_out),
+        azcontext_core::signin::parse_refresh,
+        |profile, request| azcontext_core::signin::refresh_op(profile, &request),
+    )
 }
 
 /// ARM's tenants and subscriptions in Az's stored form, by the rule azctx_account_sign_in stores them
