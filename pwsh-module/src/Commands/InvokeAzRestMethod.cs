@@ -81,6 +81,23 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
     [ValidateNotNullOrEmpty]
     public string? Payload { get; set; }
 
+    /// <summary>Waits for a long-running operation (201, 202, or an operation header) to end and returns its final result.</summary>
+    [Parameter]
+    public SwitchParameter WaitForCompletion { get; set; }
+
+    /// <summary>The header to poll with -WaitForCompletion (default: Azure-AsyncOperation, else Operation-Location, else Location, else the request's URI).</summary>
+    [Parameter]
+    [ValidateSet("Azure-AsyncOperation", "AzureAsyncLocation", "Location", "Operation-Location", "OriginalUri", "Original-Uri", IgnoreCase = true)]
+    public string? PollFrom { get; set; }
+
+    /// <summary>Where -WaitForCompletion gets the final result once the operation succeeded (default: the request's URI for PUT/PATCH, Location for POST/DELETE).</summary>
+    [Parameter]
+    [ValidateSet("Azure-AsyncOperation", "FinalStateVia", "Location", "Operation-Location", "OriginalUri", "Original-Uri", IgnoreCase = true)]
+    public string? FinalResultFrom { get; set; }
+
+    /// <summary>Az's warning when -WaitForCompletion is given for an answer that is not a long-running operation.</summary>
+    internal const string NotLongRunningWarning = "The -WaitForCompletion flag was specified, but the request does not appear to be a long-running operation.";
+
     protected override void StopProcessing() => _cancel.Cancel();
 
     protected override void ProcessRecord()
@@ -139,7 +156,27 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
         try
         {
             ArmResponse r = client.Send(method, target, Payload, null, _cancel.Token);
+            if (WaitForCompletion.IsPresent)
+            {
+                if (!LongRunningOperation.IsLongRunning(method, r))
+                {
+                    WriteObject(new PSHttpResponse(r));
+                    WriteWarning(NotLongRunningWarning);
+                    return;
+                }
+                r = new LongRunningOperation(client, method, target, WriteVerbose, WriteWarning)
+                    .Wait(r, LongRunningOperation.Parse(PollFrom), LongRunningOperation.Parse(FinalResultFrom), _cancel.Token);
+            }
             WriteObject(new PSHttpResponse(r));
+        }
+        catch (LroFailedException e)
+        {
+            // The answer that ended the wait travels as the error's target, for its status and content.
+            ThrowTerminatingError(new ErrorRecord(e, "LongRunningOperationFailed", ErrorCategory.InvalidResult, new PSHttpResponse(e.Response)));
+        }
+        catch (LroUnusableException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, e.ErrorId.EndsWith("ForeignUri", StringComparison.Ordinal) ? ErrorCategory.SecurityError : ErrorCategory.InvalidOperation, target.ToString()));
         }
         catch (Exception e) when (ArmAccess.IsArmFailure(e))
         {
