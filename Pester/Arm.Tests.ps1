@@ -490,6 +490,85 @@ Describe 'Invoke-AzRestMethod' {
             @(Get-Polls 'operationStatuses').Count | Should -Be 0
         }
 
+        It '-AsJob returns an AzureLongRunningJob at once that waits with the context of the call, not one selected later' {
+            Set-EmuSettings @{ lroRetryAfter = 1 }
+            $r = Invoke-Emu -Store $Store -Extra @($Seeded['Contoso Dev'].Id, $Seeded['Contoso Prod'].Id) -Script {
+                param($seed, $subs)
+                $dev, $prod = $subs
+                $null = Set-AzContext -Subscription $dev
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                $job = Invoke-AzRestMethod -ResourceGroupName lro -ResourceProviderName Microsoft.Emu -ResourceType widgets -Name w8 -ApiVersion 2024-01-01 -Method PUT -Payload '{}' -WaitForCompletion -AsJob
+                $returned = $sw.ElapsedMilliseconds
+                $stateAtReturn = "$($job.State)"
+                # Selected after the job started: the job keeps the context it was given.
+                $null = Set-AzContext -Subscription $prod
+                $out = @($job | Receive-Job -Wait)
+                [pscustomobject]@{
+                    Type = $job.GetType().Name; JobType = $job.PSJobTypeName; Name = $job.Name; Command = $job.Command
+                    Returned = $returned; StateAtReturn = $stateAtReturn; State = "$($job.State)"
+                    Count = $out.Count; OutType = $out[0].GetType().Name; Status = [int]$out[0].StatusCode; Uri = "$($out[0].RequestUri)"
+                    ProvisioningState = ($out[0].Content | ConvertFrom-Json).properties.provisioningState
+                    InJobs = @(Get-Job | Where-Object Id -EQ $job.Id).Count
+                }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $o = $r.Out[0]
+            $o.Type | Should -Be 'AzureLongRunningJob'
+            $o.JobType | Should -Be 'AzureLongRunningJob'
+            $o.Name | Should -Be "Long Running Operation for 'Invoke-AzRestMethod'"
+            $o.Command | Should -BeLike '*Invoke-AzRestMethod -ResourceGroupName lro *'
+            $o.Returned | Should -BeLessThan 1500
+            $o.StateAtReturn | Should -Be 'Running'
+            $o.State | Should -Be 'Completed'
+            $o.InJobs | Should -Be 1
+            $o.Count | Should -Be 1
+            $o.OutType | Should -Be 'PSHttpResponse'
+            $o.Status | Should -Be 200
+            $o.ProvisioningState | Should -Be 'Succeeded'
+            $o.Uri | Should -BeLike "*/subscriptions/$($Seeded['Contoso Dev'].Id)/resourcegroups/lro/providers/Microsoft.Emu/widgets/w8?api-version=2024-01-01"
+            @(Get-Polls 'operationStatuses').Count | Should -Be 3
+        }
+
+        It '-AsJob: a failed operation fails the job with the error; Stop-Job stops a waiting job; -WhatIf starts none' {
+            Set-EmuSettings @{ lroOutcome = 'Failed'; lroPendingPolls = 0 }
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $failed = Invoke-AzRestMethod -Path "$widgets/w9?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion -AsJob
+                $null = Wait-Job $failed -Timeout 60
+                $out = @($failed | Receive-Job -ErrorAction SilentlyContinue -ErrorVariable jobErr)
+                [pscustomobject]@{ State = "$($failed.State)"; Out = $out.Count; Id = "$($jobErr[0].FullyQualifiedErrorId)"; Message = "$($jobErr[0].Exception.Message)" }
+                $whatIf = @(Invoke-AzRestMethod -Path "$widgets/w10?api-version=2024-01-01" -Method PUT -Payload '{}' -AsJob -WhatIf)
+                [pscustomobject]@{ WhatIfOut = $whatIf.Count; Jobs = @(Get-Job).Count }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].State | Should -Be 'Failed'
+            $r.Out[0].Out | Should -Be 0
+            $r.Out[0].Id | Should -BeLike 'LongRunningOperationFailed*'
+            $r.Out[0].Message | Should -Match 'WidgetOperationFailed'
+            $r.Out[1].WhatIfOut | Should -Be 0
+            $r.Out[1].Jobs | Should -Be 1
+            @(Get-ArmRequests "$Widgets/w10").Count | Should -Be 0
+            @(Get-Polls 'operationStatuses').Count | Should -Be 1
+
+            Clear-EmuRequests
+            Set-EmuSettings @{ lroOutcome = 'Succeeded'; lroPendingPolls = 2; lroRetryAfter = 120 }
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $job = Invoke-AzRestMethod -Path "$widgets/w11?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion -AsJob
+                for ($i = 0; $i -lt 300 -and [int](Invoke-AzRestMethod -Path "$widgets/w11?api-version=2024-01-01").StatusCode -ne 200; $i++) { Start-Sleep -Milliseconds 100 }
+                Start-Sleep -Milliseconds 500
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                Stop-Job $job
+                [pscustomobject]@{ Ms = $sw.ElapsedMilliseconds; State = "$($job.State)"; Out = @($job | Receive-Job).Count }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].State | Should -Be 'Stopped'
+            $r.Out[0].Ms | Should -BeLessThan 5000
+            $r.Out[0].Out | Should -Be 0
+            @(Get-ArmRequests "$Widgets/w11" | Where-Object method -EQ 'PUT').Count | Should -Be 1
+            @(Get-Polls 'operationStatuses').Count | Should -Be 0
+        }
+
         It 'stops waiting at once when the pipeline is stopped (Ctrl+C)' {
             Set-EmuSettings @{ lroRetryAfter = 120 }
             $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {

@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net.Http;
 using System.Text;
@@ -6,6 +8,7 @@ using System.Threading;
 using AzContext.Arm;
 using AzContext.Models;
 using Microsoft.Azure.Commands.Profile.Models;
+using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
 
@@ -95,6 +98,10 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
     [ValidateSet("Azure-AsyncOperation", "FinalStateVia", "Location", "Operation-Location", "OriginalUri", "Original-Uri", IgnoreCase = true)]
     public string? FinalResultFrom { get; set; }
 
+    /// <summary>Runs the request (and the wait) as a PowerShell job (AzureLongRunningJob) with the current context of the call.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     /// <summary>Az's warning when -WaitForCompletion is given for an answer that is not a long-running operation.</summary>
     internal const string NotLongRunningWarning = "The -WaitForCompletion flag was specified, but the request does not appear to be a long-running operation.";
 
@@ -153,6 +160,11 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
         {
             return;
         }
+        if (AsJob.IsPresent)
+        {
+            StartJob(arm);
+            return;
+        }
         try
         {
             ArmResponse r = client.Send(method, target, Payload, null, _cancel.Token);
@@ -182,6 +194,35 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
         {
             ThrowTerminatingError(ArmAccess.ToErrorRecord(e, target.ToString()));
         }
+    }
+
+    /// <summary>
+    /// -AsJob: the same call in an <see cref="AzureLongRunningJob"/>, asked (and confirmed) here, with the
+    /// context of this call as -DefaultProfile so that the job never follows a later change of context.
+    /// </summary>
+    private void StartJob(ArmAccess arm)
+    {
+        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, object> p in MyInvocation.BoundParameters)
+        {
+            if (p.Key is not (nameof(AsJob) or "WhatIf" or "Confirm"))
+            {
+                parameters[p.Key] = p.Value;
+            }
+        }
+        if (!UsesDefaultProfile)
+        {
+            parameters[nameof(DefaultProfile)] = PSAzureContext.FromJson(arm.Context.ToJsonString());
+        }
+        parameters["Confirm"] = new SwitchParameter(false);
+        PSModuleInfo module = MyInvocation.MyCommand.Module;
+        string manifest = System.IO.Path.Combine(module.ModuleBase, module.Name + ".psd1");
+        string line = MyInvocation.Line?.Trim() ?? "";
+        var job = new AzureLongRunningJob(line.Length > 0 ? line : MyInvocation.MyCommand.Name, MyInvocation.MyCommand.Name,
+            System.IO.File.Exists(manifest) ? manifest : module.Path, parameters);
+        JobRepository.Add(job);
+        job.StartJob();
+        WriteObject(job);
     }
 
     /// <summary>Az's path from -SubscriptionId ... -Name: /subscriptions/s/resourcegroups/g/providers/p/type1/name1/type2[/name2]?api-version=v.</summary>
