@@ -133,7 +133,7 @@ $script:FailedSuites = [System.Collections.Generic.List[string]]::new()
 $MinimumTests = @{
     'cargo test (core, C ABI)' = 81
     'cargo test (azctx, cross-process)' = 18
-    'Pester' = 465
+    'Pester' = 705
 }
 
 function Add-Result([string]$Suite, [int]$Passed, [int]$Failed, [string[]]$Details = @()) {
