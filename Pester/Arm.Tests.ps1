@@ -336,6 +336,263 @@ Describe 'Invoke-AzRestMethod' {
         $r.Errors[0].Message | Should -BeLike "*access-token account 'tok@contoso.com' holds a token for Azure Resource Manager only*"
         @(Get-ArmRequests '/foreign-probe*').Count | Should -Be 0
     }
+
+    Context 'long-running operations (-WaitForCompletion, -PollFrom, -FinalResultFrom)' {
+        BeforeAll {
+            $Sub = $Seeded['Contoso Dev'].Id
+            $Widgets = "/subscriptions/$Sub/resourcegroups/lro/providers/Microsoft.Emu/widgets"
+            function Get-Polls([string]$Kind) { @(Get-ArmRequests "/subscriptions/$Sub/providers/Microsoft.Emu/locations/*/$Kind/*") }
+        }
+        BeforeEach { Set-EmuSettings @{ lroPendingPolls = 2; lroOutcome = 'Succeeded'; lroRetryAfter = 0 } }
+        AfterAll { Set-EmuSettings @{ lroPendingPolls = 2; lroOutcome = 'Succeeded'; lroRetryAfter = 0 } }
+
+        It 'PUT: polls Azure-AsyncOperation honouring Retry-After until Succeeded, then returns the GET of the resource' {
+            Set-EmuSettings @{ lroRetryAfter = 1 }
+            $hash = Get-StoreHash $Store
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $token = ConvertFrom-SecureString (Get-AzAccessToken).Token -AsPlainText
+                $plain = Invoke-AzRestMethod -Path "$widgets/w0?api-version=2024-01-01" -Method PUT -Payload '{}'
+                $items = [System.Collections.Generic.List[object]]::new()
+                Invoke-AzRestMethod -Path "$widgets/w1?api-version=2024-01-01" -Method PUT -Payload '{"tags":{"a":"b"}}' -WaitForCompletion -Verbose *>&1 |
+                    ForEach-Object { $items.Add($_) }
+                $final = @($items | Where-Object { $_ -is [Microsoft.Azure.Commands.Profile.Models.PSHttpResponse] })
+                $text = ($items | Out-String) + (@($items | ForEach-Object { "$_" }) -join "`n")
+                [pscustomobject]@{
+                    PlainStatus = [int]$plain.StatusCode; PlainState = ($plain.Content | ConvertFrom-Json).properties.provisioningState
+                    Count = $final.Count; Type = $final[0].GetType().Name; Status = [int]$final[0].StatusCode; Method = "$($final[0].Method)"
+                    Uri = "$($final[0].RequestUri)"; State = ($final[0].Content | ConvertFrom-Json).properties.provisioningState
+                    Tag = ($final[0].Content | ConvertFrom-Json).tags.a
+                    Leaks = $text.Contains($token); Verbose = @($items | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+                }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            (Get-ArmWarnings $r) | Should -BeNullOrEmpty
+            $o = $r.Out[0]
+            # Without -WaitForCompletion: the 201 as it came, nothing polled for it.
+            $o.PlainStatus | Should -Be 201
+            $o.PlainState | Should -Be 'Creating'
+            $o.Count | Should -Be 1
+            $o.Type | Should -Be 'PSHttpResponse'
+            $o.Status | Should -Be 200
+            $o.Method | Should -Be 'GET'
+            $o.Uri | Should -BeLike "*$Widgets/w1?api-version=2024-01-01"
+            $o.State | Should -Be 'Succeeded'
+            $o.Tag | Should -Be 'b'
+            $o.Leaks | Should -BeFalse
+            $o.Verbose -join "`n" | Should -Match 'polling /subscriptions/.*/operationStatuses/.* \(Azure-AsyncOperation\)'
+            # Two InProgress answers, then Succeeded: three polls, each after Retry-After (1 s).
+            $polls = @(Get-Polls 'operationStatuses')
+            $polls.Count | Should -Be 3
+            @(Get-Polls 'operationResults').Count | Should -Be 0
+            for ($i = 1; $i -lt 3; $i++) {
+                (([datetimeoffset]$polls[$i].time) - ([datetimeoffset]$polls[$i - 1].time)).TotalMilliseconds | Should -BeGreaterOrEqual 900
+            }
+            $puts = @(Get-ArmRequests "$Widgets/w1" | Where-Object method -EQ 'PUT')
+            (([datetimeoffset]$polls[0].time) - ([datetimeoffset]$puts[0].time)).TotalMilliseconds | Should -BeGreaterOrEqual 900
+            @(Get-ArmRequests "$Widgets/w1" | Where-Object method -EQ 'GET').Count | Should -Be 1
+            Get-StoreHash $Store | Should -Be $hash
+        }
+
+        It 'POST: polls Azure-AsyncOperation, then returns the GET of Location; -PollFrom Location polls Location alone' {
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $null = Invoke-AzRestMethod -Path "$widgets/w2?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion
+                $null = Invoke-AzRestMethod -Path "/marker?api-version=1"
+                $a = Invoke-AzRestMethod -Path "$widgets/w2/restart?api-version=2024-01-01" -Method POST -WaitForCompletion
+                $null = Invoke-AzRestMethod -Path "/marker?api-version=1"
+                $b = Invoke-AzRestMethod -Path "$widgets/w2/restart?api-version=2024-01-01" -Method POST -WaitForCompletion -PollFrom Location
+                $c = Invoke-AzRestMethod -Path "$widgets/w2/restart?api-version=2024-01-01" -Method POST -WaitForCompletion -PollFrom AzureAsyncLocation -FinalResultFrom Azure-AsyncOperation
+                foreach ($x in $a, $b, $c) {
+                    [pscustomobject]@{ Status = [int]$x.StatusCode; Uri = "$($x.RequestUri)"; Content = $x.Content | ConvertFrom-Json }
+                }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $a, $b, $c = $r.Out
+            $a.Status | Should -Be 200
+            $a.Uri | Should -BeLike '*/operationResults/*'
+            $a.Content.restarted | Should -BeTrue
+            $a.Content.restartCount | Should -Be 1
+            $b.Status | Should -Be 200
+            $b.Uri | Should -BeLike '*/operationResults/*'
+            $b.Content.restartCount | Should -Be 2
+            # -FinalResultFrom Azure-AsyncOperation: the status monitor's own answer is the result.
+            $c.Status | Should -Be 200
+            $c.Uri | Should -BeLike '*/operationStatuses/*'
+            $c.Content.status | Should -Be 'Succeeded'
+            $log = @(Get-EmuRequests)
+            $markers = @(for ($i = 0; $i -lt $log.Count; $i++) { if ($log[$i].path -eq '/marker') { $i } })
+            $markers.Count | Should -Be 2
+            $first = $log[$markers[0]..$markers[1]]
+            @($first | Where-Object path -Like '*/operationStatuses/*').Count | Should -Be 3
+            @($first | Where-Object path -Like '*/operationResults/*').Count | Should -Be 1
+            $second = $log[$markers[1]..($log.Count - 1)]
+            # b: three polls of Location alone (the last one is the result); c: three status polls and the
+            # final GET of the status monitor, no Location.
+            @($second | Where-Object path -Like '*/operationResults/*').Count | Should -Be 3
+            @($second | Where-Object path -Like '*/operationStatuses/*').Count | Should -Be 4
+        }
+
+        It 'DELETE: polls Location until it answers 204 and returns that answer' {
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $null = Invoke-AzRestMethod -Path "$widgets/w3?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion
+                $d = Invoke-AzRestMethod -Path "$widgets/w3?api-version=2024-01-01" -Method DELETE -WaitForCompletion
+                $g = Invoke-AzRestMethod -Path "$widgets/w3?api-version=2024-01-01"
+                [pscustomobject]@{ Status = [int]$d.StatusCode; Uri = "$($d.RequestUri)"; After = [int]$g.StatusCode }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].Status | Should -Be 204
+            $r.Out[0].Uri | Should -BeLike '*/operationResults/*'
+            $r.Out[0].After | Should -Be 404
+            @(Get-Polls 'operationResults').Count | Should -Be 3
+        }
+
+        It 'a Failed operation is an error with its code and message, the failed answer as its target; no output' {
+            Set-EmuSettings @{ lroOutcome = 'Failed'; lroPendingPolls = 1 }
+            $hash = Get-StoreHash $Store
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                try {
+                    Invoke-AzRestMethod -Path "$widgets/w4?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion -ErrorAction Stop
+                } catch {
+                    [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message
+                        TargetStatus = [int]$_.TargetObject.StatusCode; TargetState = ($_.TargetObject.Content | ConvertFrom-Json).status }
+                }
+                $null = Invoke-AzRestMethod -Path "$widgets/w4?api-version=2024-01-01" -Method PUT -Payload '{}'
+                Invoke-AzRestMethod -Path "$widgets/w4/restart?api-version=2024-01-01" -Method POST -WaitForCompletion -PollFrom Location
+            }
+            $r.Out.Count | Should -Be 1
+            $o = $r.Out[0]
+            $o.Id | Should -BeLike 'LongRunningOperationFailed,*'
+            $o.Category | Should -Be 'InvalidResult'
+            $o.Message | Should -Be 'Azure Service operation failed: the operation''s status is Failed: WidgetOperationFailed - The put of the widget failed: the emulator was told to fail it.'
+            $o.TargetStatus | Should -Be 200
+            $o.TargetState | Should -Be 'Failed'
+            # Polled by Location, a failed operation is ARM's error status there.
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].Id | Should -BeLike 'LongRunningOperationFailed,*'
+            $r.Errors[0].Message | Should -Match 'answered with 400: WidgetOperationFailed - The post of the widget failed'
+            @(Get-Polls 'operationStatuses').Count | Should -Be 2
+            @(Get-Polls 'operationResults').Count | Should -Be 2
+            Get-StoreHash $Store | Should -Be $hash
+        }
+
+        It 'warns as Az when the answer is not a long-running operation, and fails when -PollFrom names a header the answer lacks' {
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $g = Invoke-AzRestMethod -Path "/subscriptions?api-version=2022-12-01" -WaitForCompletion
+                [pscustomobject]@{ Status = [int]$g.StatusCode }
+                Invoke-AzRestMethod -Path "$widgets/w5?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion -PollFrom Location
+            }
+            $r.Out.Count | Should -Be 1
+            $r.Out[0].Status | Should -Be 200
+            Get-ArmWarnings $r | Should -Be 'The -WaitForCompletion flag was specified, but the request does not appear to be a long-running operation.'
+            $r.Errors.Count | Should -Be 1
+            $r.Errors[0].Id | Should -BeLike 'LongRunningOperationHeaderMissing,*'
+            $r.Errors[0].Message | Should -Be 'Polling header `Location` is not present in the response.'
+            @(Get-Polls 'operationStatuses').Count | Should -Be 0
+        }
+
+        It '-AsJob returns an AzureLongRunningJob at once that waits with the context of the call, not one selected later' {
+            Set-EmuSettings @{ lroRetryAfter = 1 }
+            $r = Invoke-Emu -Store $Store -Extra @($Seeded['Contoso Dev'].Id, $Seeded['Contoso Prod'].Id) -Script {
+                param($seed, $subs)
+                $dev, $prod = $subs
+                $null = Set-AzContext -Subscription $dev
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                $job = Invoke-AzRestMethod -ResourceGroupName lro -ResourceProviderName Microsoft.Emu -ResourceType widgets -Name w8 -ApiVersion 2024-01-01 -Method PUT -Payload '{}' -WaitForCompletion -AsJob
+                $returned = $sw.ElapsedMilliseconds
+                $stateAtReturn = "$($job.State)"
+                # Selected after the job started: the job keeps the context it was given.
+                $null = Set-AzContext -Subscription $prod
+                $out = @($job | Receive-Job -Wait)
+                [pscustomobject]@{
+                    Type = $job.GetType().Name; JobType = $job.PSJobTypeName; Name = $job.Name; Command = $job.Command
+                    Returned = $returned; StateAtReturn = $stateAtReturn; State = "$($job.State)"
+                    Count = $out.Count; OutType = $out[0].GetType().Name; Status = [int]$out[0].StatusCode; Uri = "$($out[0].RequestUri)"
+                    ProvisioningState = ($out[0].Content | ConvertFrom-Json).properties.provisioningState
+                    InJobs = @(Get-Job | Where-Object Id -EQ $job.Id).Count
+                }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $o = $r.Out[0]
+            $o.Type | Should -Be 'AzureLongRunningJob'
+            $o.JobType | Should -Be 'AzureLongRunningJob'
+            $o.Name | Should -Be "Long Running Operation for 'Invoke-AzRestMethod'"
+            $o.Command | Should -BeLike '*Invoke-AzRestMethod -ResourceGroupName lro *'
+            $o.Returned | Should -BeLessThan 1500
+            $o.StateAtReturn | Should -Be 'Running'
+            $o.State | Should -Be 'Completed'
+            $o.InJobs | Should -Be 1
+            $o.Count | Should -Be 1
+            $o.OutType | Should -Be 'PSHttpResponse'
+            $o.Status | Should -Be 200
+            $o.ProvisioningState | Should -Be 'Succeeded'
+            $o.Uri | Should -BeLike "*/subscriptions/$($Seeded['Contoso Dev'].Id)/resourcegroups/lro/providers/Microsoft.Emu/widgets/w8?api-version=2024-01-01"
+            @(Get-Polls 'operationStatuses').Count | Should -Be 3
+        }
+
+        It '-AsJob: a failed operation fails the job with the error; Stop-Job stops a waiting job; -WhatIf starts none' {
+            Set-EmuSettings @{ lroOutcome = 'Failed'; lroPendingPolls = 0 }
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $failed = Invoke-AzRestMethod -Path "$widgets/w9?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion -AsJob
+                $null = Wait-Job $failed -Timeout 60
+                $out = @($failed | Receive-Job -ErrorAction SilentlyContinue -ErrorVariable jobErr)
+                [pscustomobject]@{ State = "$($failed.State)"; Out = $out.Count; Id = "$($jobErr[0].FullyQualifiedErrorId)"; Message = "$($jobErr[0].Exception.Message)" }
+                $whatIf = @(Invoke-AzRestMethod -Path "$widgets/w10?api-version=2024-01-01" -Method PUT -Payload '{}' -AsJob -WhatIf)
+                [pscustomobject]@{ WhatIfOut = $whatIf.Count; Jobs = @(Get-Job).Count }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].State | Should -Be 'Failed'
+            $r.Out[0].Out | Should -Be 0
+            $r.Out[0].Id | Should -BeLike 'LongRunningOperationFailed*'
+            $r.Out[0].Message | Should -Match 'WidgetOperationFailed'
+            $r.Out[1].WhatIfOut | Should -Be 0
+            $r.Out[1].Jobs | Should -Be 1
+            @(Get-ArmRequests "$Widgets/w10").Count | Should -Be 0
+            @(Get-Polls 'operationStatuses').Count | Should -Be 1
+
+            Clear-EmuRequests
+            Set-EmuSettings @{ lroOutcome = 'Succeeded'; lroPendingPolls = 2; lroRetryAfter = 120 }
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $job = Invoke-AzRestMethod -Path "$widgets/w11?api-version=2024-01-01" -Method PUT -Payload '{}' -WaitForCompletion -AsJob
+                for ($i = 0; $i -lt 300 -and [int](Invoke-AzRestMethod -Path "$widgets/w11?api-version=2024-01-01").StatusCode -ne 200; $i++) { Start-Sleep -Milliseconds 100 }
+                Start-Sleep -Milliseconds 500
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                Stop-Job $job
+                [pscustomobject]@{ Ms = $sw.ElapsedMilliseconds; State = "$($job.State)"; Out = @($job | Receive-Job).Count }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].State | Should -Be 'Stopped'
+            $r.Out[0].Ms | Should -BeLessThan 5000
+            $r.Out[0].Out | Should -Be 0
+            @(Get-ArmRequests "$Widgets/w11" | Where-Object method -EQ 'PUT').Count | Should -Be 1
+            @(Get-Polls 'operationStatuses').Count | Should -Be 0
+        }
+
+        It 'stops waiting at once when the pipeline is stopped (Ctrl+C)' {
+            Set-EmuSettings @{ lroRetryAfter = 120 }
+            $r = Invoke-Emu -Store $Store -Extra $Widgets -Script {
+                param($seed, $widgets)
+                $ps = [powershell]::Create()
+                $null = $ps.AddScript("Import-Module AzContext; Invoke-AzRestMethod -Path '$widgets/w6?api-version=2024-01-01' -Method PUT -Payload '{}' -WaitForCompletion")
+                $h = $ps.BeginInvoke()
+                for ($i = 0; $i -lt 300 -and $ps.InvocationStateInfo.State -eq 'Running' -and [int](Invoke-AzRestMethod -Path "$widgets/w6?api-version=2024-01-01").StatusCode -ne 200; $i++) { Start-Sleep -Milliseconds 100 }
+                Start-Sleep -Milliseconds 500
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                [pscustomobject]@{ Ms = $sw.ElapsedMilliseconds; State = "$($ps.InvocationStateInfo.State)" }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].State | Should -Be 'Stopped'
+            $r.Out[0].Ms | Should -BeLessThan 5000
+            @(Get-ArmRequests "$Widgets/w6" | Where-Object method -EQ 'PUT').Count | Should -Be 1
+            @(Get-Polls 'operationStatuses').Count | Should -Be 0
+        }
+    }
 }
 
 Describe 'ARM failures' {

@@ -29,6 +29,7 @@ public static class Arm
         });
         app.MapDelete("/subscriptions/{id}/resourcegroups/{rg}", (HttpContext ctx, string id, string rg) =>
             Guarded(ctx, st, p => DeleteGroup(st, p, id, rg)));
+        Lro.Map(app, st);
     }
 
     public static IResult Error(int status, string code, string message, string? wwwAuthenticate = null) =>
@@ -47,12 +48,12 @@ public static class Arm
 
     private static IResult Json(JsonNode node) => Results.Content(node.ToJsonString(), "application/json; charset=utf-8");
 
-    private static IResult SubscriptionNotFound(string id) =>
+    internal static IResult SubscriptionNotFound(string id) =>
         Error(404, "SubscriptionNotFound", $"The subscription '{id}' could not be found.");
 
     // ---- authentication ------------------------------------------------------------------------------
 
-    private static IResult Guarded(HttpContext ctx, State st, Func<Principal, IResult> handler)
+    internal static IResult Guarded(HttpContext ctx, State st, Func<Principal, IResult> handler)
     {
         if (string.IsNullOrEmpty(ctx.Request.Query["api-version"]))
             return Error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
@@ -119,7 +120,7 @@ public static class Arm
         return st.Seed.Subscriptions.Where(s => string.Equals(s.TenantId, p.TenantId, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static SubscriptionSeed? Visible(State st, Principal p, string id) =>
+    internal static SubscriptionSeed? Visible(State st, Principal p, string id) =>
         SubscriptionsOf(st, p).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
 
     // ---- lists ---------------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ public static class Arm
 
     // ---- resource groups (in memory) -----------------------------------------------------------------
 
-    private static async Task<JsonNode?> ReadJson(HttpContext ctx)
+    internal static async Task<JsonNode?> ReadJson(HttpContext ctx)
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync();

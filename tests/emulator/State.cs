@@ -18,6 +18,24 @@ public sealed class Settings
     public int PageSize { get; set; } = 100;
     // Refresh tokens older than this many seconds are expired (AADSTS700082); 0: they never expire.
     public int RefreshTokenLifetime { get; set; }
+    // Long-running operations (Microsoft.Emu/widgets): polls answered "still running" before the operation
+    // ends, how it ends ('Succeeded', 'Failed' or 'Canceled'), and the Retry-After (seconds) of its answers.
+    public int LroPendingPolls { get; set; } = 2;
+    public string LroOutcome { get; set; } = "Succeeded";
+    public int LroRetryAfter { get; set; }
+}
+
+// One long-running operation of the emulator's Microsoft.Emu provider: a widget's PUT, its POST restart or
+// its DELETE. Each poll of its status or result counts down PollsLeft; at zero it ends with Outcome.
+public sealed class LroOperation
+{
+    public required string Id { get; init; }
+    public required string Kind { get; init; } // "put", "post" or "delete"
+    public required string SubscriptionId { get; init; }
+    public required string ResourceId { get; init; }
+    public required string Outcome { get; init; }
+    public int PollsLeft { get; set; }
+    public bool Done { get; set; }
 }
 
 public sealed record Principal(
@@ -84,6 +102,9 @@ public sealed class State(Seed seed)
     public readonly List<RequestRecord> Requests = [];
     // subscription id -> resource group name -> the group's JSON.
     public readonly Dictionary<string, Dictionary<string, JsonObject>> ResourceGroups = new(StringComparer.OrdinalIgnoreCase);
+    // Microsoft.Emu widgets by resource id, and their long-running operations by id.
+    public readonly Dictionary<string, JsonObject> Widgets = new(StringComparer.OrdinalIgnoreCase);
+    public readonly Dictionary<string, LroOperation> Operations = new(StringComparer.Ordinal);
 
     public void ReplaceSettings(Settings s)
     {

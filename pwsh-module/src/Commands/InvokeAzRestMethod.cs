@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net.Http;
 using System.Text;
@@ -6,6 +8,7 @@ using System.Threading;
 using AzContext.Arm;
 using AzContext.Models;
 using Microsoft.Azure.Commands.Profile.Models;
+using Microsoft.Azure.Commands.Profile.Models.Core;
 
 namespace AzContext.Commands;
 
@@ -81,6 +84,27 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
     [ValidateNotNullOrEmpty]
     public string? Payload { get; set; }
 
+    /// <summary>Waits for a long-running operation (201, 202, or an operation header) to end and returns its final result.</summary>
+    [Parameter]
+    public SwitchParameter WaitForCompletion { get; set; }
+
+    /// <summary>The header to poll with -WaitForCompletion (default: Azure-AsyncOperation, else Operation-Location, else Location, else the request's URI).</summary>
+    [Parameter]
+    [ValidateSet("Azure-AsyncOperation", "AzureAsyncLocation", "Location", "Operation-Location", "OriginalUri", "Original-Uri", IgnoreCase = true)]
+    public string? PollFrom { get; set; }
+
+    /// <summary>Where -WaitForCompletion gets the final result once the operation succeeded (default: the request's URI for PUT/PATCH, Location for POST/DELETE).</summary>
+    [Parameter]
+    [ValidateSet("Azure-AsyncOperation", "FinalStateVia", "Location", "Operation-Location", "OriginalUri", "Original-Uri", IgnoreCase = true)]
+    public string? FinalResultFrom { get; set; }
+
+    /// <summary>Runs the request (and the wait) as a PowerShell job (AzureLongRunningJob) with the current context of the call.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    /// <summary>Az's warning when -WaitForCompletion is given for an answer that is not a long-running operation.</summary>
+    internal const string NotLongRunningWarning = "The -WaitForCompletion flag was specified, but the request does not appear to be a long-running operation.";
+
     protected override void StopProcessing() => _cancel.Cancel();
 
     protected override void ProcessRecord()
@@ -136,15 +160,69 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
         {
             return;
         }
+        if (AsJob.IsPresent)
+        {
+            StartJob(arm);
+            return;
+        }
         try
         {
             ArmResponse r = client.Send(method, target, Payload, null, _cancel.Token);
+            if (WaitForCompletion.IsPresent)
+            {
+                if (!LongRunningOperation.IsLongRunning(method, r))
+                {
+                    WriteObject(new PSHttpResponse(r));
+                    WriteWarning(NotLongRunningWarning);
+                    return;
+                }
+                r = new LongRunningOperation(client, method, target, WriteVerbose, WriteWarning)
+                    .Wait(r, LongRunningOperation.Parse(PollFrom), LongRunningOperation.Parse(FinalResultFrom), _cancel.Token);
+            }
             WriteObject(new PSHttpResponse(r));
+        }
+        catch (LroFailedException e)
+        {
+            // The answer that ended the wait travels as the error's target, for its status and content.
+            ThrowTerminatingError(new ErrorRecord(e, "LongRunningOperationFailed", ErrorCategory.InvalidResult, new PSHttpResponse(e.Response)));
+        }
+        catch (LroUnusableException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, e.ErrorId.EndsWith("ForeignUri", StringComparison.Ordinal) ? ErrorCategory.SecurityError : ErrorCategory.InvalidOperation, target.ToString()));
         }
         catch (Exception e) when (ArmAccess.IsArmFailure(e))
         {
             ThrowTerminatingError(ArmAccess.ToErrorRecord(e, target.ToString()));
         }
+    }
+
+    /// <summary>
+    /// -AsJob: the same call in an <see cref="AzureLongRunningJob"/>, asked (and confirmed) here, with the
+    /// context of this call as -DefaultProfile so that the job never follows a later change of context.
+    /// </summary>
+    private void StartJob(ArmAccess arm)
+    {
+        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, object> p in MyInvocation.BoundParameters)
+        {
+            if (p.Key is not (nameof(AsJob) or "WhatIf" or "Confirm"))
+            {
+                parameters[p.Key] = p.Value;
+            }
+        }
+        if (!UsesDefaultProfile)
+        {
+            parameters[nameof(DefaultProfile)] = PSAzureContext.FromJson(arm.Context.ToJsonString());
+        }
+        parameters["Confirm"] = new SwitchParameter(false);
+        PSModuleInfo module = MyInvocation.MyCommand.Module;
+        string manifest = System.IO.Path.Combine(module.ModuleBase, module.Name + ".psd1");
+        string line = MyInvocation.Line?.Trim() ?? "";
+        var job = new AzureLongRunningJob(line.Length > 0 ? line : MyInvocation.MyCommand.Name, MyInvocation.MyCommand.Name,
+            System.IO.File.Exists(manifest) ? manifest : module.Path, parameters);
+        JobRepository.Add(job);
+        job.StartJob();
+        WriteObject(job);
     }
 
     /// <summary>Az's path from -SubscriptionId ... -Name: /subscriptions/s/resourcegroups/g/providers/p/type1/name1/type2[/name2]?api-version=v.</summary>

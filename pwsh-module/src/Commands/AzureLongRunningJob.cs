@@ -1,0 +1,201 @@
+using System;
+using System.Collections;
+using System.ComponentModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace AzContext.Commands;
+
+/// <summary>
+/// A cmdlet run in the background, as Az's -AsJob runs one (PSJobTypeName AzureLongRunningJob, named
+/// "Long Running Operation for '&lt;cmdlet&gt;'"): the same command with the same parameters in a runspace
+/// of its own, in this process, with the module imported. The caller passes the context to use as
+/// -DefaultProfile, taken when the job is made: a context another runspace selects later never reaches
+/// the job. Output, errors and the other streams are the job's; Stop-Job stops the command as Ctrl+C would.
+/// </summary>
+internal sealed class AzureLongRunningJob : Job2
+{
+    private readonly string _modulePath;
+    private readonly string _command;
+    private readonly IDictionary _parameters;
+    private readonly object _lock = new();
+    private PowerShell? _ps;
+    private bool _stopping;
+
+    /// <param name="command">The command line, as Get-Job shows it.</param>
+    /// <param name="cmdletName">The cmdlet to run (module-qualified when it is run).</param>
+    /// <param name="modulePath">The module's manifest, imported in the job's runspace.</param>
+    /// <param name="parameters">The cmdlet's parameters, -AsJob left out, -DefaultProfile set.</param>
+    internal AzureLongRunningJob(string command, string cmdletName, string modulePath, IDictionary parameters)
+        : base(command, $"Long Running Operation for '{cmdletName}'")
+    {
+        PSJobTypeName = "AzureLongRunningJob";
+        _command = cmdletName;
+        _modulePath = modulePath;
+        _parameters = parameters;
+    }
+
+    public override bool HasMoreData =>
+        Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0 || Debug.Count > 0 || Information.Count > 0;
+
+    public override string Location => "localhost";
+
+    public override string StatusMessage => string.Empty;
+
+    public override void StartJob()
+    {
+        SetJobState(JobState.Running);
+        // The runspace opens (and imports the module) on the pool thread: -AsJob returns at once.
+        Task.Run(Run);
+    }
+
+    private void Run()
+    {
+        InitialSessionState iss = InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(new[] { _modulePath });
+        using Runspace runspace = RunspaceFactory.CreateRunspace(iss);
+        using PowerShell ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.Streams.Error = Error;
+        ps.Streams.Warning = Warning;
+        ps.Streams.Verbose = Verbose;
+        ps.Streams.Debug = Debug;
+        ps.Streams.Information = Information;
+        ps.Streams.Progress = Progress;
+        JobState end = JobState.Completed;
+        try
+        {
+            lock (_lock)
+            {
+                if (_stopping)
+                {
+                    SetJobState(JobState.Stopped);
+                    return;
+                }
+                _ps = ps;
+            }
+            runspace.Open();
+            ps.AddCommand("AzContext\\" + _command).AddParameters(_parameters);
+            IAsyncResult running = ps.BeginInvoke<PSObject, PSObject>(null, Output);
+            if (Volatile.Read(ref _stopping))
+            {
+                // Stop-Job came before the command started: Stop() then found nothing to stop.
+                ps.Stop();
+            }
+            ps.EndInvoke(running);
+            if (ps.HadErrors && Error.Count > 0)
+            {
+                end = JobState.Failed;
+            }
+        }
+        catch (PipelineStoppedException)
+        {
+            end = JobState.Stopped;
+        }
+        catch (RuntimeException e)
+        {
+            // A terminating error of the command: the job's error, as in Az's jobs.
+            Error.Add(e.ErrorRecord);
+            end = Volatile.Read(ref _stopping) ? JobState.Stopped : JobState.Failed;
+        }
+        catch (Exception e)
+        {
+            Error.Add(new ErrorRecord(e, "JobFailed", ErrorCategory.NotSpecified, _command));
+            end = JobState.Failed;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _ps = null;
+            }
+        }
+        if (Volatile.Read(ref _stopping) && end != JobState.Failed)
+        {
+            end = JobState.Stopped;
+        }
+        SetJobState(end);
+    }
+
+    public override void StopJob()
+    {
+        PowerShell? ps;
+        lock (_lock)
+        {
+            _stopping = true;
+            ps = _ps;
+        }
+        if (ps is null)
+        {
+            if (!IsFinished(JobStateInfo.State))
+            {
+                SetJobState(JobState.Stopped);
+            }
+            return;
+        }
+        SetJobState(JobState.Stopping);
+        ps.Stop();
+        // Stop-Job returns once the job has ended.
+        Finished.WaitOne(TimeSpan.FromSeconds(30));
+    }
+
+    private static bool IsFinished(JobState s) => s is JobState.Completed or JobState.Failed or JobState.Stopped;
+
+    public override void StartJobAsync()
+    {
+        StartJob();
+        OnStartJobCompleted(new AsyncCompletedEventArgs(null, false, null));
+    }
+
+    /// <summary>What Stop-Job calls: it waits for StopJobCompleted.</summary>
+    public override void StopJobAsync() => Task.Run(() =>
+    {
+        Exception? error = null;
+        try
+        {
+            StopJob();
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        OnStopJobCompleted(new AsyncCompletedEventArgs(error, false, null));
+    });
+
+    public override void StopJob(bool force, string reason) => StopJob();
+
+    public override void StopJobAsync(bool force, string reason) => StopJobAsync();
+
+    public override void SuspendJob() => throw new NotSupportedException("An AzureLongRunningJob cannot be suspended.");
+
+    public override void SuspendJobAsync() => SuspendJob();
+
+    public override void SuspendJob(bool force, string reason) => SuspendJob();
+
+    public override void SuspendJobAsync(bool force, string reason) => SuspendJob();
+
+    public override void ResumeJob() => throw new NotSupportedException("An AzureLongRunningJob cannot be resumed.");
+
+    public override void ResumeJobAsync() => ResumeJob();
+
+    public override void UnblockJob() => throw new NotSupportedException("An AzureLongRunningJob cannot be unblocked.");
+
+    public override void UnblockJobAsync() => UnblockJob();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            PowerShell? ps;
+            lock (_lock)
+            {
+                _stopping = true;
+                ps = _ps;
+            }
+            ps?.Stop();
+        }
+        base.Dispose(disposing);
+    }
+}
