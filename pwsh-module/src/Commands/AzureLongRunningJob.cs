@@ -53,6 +53,15 @@ internal sealed class AzureLongRunningJob : Job2
 
     private void Run()
     {
+        lock (_lock)
+        {
+            if (_stopping)
+            {
+                // Stop-Job came before the job ran at all.
+                SetJobState(JobState.Stopped);
+                return;
+            }
+        }
         InitialSessionState iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule(new[] { _modulePath });
         using Runspace runspace = RunspaceFactory.CreateRunspace(iss);
@@ -67,22 +76,20 @@ internal sealed class AzureLongRunningJob : Job2
         JobState end = JobState.Completed;
         try
         {
-            lock (_lock)
-            {
-                if (_stopping)
-                {
-                    SetJobState(JobState.Stopped);
-                    return;
-                }
-                _ps = ps;
-            }
             runspace.Open();
             ps.AddCommand("AzContext\\" + _command).AddParameters(_parameters);
             IAsyncResult running = ps.BeginInvoke<PSObject, PSObject>(null, Output);
-            if (Volatile.Read(ref _stopping))
+            // Stop-Job stops only a command that runs: one that came while the runspace opened is
+            // seen here, and this thread stops the command itself.
+            bool stop;
+            lock (_lock)
             {
-                // Stop-Job came before the command started: Stop() then found nothing to stop.
-                ps.Stop();
+                _ps = ps;
+                stop = _stopping;
+            }
+            if (stop)
+            {
+                ps.BeginStop(null, null);
             }
             ps.EndInvoke(running);
             if (ps.HadErrors && Error.Count > 0)
@@ -124,20 +131,21 @@ internal sealed class AzureLongRunningJob : Job2
         PowerShell? ps;
         lock (_lock)
         {
-            _stopping = true;
-            ps = _ps;
-        }
-        if (ps is null)
-        {
-            if (!IsFinished(JobStateInfo.State))
+            if (_stopping || IsFinished(JobStateInfo.State))
             {
-                SetJobState(JobState.Stopped);
+                ps = null;
             }
-            return;
+            else
+            {
+                _stopping = true;
+                ps = _ps;
+                SetJobState(JobState.Stopping);
+            }
         }
-        SetJobState(JobState.Stopping);
-        ps.Stop();
-        // Stop-Job returns once the job has ended.
+        // Asked, not waited for through PowerShell's own stop handle (its synchronous Stop() failed now
+        // and then with a NullReferenceException under load): the job's end is what Stop-Job waits for,
+        // and the job's thread ends it, also when no command ran yet.
+        ps?.BeginStop(null, null);
         Finished.WaitOne(TimeSpan.FromSeconds(30));
     }
 
@@ -194,7 +202,7 @@ internal sealed class AzureLongRunningJob : Job2
                 _stopping = true;
                 ps = _ps;
             }
-            ps?.Stop();
+            ps?.BeginStop(null, null);
         }
         base.Dispose(disposing);
     }
