@@ -29,8 +29,8 @@ public sealed class AzureTokenCache
         {
             // Read after the command that made the context (shown by Format-List, say): a relative
             // AZCONTEXT_DIR means what it meant to that command, not the process's working directory.
-            string? dir = Store.ResolvedDir;
-            JsonObject cache = SignInRequest.CacheOf(new CallSettings(dir, Store.Autosave, false), dir, (uint)AzctxScope.Default);
+            CallSettings settings = CallSettings.FromEnvironment;
+            JsonObject cache = SignInRequest.CacheOf(settings, settings.Dir, (uint)AzctxScope.Default);
             Persistent = Json.Bool(cache, "Persistent");
             if (Persistent)
             {

@@ -16,8 +16,12 @@ internal readonly record struct CallSettings(string? Dir, string? Autosave, bool
     /// <summary>AzctxCall.OwnCurrent, and KeepStoredDefault for a runspace other than the main one; 0: the store's default.</summary>
     internal uint CurrentFlags { get; init; }
 
-    /// <summary>The settings of a call outside any command (argument completion): the environment only.</summary>
-    internal static CallSettings FromEnvironment => new(Store.Dir, Store.Autosave, false);
+    /// <summary>
+    /// The settings of a call outside any command (argument completion, a context's TokenCache read
+    /// after its command): the environment only, a relative AZCONTEXT_DIR as this thread's last command
+    /// resolved it (see <see cref="Store.ResolvedDir"/>).
+    /// </summary>
+    internal static CallSettings FromEnvironment => new(Store.ResolvedDir, Store.Autosave, false);
 
     /// <summary>Runs <paramref name="body"/> with the settings as the library takes them; the UTF-8 copies live for that call only.</summary>
     internal T Run<T>(Func<AzctxCall, T> body)

@@ -30,20 +30,20 @@ internal static class Store
     /// location, which the process's working directory does not follow), for what is read after the
     /// command: a context's TokenCache, worked out when it is first shown.
     /// </summary>
-    internal static void NoteResolvedDir(string? raw, string? resolved)
-    {
-        if (raw is not null && resolved is not null)
-        {
-            t_resolvedDir = (raw, resolved);
-        }
-    }
+    internal static void NoteResolvedDir(string raw, string resolved) => t_resolvedDir = (raw, resolved);
 
     /// <summary>
     /// AZCONTEXT_DIR as the last command on this thread resolved it while the variable still says the
     /// same; else as set (an absolute value, or a relative one no command resolved here yet).
     /// </summary>
-    internal static string? ResolvedDir =>
-        Dir is string d && t_resolvedDir is { } r && string.Equals(r.Raw, d, StringComparison.Ordinal) ? r.Resolved : Dir;
+    internal static string? ResolvedDir
+    {
+        get
+        {
+            string? d = Dir;
+            return d is not null && t_resolvedDir is { } r && string.Equals(r.Raw, d, StringComparison.Ordinal) ? r.Resolved : d;
+        }
+    }
 
     internal static string? Autosave => Environment.GetEnvironmentVariable("AzContextAutoSave") is { Length: > 0 } a ? NativeCall.Arg(a, "AzContextAutoSave") : null;
 
