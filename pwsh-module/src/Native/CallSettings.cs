@@ -33,7 +33,8 @@ internal readonly record struct CallSettings(string? Dir, string? Autosave, bool
         {
             return body(new AzctxCall
             {
-                Size = (uint)Marshal.SizeOf<AzctxCall>(),
+                // Blittable: its managed size is its native size, known without Marshal.SizeOf's reflection.
+                Size = (uint)System.Runtime.CompilerServices.Unsafe.SizeOf<AzctxCall>(),
                 Flags = (WhatIf ? AzctxCall.WhatIf : 0) | CurrentFlags,
                 AzcontextDir = dir,
                 Autosave = autosave,
