@@ -27,6 +27,8 @@ $Pwsh = if ($env:AZCONTEXT_PWSH) { $env:AZCONTEXT_PWSH } else { Join-Path $PSHOM
 $env:AZCONTEXT_PWSH = $Pwsh
 $TargetDir = if ($env:CARGO_TARGET_DIR) { $env:CARGO_TARGET_DIR } else { Join-Path $Root 'target' }
 
+. (Join-Path $Root 'pwsh-module/readytorun/ReadyToRun.ps1')
+
 function Write-Step([string]$Message) {
     Write-Host "==> $Message" -ForegroundColor Cyan
 }
@@ -82,6 +84,15 @@ function Invoke-Build {
     # its own AssemblyLoadContext on first sign-in, so another module's MSAL never clashes with them.
     $deps = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'dependencies') -Force
     Get-ChildItem $engineBin -Filter '*.dll' | Copy-Item -Destination $deps
+    # Our two assemblies ReadyToRun-compiled for the runtime of this pwsh: its cold start then runs their
+    # native code instead of JIT-compiling them; other runtimes JIT their IL as before. The released pwsh
+    # is itself ReadyToRun-compiled, so there the JIT would otherwise be most of what importing costs.
+    if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'X64' -and $IsLinux) {
+        Write-Step "crossgen2: AzContext.dll and AzContext.Engine.dll ReadyToRun for .NET $([Environment]::Version)"
+        $crossgen2 = Get-Crossgen2
+        Invoke-Crossgen2 $crossgen2 (Join-Path $ModuleOut 'AzContext.dll') @($PSHOME, $engineBin)
+        Invoke-Crossgen2 $crossgen2 (Join-Path $deps 'AzContext.Engine.dll') @($engineBin, $PSHOME)
+    }
     Copy-Item (Join-Path $TargetDir 'release/libazcontext.so') $ModuleOut
     foreach ($f in 'AzContext.format.ps1xml', 'AzContext.types.ps1xml') {
         Copy-Item (Join-Path $Root "pwsh-module/$f") $ModuleOut
