@@ -6,8 +6,10 @@
 .DESCRIPTION
     Cold start       fresh `pwsh -NoProfile` running `Import-Module AzContext; Get-AzContext`, against two floors
                      measured in the same run: bare pwsh, and the smallest binary module (bench/floor-module)
-                     imported by name and called once; then a profile of the CPU time the process spends in the
-                     import (with and without the types and format files) and in the first call
+                     imported by name and called once; with the pwsh running this script and with a copy of it
+                     ReadyToRun-compiled as released pwsh packages are (-ColdOnly runs this part alone); then a
+                     profile of the CPU time the process spends in the import (with and without the types and
+                     format files) and in the first call
     Warm calls       10,000 calls each in one session vs a no-op compiled cmdlet
     Sign-in          against the tests' emulator: a first service-principal sign-in and a cached
                      Get-AzAccessToken as whole fresh processes vs bare pwsh; Get-AzAccessToken warm
@@ -30,6 +32,7 @@ param(
     [int]$OpsPerProcess = 50,
     [int]$ArmRuns = 5,
     [switch]$ArmOnly,
+    [switch]$ColdOnly,
     [switch]$Quick
 )
 Set-StrictMode -Version Latest
@@ -109,6 +112,25 @@ function Invoke-Child([string]$Script, [hashtable]$Environment) {
     }
 }
 
+# A copy of the pwsh running this script with its assemblies ReadyToRun-compiled, as the released pwsh
+# packages are (the NuGet tool package here is IL only); made once per pwsh version under out/bench/.
+function Get-ReadyToRunPwsh {
+    $dir = Join-Path $Out "bench/pwsh-$($PSVersionTable.PSVersion)-readytorun"
+    $done = Join-Path $dir '.complete'
+    if (Test-Path $done) { return $dir }
+    . (Join-Path $Root 'pwsh-module/readytorun/ReadyToRun.ps1')
+    Write-Host "ReadyToRun-compiling a copy of pwsh $($PSVersionTable.PSVersion) in $dir (once; a few minutes)"
+    if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+    $null = New-Item -ItemType Directory (Split-Path $dir) -Force
+    Copy-Item $PSHOME $dir -Recurse
+    $crossgen2 = Get-Crossgen2
+    foreach ($f in Get-ChildItem $dir -Filter '*.dll' -File) {
+        if (Test-IlOnlyAssembly $f.FullName) { Invoke-Crossgen2 $crossgen2 $f.FullName @($PSHOME) }
+    }
+    $null = New-Item -ItemType File $done
+    $dir
+}
+
 function Write-Report {
     $cpu = (Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -replace '.*:\s*', ''
     $memGb = [math]::Round(((Get-Content /proc/meminfo | Select-Object -First 1) -replace '\D', '') / 1MB, 1)
@@ -128,8 +150,11 @@ if ($ArmOnly) {
 
 # ---- Cold start ---------------------------------------------------------------------------------------
 # Two floors: bare pwsh, and what pwsh charges to import any binary module by name through a manifest
-# (bench/floor-module: one no-op cmdlet; RootModule, ModuleVersion and CmdletsToExport only). The runs of
-# the three commands are interleaved, so a slow spell of the machine weighs on all of them alike.
+# (bench/floor-module: one no-op cmdlet; RootModule, ModuleVersion and CmdletsToExport only). Measured with
+# two builds of the same pwsh: the one running this script (here the NuGet tool package, whose assemblies
+# are IL only, so the JIT compiles all that pwsh runs for the first time), and a copy of it whose
+# assemblies are ReadyToRun-compiled, as the released pwsh packages are (PowerShell/PowerShell#12361).
+# The runs of all six commands are interleaved, so a slow spell of the machine weighs on all alike.
 Write-Host "`nCold start ($ColdRuns runs each, interleaved)"
 $floorDir = Join-Path $Work 'modules/AzFloor'
 $null = New-Item -ItemType Directory $floorDir -Force
@@ -137,6 +162,12 @@ dotnet build (Join-Path $PSScriptRoot 'floor-module/AzFloor.csproj') --nologo --
 if ($LASTEXITCODE -ne 0) { throw 'building bench/floor-module failed' }
 Copy-Item (Join-Path $PSScriptRoot 'floor-module/AzFloor.psd1') $floorDir
 $env:PSModulePath = (Join-Path $Work 'modules') + [IO.Path]::PathSeparator + $env:PSModulePath
+$r2rHome = Get-ReadyToRunPwsh
+$pwshBuilds = [ordered]@{
+    jit = @{ Exe = $Pwsh; Prefix = @(); ModulePath = $env:PSModulePath }
+    r2r = @{ Exe = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source; Prefix = @((Join-Path $r2rHome 'pwsh.dll'))
+        ModulePath = $env:PSModulePath.Replace((Join-Path $PSHOME 'Modules'), (Join-Path $r2rHome 'Modules')) }
+}
 $coldStore = New-BenchStore 1 'cold'
 $coldCommands = [ordered]@{
     bare  = '$null'
@@ -144,26 +175,38 @@ $coldCommands = [ordered]@{
     az    = 'Import-Module AzContext; $null = Get-AzContext'
 }
 $coldTimes = @{}
-foreach ($k in $coldCommands.Keys) { $coldTimes[$k] = [System.Collections.Generic.List[double]]::new() }
+foreach ($b in $pwshBuilds.Keys) { foreach ($k in $coldCommands.Keys) { $coldTimes["$b $k"] = [System.Collections.Generic.List[double]]::new() } }
 $env:AZCONTEXT_DIR = $coldStore
+$modulePath = $env:PSModulePath
 foreach ($i in 0..$ColdRuns) {
-    foreach ($k in $coldCommands.Keys) {
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        & $Pwsh -NoProfile -NonInteractive -Command $coldCommands[$k] | Out-Null
-        if ($LASTEXITCODE -ne 0) { throw "cold start '$($coldCommands[$k])' failed" }
-        # The first round only warms the disk cache.
-        if ($i -gt 0) { $coldTimes[$k].Add($sw.Elapsed.TotalMilliseconds) }
+    foreach ($b in $pwshBuilds.Keys) {
+        $build = $pwshBuilds[$b]
+        $env:PSModulePath = $build.ModulePath
+        foreach ($k in $coldCommands.Keys) {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            & $build.Exe @($build.Prefix) -NoProfile -NonInteractive -Command $coldCommands[$k] | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw "cold start ($b) '$($coldCommands[$k])' failed" }
+            # The first round only warms the disk cache.
+            if ($i -gt 0) { $coldTimes["$b $k"].Add($sw.Elapsed.TotalMilliseconds) }
+        }
     }
 }
+$env:PSModulePath = $modulePath
 $env:AZCONTEXT_DIR = $null
-$bare = $coldTimes.bare.ToArray(); $floor = $coldTimes.floor.ToArray(); $cold = $coldTimes.az.ToArray()
-$bareMedian = (Get-Stats $bare).Median
-$floorMedian = (Get-Stats $floor).Median
-Add-Row 'pwsh -NoProfile: bare start' $bare 'ms' $null '' '' $null
-Add-Row 'pwsh -NoProfile: Import-Module AzFloor; one no-op cmdlet' $floor 'ms' $bare 'bare pwsh' '' $null
-Add-Row 'pwsh -NoProfile: Import-Module AzContext; Get-AzContext' $cold 'ms' $floor 'minimal binary module' '<= 1.05x minimal module' { param($s, $f) $s.Median -le 1.05 * $f }
-$added = $cold | ForEach-Object { $_ - $floorMedian }
-Add-Row '  time added beyond the minimal module' $added 'ms' $null '' '<= 5% of minimal module' { param($s, $f) $s.Median -le 0.05 * $floorMedian }
+foreach ($b in $pwshBuilds.Keys) {
+    $label = if ($b -eq 'jit') { 'pwsh -NoProfile' } else { 'ReadyToRun pwsh' }
+    $bare = $coldTimes["$b bare"].ToArray(); $floor = $coldTimes["$b floor"].ToArray(); $cold = $coldTimes["$b az"].ToArray()
+    $floorMedian = (Get-Stats $floor).Median
+    Add-Row "${label}: bare start" $bare 'ms' $null '' '' $null
+    Add-Row "${label}: Import-Module AzFloor; one no-op cmdlet" $floor 'ms' $bare 'bare pwsh' '' $null
+    Add-Row "${label}: Import-Module AzContext; Get-AzContext" $cold 'ms' $floor 'minimal binary module' '<= 1.05x minimal module' { param($s, $f) $s.Median -le 1.05 * $f }
+    $added = $cold | ForEach-Object { $_ - $floorMedian }
+    Add-Row '  time added beyond the minimal module' $added 'ms' $null '' '<= 5% of minimal module' { param($s, $f) $s.Median -le 0.05 * $floorMedian }
+}
+if ($ColdOnly) {
+    Write-Report
+    return
+}
 
 # ---- Cold start profile -----------------------------------------------------------------------------
 # Where the added start-up goes, as CPU time of the process itself (less sensitive than wall time to what
