@@ -594,7 +594,7 @@ Describe 'Invoke-AzRestMethod' {
         }
     }
 
-    Context 'paging (-Paginate, -NextLinkName, -PageableItemName, -MaxPageSize)' {
+    Context 'paging (-FollowNextLink, -NextLinkName, -PageableItemName, -MaxPageSize)' {
         BeforeAll {
             $Sub = $Seeded['Contoso Dev'].Id
             $Gadgets = "/subscriptions/$Sub/providers/Microsoft.Emu/gadgets"
@@ -602,16 +602,16 @@ Describe 'Invoke-AzRestMethod' {
             $CatchScript = 'param($call) try { & $call; ''not thrown'' } catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message } }'
         }
 
-        It 'follows nextLink (any parameter set, -FollowNextLink too) and returns one answer: every page''s items, no nextLink' {
+        It 'follows nextLink (any parameter set, its alias -Paginate too) and returns one answer: every page''s items, no nextLink' {
             $r = Invoke-Emu -Store $Store -Extra @($Sub, $Gadgets) -Script {
                 param($seed, $extra)
                 $sub, $gadgets = $extra
                 $base = (Get-AzEnvironment -Name Emu).ResourceManagerUrl.TrimEnd('/')
                 $one = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01"
-                $all = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate
-                $byParameters = Invoke-AzRestMethod -SubscriptionId $sub -ResourceProviderName Microsoft.Emu -ResourceType gadgets -ApiVersion 2024-01-01 -Paginate
-                $byUri = Invoke-AzRestMethod -Uri "$base$gadgets`?api-version=2024-01-01&`$top=2" -FollowNextLink
-                $job = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate -AsJob | Receive-Job -Wait
+                $all = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink
+                $byParameters = Invoke-AzRestMethod -SubscriptionId $sub -ResourceProviderName Microsoft.Emu -ResourceType gadgets -ApiVersion 2024-01-01 -FollowNextLink
+                $byUri = Invoke-AzRestMethod -Uri "$base$gadgets`?api-version=2024-01-01&`$top=2" -Paginate
+                $job = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -AsJob | Receive-Job -Wait
                 $c = $all.Content | ConvertFrom-Json
                 [pscustomobject]@{
                     OneCount = @(($one.Content | ConvertFrom-Json).value).Count; OneNext = [bool](($one.Content | ConvertFrom-Json).nextLink)
@@ -635,7 +635,7 @@ Describe 'Invoke-AzRestMethod' {
             $o.ByParameters | Should -Be 7
             $o.ByUri | Should -Be 7
             $o.Job | Should -Be 7
-            # One page without -Paginate; 3 pages each with it (4 with $top=2).
+            # One page without -FollowNextLink; 3 pages each with it (4 with $top=2).
             @(Get-ArmRequests $Gadgets).Count | Should -Be (1 + 3 + 3 + 4 + 3)
         }
 
@@ -643,9 +643,9 @@ Describe 'Invoke-AzRestMethod' {
             $r = Invoke-Emu -Store $Store -Extra $Gadgets -Script {
                 param($seed, $gadgets)
                 $odata = "$gadgets`?api-version=2024-01-01&shape=odata&emptyLast=true"
-                $a = Invoke-AzRestMethod -Path $odata -Paginate -NextLinkName '@odata.nextLink' -PageableItemName items
-                $b = Invoke-AzRestMethod -Path $odata -Paginate
-                $c = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01&emptyLast=true&`$top=7" -Paginate
+                $a = Invoke-AzRestMethod -Path $odata -FollowNextLink -NextLinkName '@odata.nextLink' -PageableItemName items
+                $b = Invoke-AzRestMethod -Path $odata -FollowNextLink
+                $c = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01&emptyLast=true&`$top=7" -FollowNextLink
                 $ac = $a.Content | ConvertFrom-Json
                 [pscustomobject]@{
                     Count = @($ac.items).Count; Context = $ac.'@odata.context'; Properties = @($ac.PSObject.Properties.Name) -join ','
@@ -670,13 +670,13 @@ Describe 'Invoke-AzRestMethod' {
                 param($seed, $extra)
                 $gadgets, $catchText = $extra
                 $catch = [scriptblock]::Create($catchText)
-                $two = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate -MaxPageSize 2
-                $one = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate -MaxPageSize 1
+                $two = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -MaxPageSize 2
+                $one = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -MaxPageSize 1
                 $c2 = $two.Content | ConvertFrom-Json
                 [pscustomobject]@{ Count = @($c2.value).Count; Next = $c2.nextLink; OneCount = @(($one.Content | ConvertFrom-Json).value).Count }
-                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate -MaxPageSize 0 }
-                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate -NextLinkName '' }
-                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -Paginate -NextLinkName value }
+                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -MaxPageSize 0 }
+                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -NextLinkName '' }
+                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -NextLinkName value }
             }
             $r.Errors | Should -BeNullOrEmpty
             $r.Out.Count | Should -Be 4
@@ -696,13 +696,13 @@ Describe 'Invoke-AzRestMethod' {
         It 'warns as Az for a method other than GET and sends it once; a single resource or an error status is returned as it is' {
             $r = Invoke-Emu -Store $Store -Extra $Sub -Script {
                 param($seed, $sub)
-                $put = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/paged?api-version=2021-04-01" -Method PUT -Payload '{"location":"westeurope"}' -Paginate
-                $get = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/paged?api-version=2021-04-01" -Paginate
-                $missing = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/nope?api-version=2021-04-01" -Paginate
+                $put = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/paged?api-version=2021-04-01" -Method PUT -Payload '{"location":"westeurope"}' -FollowNextLink
+                $get = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/paged?api-version=2021-04-01" -FollowNextLink
+                $missing = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/nope?api-version=2021-04-01" -FollowNextLink
                 [pscustomobject]@{ Put = [int]$put.StatusCode; Get = [int]$get.StatusCode; GetContent = $get.Content; Missing = [int]$missing.StatusCode }
             }
             $r.Errors | Should -BeNullOrEmpty
-            Get-ArmWarnings $r | Should -Be 'The Paginate switch is set, but the Method is not GET. Pagination will not be applied.'
+            Get-ArmWarnings $r | Should -Be 'The FollowNextLink switch is set, but the Method is not GET. Pagination will not be applied.'
             $r.Out[0].Put | Should -Be 201
             $r.Out[0].Get | Should -Be 200
             ($r.Out[0].GetContent | ConvertFrom-Json).name | Should -Be 'paged'
@@ -720,7 +720,7 @@ Describe 'Invoke-AzRestMethod' {
             $r = Invoke-Emu -Store $Store -Extra $CatchScript -Script {
                 param($seed, $catchText)
                 $catch = [scriptblock]::Create($catchText)
-                1..4 | ForEach-Object { & $catch { Invoke-AzRestMethod -Path '/pages-a?api-version=1' -Paginate } }
+                1..4 | ForEach-Object { & $catch { Invoke-AzRestMethod -Path '/pages-a?api-version=1' -FollowNextLink } }
             }
             $r.Errors | Should -BeNullOrEmpty
             $r.Out.Count | Should -Be 4
@@ -742,7 +742,7 @@ Describe 'Invoke-AzRestMethod' {
             Add-EmuFailure @{ pathPrefix = '/pages-c'; status = 200; count = 1; body = (@{ value = @(@{ name = 'c' }); nextLink = "https://localhost:$port/foreign-page?api-version=1" } | ConvertTo-Json -Compress) }
             $r = Invoke-Emu -Store $Store -Extra $CatchScript -Script {
                 param($seed, $catchText)
-                & ([scriptblock]::Create($catchText)) { Invoke-AzRestMethod -Path '/pages-c?api-version=1' -Paginate }
+                & ([scriptblock]::Create($catchText)) { Invoke-AzRestMethod -Path '/pages-c?api-version=1' -FollowNextLink }
             }
             $r.Errors | Should -BeNullOrEmpty
             $r.Out[0].Id | Should -BeLike 'ArmInvalidResponse,*'

@@ -16,7 +16,7 @@ namespace AzContext.Commands;
 /// Invoke-AzRestMethod: one HTTP request to Azure Resource Manager (or another endpoint with -Uri and
 /// -ResourceId) with the current context's token, retried as Az retries; the answer is returned as a
 /// PSHttpResponse whatever its status (an error status is not an error, as in Az). A path without
-/// api-version gets ARM's own 400. -Paginate follows a GET's next links and returns every page's items
+/// api-version gets ARM's own 400. -FollowNextLink follows a GET's next links and returns every page's items
 /// in one answer (<see cref="ArmClient.Paginate"/>).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AzRestMethod", DefaultParameterSetName = ByPathSet, SupportsShouldProcess = true)]
@@ -103,28 +103,28 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
-    /// <summary>Follows the answer's next links (GET only) and returns one answer whose list holds the items of every page (Az's -Paginate, formerly -FollowNextLink).</summary>
+    /// <summary>Follows the answer's next links (GET only) and returns one answer whose list holds the items of every page (Az's -FollowNextLink; -Paginate is an alias).</summary>
     [Parameter]
-    [Alias("FollowNextLink")]
-    public SwitchParameter Paginate { get; set; }
+    [Alias("Paginate")]
+    public SwitchParameter FollowNextLink { get; set; }
 
-    /// <summary>The property of a page that holds the link to the next page, with -Paginate (default nextLink).</summary>
+    /// <summary>The property of a page that holds the link to the next page, with -FollowNextLink (default nextLink).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string NextLinkName { get; set; } = "nextLink";
 
-    /// <summary>The property of a page that holds its list of items, with -Paginate (default value).</summary>
+    /// <summary>The property of a page that holds its list of items, with -FollowNextLink (default value).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string PageableItemName { get; set; } = "value";
 
-    /// <summary>The most pages -Paginate reads, the first one included (default: all of them).</summary>
+    /// <summary>The most pages -FollowNextLink reads, the first one included (default: all of them).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int MaxPageSize { get; set; } = int.MaxValue;
 
-    /// <summary>Az's warning when -Paginate is given with a method other than GET (the request is sent, once).</summary>
-    internal const string NotGetWarning = "The Paginate switch is set, but the Method is not GET. Pagination will not be applied.";
+    /// <summary>Az's warning when -FollowNextLink is given with a method other than GET (the request is sent, once).</summary>
+    internal const string NotGetWarning = "The FollowNextLink switch is set, but the Method is not GET. Pagination will not be applied.";
 
     /// <summary>Az's warning when -WaitForCompletion is given for an answer that is not a long-running operation.</summary>
     internal const string NotLongRunningWarning = "The -WaitForCompletion flag was specified, but the request does not appear to be a long-running operation.";
@@ -180,7 +180,7 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
             ThrowTerminatingError(ErrorMap.Create(e, "InvalidRequestTarget", ErrorCategory.InvalidArgument, Path ?? Uri?.ToString()));
             return;
         }
-        bool paginate = Paginate.IsPresent && method == HttpMethod.Get;
+        bool paginate = FollowNextLink.IsPresent && method == HttpMethod.Get;
         if (paginate && string.Equals(NextLinkName, PageableItemName, StringComparison.Ordinal))
         {
             ThrowTerminatingError(ErrorMap.Create(new PSArgumentException($"-NextLinkName and -PageableItemName both name '{NextLinkName}': a page's next link and its items are two properties."),
@@ -196,7 +196,7 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
             StartJob(arm);
             return;
         }
-        if (Paginate.IsPresent && !paginate)
+        if (FollowNextLink.IsPresent && !paginate)
         {
             WriteWarning(NotGetWarning);
         }
