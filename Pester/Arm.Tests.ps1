@@ -593,6 +593,164 @@ Describe 'Invoke-AzRestMethod' {
             @(Get-Polls 'operationStatuses').Count | Should -Be 0
         }
     }
+
+    Context 'paging (-FollowNextLink, -NextLinkName, -PageableItemName, -MaxPageSize)' {
+        BeforeAll {
+            $Sub = $Seeded['Contoso Dev'].Id
+            $Gadgets = "/subscriptions/$Sub/providers/Microsoft.Emu/gadgets"
+            # The error of a call, as the tests compare it.
+            $CatchScript = 'param($call) try { & $call; ''not thrown'' } catch { [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.Exception.Message } }'
+        }
+
+        It 'follows nextLink (any parameter set, its alias -Paginate too) and returns one answer: every page''s items, no nextLink' {
+            $r = Invoke-Emu -Store $Store -Extra @($Sub, $Gadgets) -Script {
+                param($seed, $extra)
+                $sub, $gadgets = $extra
+                $base = (Get-AzEnvironment -Name Emu).ResourceManagerUrl.TrimEnd('/')
+                $one = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01"
+                $all = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink
+                $byParameters = Invoke-AzRestMethod -SubscriptionId $sub -ResourceProviderName Microsoft.Emu -ResourceType gadgets -ApiVersion 2024-01-01 -FollowNextLink
+                $byUri = Invoke-AzRestMethod -Uri "$base$gadgets`?api-version=2024-01-01&`$top=2" -Paginate
+                $job = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -AsJob | Receive-Job -Wait
+                $c = $all.Content | ConvertFrom-Json
+                [pscustomobject]@{
+                    OneCount = @(($one.Content | ConvertFrom-Json).value).Count; OneNext = [bool](($one.Content | ConvertFrom-Json).nextLink)
+                    Type = $all.GetType().Name; Status = [int]$all.StatusCode; Uri = "$($all.RequestUri)"
+                    Names = @($c.value.name) -join ','; Properties = @($c.PSObject.Properties.Name) -join ','
+                    ByParameters = @(($byParameters.Content | ConvertFrom-Json).value).Count
+                    ByUri = @(($byUri.Content | ConvertFrom-Json).value).Count
+                    Job = @(($job.Content | ConvertFrom-Json).value).Count
+                }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            Get-ArmWarnings $r | Should -BeNullOrEmpty
+            $o = $r.Out[0]
+            $o.OneCount | Should -Be 3
+            $o.OneNext | Should -BeTrue
+            $o.Type | Should -Be 'PSHttpResponse'
+            $o.Status | Should -Be 200
+            $o.Uri | Should -Be "$($Emu.BaseUri)$($Gadgets.TrimStart('/'))?api-version=2024-01-01"
+            $o.Names | Should -Be 'gadget-0,gadget-1,gadget-2,gadget-3,gadget-4,gadget-5,gadget-6'
+            $o.Properties | Should -Be 'value'
+            $o.ByParameters | Should -Be 7
+            $o.ByUri | Should -Be 7
+            $o.Job | Should -Be 7
+            # One page without -FollowNextLink; 3 pages each with it (4 with $top=2).
+            @(Get-ArmRequests $Gadgets).Count | Should -Be (1 + 3 + 3 + 4 + 3)
+        }
+
+        It 'reads another shape with -NextLinkName and -PageableItemName: an empty last page adds nothing, the first page''s other properties stay' {
+            $r = Invoke-Emu -Store $Store -Extra $Gadgets -Script {
+                param($seed, $gadgets)
+                $odata = "$gadgets`?api-version=2024-01-01&shape=odata&emptyLast=true"
+                $a = Invoke-AzRestMethod -Path $odata -FollowNextLink -NextLinkName '@odata.nextLink' -PageableItemName items
+                $b = Invoke-AzRestMethod -Path $odata -FollowNextLink
+                $c = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01&emptyLast=true&`$top=7" -FollowNextLink
+                $ac = $a.Content | ConvertFrom-Json
+                [pscustomobject]@{
+                    Count = @($ac.items).Count; Context = $ac.'@odata.context'; Properties = @($ac.PSObject.Properties.Name) -join ','
+                    Unchanged = ($b.Content | ConvertFrom-Json).'@odata.nextLink' -like '*skiptoken=3'; BCount = @(($b.Content | ConvertFrom-Json).items).Count
+                    EmptyLast = @(($c.Content | ConvertFrom-Json).value).Count
+                }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $o = $r.Out[0]
+            $o.Count | Should -Be 7
+            $o.Context | Should -Be 'https://emu/$metadata#gadgets'
+            $o.Properties | Should -Be '@odata.context,items'
+            # Without the names there is no next link to follow: the answer is returned as it is.
+            $o.Unchanged | Should -BeTrue
+            $o.BCount | Should -Be 3
+            $o.EmptyLast | Should -Be 7
+            @(Get-ArmRequests $Gadgets).Count | Should -Be (4 + 1 + 2)
+        }
+
+        It '-MaxPageSize caps the pages read, the first included, keeping the link of the first page not read; bad values are refused' {
+            $r = Invoke-Emu -Store $Store -Extra @($Gadgets, $CatchScript) -Script {
+                param($seed, $extra)
+                $gadgets, $catchText = $extra
+                $catch = [scriptblock]::Create($catchText)
+                $two = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -MaxPageSize 2
+                $one = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -MaxPageSize 1
+                $c2 = $two.Content | ConvertFrom-Json
+                [pscustomobject]@{ Count = @($c2.value).Count; Next = $c2.nextLink; OneCount = @(($one.Content | ConvertFrom-Json).value).Count }
+                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -MaxPageSize 0 }
+                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -NextLinkName '' }
+                & $catch { Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -NextLinkName value }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out.Count | Should -Be 4
+            $r.Out[0].Count | Should -Be 6
+            $r.Out[0].Next | Should -Be "$($Emu.BaseUri)$($Gadgets.TrimStart('/'))?api-version=2024-01-01&%24skiptoken=6"
+            $r.Out[0].OneCount | Should -Be 3
+            $r.Out[1].Id | Should -BeLike 'ParameterArgumentValidationError,*'
+            $r.Out[1].Message | Should -BeLike "*'MaxPageSize'*less than the minimum allowed range of 1*"
+            $r.Out[2].Id | Should -BeLike 'ParameterArgumentValidationError,*'
+            $r.Out[2].Message | Should -BeLike "*'NextLinkName'*"
+            $r.Out[3].Id | Should -BeLike 'InvalidPagingNames,*'
+            $r.Out[3].Message | Should -Be "-NextLinkName and -PageableItemName both name 'value': a page's next link and its items are two properties."
+            # 2 pages, then 1; the refused calls sent nothing.
+            @(Get-ArmRequests $Gadgets).Count | Should -Be 3
+        }
+
+        It 'warns as Az for a method other than GET and sends it once; a single resource or an error status is returned as it is' {
+            $r = Invoke-Emu -Store $Store -Extra $Sub -Script {
+                param($seed, $sub)
+                $put = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/paged?api-version=2021-04-01" -Method PUT -Payload '{"location":"westeurope"}' -FollowNextLink
+                $get = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/paged?api-version=2021-04-01" -FollowNextLink
+                $missing = Invoke-AzRestMethod -Path "/subscriptions/$sub/resourcegroups/nope?api-version=2021-04-01" -FollowNextLink
+                [pscustomobject]@{ Put = [int]$put.StatusCode; Get = [int]$get.StatusCode; GetContent = $get.Content; Missing = [int]$missing.StatusCode }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            Get-ArmWarnings $r | Should -Be 'The FollowNextLink switch is set, but the Method is not GET. Pagination will not be applied.'
+            $r.Out[0].Put | Should -Be 201
+            $r.Out[0].Get | Should -Be 200
+            ($r.Out[0].GetContent | ConvertFrom-Json).name | Should -Be 'paged'
+            $r.Out[0].Missing | Should -Be 404
+            @(Get-ArmRequests "/subscriptions/$Sub/resourcegroups/paged" | Where-Object method -EQ 'PUT').Count | Should -Be 1
+        }
+
+        It 'a page that fails, is not JSON, has no list or loops is the error a failing request gives, and nothing is returned' {
+            $base = $Emu.BaseUri.TrimEnd('/')
+            Add-EmuFailure @{ pathPrefix = '/pages-a'; status = 200; count = 4; body = (@{ value = @(@{ name = 'a' }); nextLink = "$base/pages-b?api-version=1" } | ConvertTo-Json -Compress) }
+            Add-EmuFailure @{ pathPrefix = '/pages-b'; status = 403; count = 1 }
+            Add-EmuFailure @{ pathPrefix = '/pages-b'; status = 200; count = 1; body = 'malformed' }
+            Add-EmuFailure @{ pathPrefix = '/pages-b'; status = 200; count = 1; body = '{"items":[]}' }
+            Add-EmuFailure @{ pathPrefix = '/pages-b'; status = 200; count = 1; body = (@{ value = @(); nextLink = "$base/pages-a?api-version=1" } | ConvertTo-Json -Compress) }
+            $r = Invoke-Emu -Store $Store -Extra $CatchScript -Script {
+                param($seed, $catchText)
+                $catch = [scriptblock]::Create($catchText)
+                1..4 | ForEach-Object { & $catch { Invoke-AzRestMethod -Path '/pages-a?api-version=1' -FollowNextLink } }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out.Count | Should -Be 4
+            $r.Out[0].Id | Should -BeLike 'ArmRequestFailed,*'
+            $r.Out[0].Category | Should -Be 'PermissionDenied'
+            $r.Out[0].Message | Should -BeLike 'ARM answered GET /pages-b?api-version=1 with 403 (Forbidden): AuthorizationFailed - *'
+            $r.Out[1].Id | Should -BeLike 'ArmInvalidResponse,*'
+            $r.Out[1].Message | Should -BeLike 'ARM''s answer to GET /pages-b?api-version=1 is not valid JSON*'
+            $r.Out[2].Id | Should -BeLike 'ArmInvalidResponse,*'
+            $r.Out[2].Message | Should -Be 'ARM''s answer to GET /pages-b?api-version=1 has no ''value'' list.'
+            $r.Out[3].Id | Should -BeLike 'ArmInvalidResponse,*'
+            $r.Out[3].Message | Should -Be 'ARM''s list at ''/pages-a?api-version=1'' sent a nextLink it had already sent (''/pages-a?api-version=1''); the list was not read.'
+            @(Get-ArmRequests '/pages-a').Count | Should -Be 4
+            @(Get-ArmRequests '/pages-b').Count | Should -Be 4
+        }
+
+        It 'never follows a next link to another host (no token is sent there): the error names the link''s host' {
+            $port = ([uri]$Emu.BaseUri).Port
+            Add-EmuFailure @{ pathPrefix = '/pages-c'; status = 200; count = 1; body = (@{ value = @(@{ name = 'c' }); nextLink = "https://localhost:$port/foreign-page?api-version=1" } | ConvertTo-Json -Compress) }
+            $r = Invoke-Emu -Store $Store -Extra $CatchScript -Script {
+                param($seed, $catchText)
+                & ([scriptblock]::Create($catchText)) { Invoke-AzRestMethod -Path '/pages-c?api-version=1' -FollowNextLink }
+            }
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Out[0].Id | Should -BeLike 'ArmInvalidResponse,*'
+            $r.Out[0].Category | Should -Be 'SecurityError'
+            $r.Out[0].Message | Should -Be "ARM's list at '/pages-c?api-version=1' sent a nextLink to https://localhost:$port, outside https://127.0.0.1:$port; it was not followed (no token is sent there)."
+            @(Get-ArmRequests '/foreign-page*').Count | Should -Be 0
+        }
+    }
 }
 
 Describe 'ARM failures' {

@@ -30,6 +30,7 @@ public static class Arm
         app.MapDelete("/subscriptions/{id}/resourcegroups/{rg}", (HttpContext ctx, string id, string rg) =>
             Guarded(ctx, st, p => DeleteGroup(st, p, id, rg)));
         Lro.Map(app, st);
+        Paging.Map(app, st);
     }
 
     public static IResult Error(int status, string code, string message, string? wwwAuthenticate = null) =>

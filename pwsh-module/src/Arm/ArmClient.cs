@@ -144,44 +144,123 @@ internal sealed class ArmClient
     internal IReadOnlyList<JsonObject> List(Uri first, string? tenantId, CancellationToken cancel)
     {
         var items = new List<JsonObject>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        Uri? next = first;
         int pages = 0;
-        while (next is not null)
+        foreach (ArmPage page in Pages(Send(HttpMethod.Get, first, null, tenantId, cancel), "value", "nextLink", tenantId, cancel))
         {
-            if (!seen.Add(next.AbsoluteUri))
-            {
-                throw new ArmException(0, "PagingLoop", $"ARM's list at '{Display(first)}' sent a nextLink it had already sent ('{Display(next)}'); the list was not read.");
-            }
-            if (++pages > MaxPages)
+            items.AddRange(page.Items.OfType<JsonObject>());
+            if (++pages >= MaxPages && page.Next is not null)
             {
                 throw new ArmException(0, "TooManyPages", $"ARM's list at '{Display(first)}' has more than {MaxPages} pages; the list was not read.");
-            }
-            ArmResponse r = Send(HttpMethod.Get, next, null, tenantId, cancel);
-            JsonObject page = ParseObject(Checked(r), r);
-            if (page["value"] is not JsonArray value)
-            {
-                throw new ArmException(r.StatusCode, "InvalidResponse", $"ARM's answer to GET {Display(r.RequestUri)} has no 'value' list.");
-            }
-            foreach (JsonNode? n in value)
-            {
-                if (n is JsonObject o)
-                {
-                    items.Add(o);
-                }
-            }
-            next = null;
-            if (page["nextLink"] is JsonValue link && link.TryGetValue(out string? text) && !string.IsNullOrEmpty(text))
-            {
-                if (!Uri.TryCreate(_base, text, out Uri? u) || !SameOrigin(u))
-                {
-                    throw new ArmException(r.StatusCode, "InvalidNextLink", $"ARM's list at '{Display(first)}' sent a nextLink outside {_base.GetLeftPart(UriPartial.Authority)}; it was not followed.");
-                }
-                next = u;
             }
         }
         _verbose($"ARM list {Display(first)}: {items.Count} item(s) in {pages} page(s).");
         return items;
+    }
+
+    /// <summary>
+    /// Invoke-AzRestMethod -Paginate: <paramref name="first"/> (a successful GET's answer) with the items
+    /// of every page after it, following <paramref name="nextLinkName"/> for at most
+    /// <paramref name="maxPages"/> pages in all. The answer is the first page's JSON object whose
+    /// <paramref name="itemName"/> list holds every item read, without <paramref name="nextLinkName"/>;
+    /// when <paramref name="maxPages"/> stopped the reading, it keeps the link of the first page not read.
+    /// Status, headers and URI are the first answer's. An answer that is not a JSON object with a next
+    /// link is returned as it is (one page). A page answered with an error status, not JSON, without the
+    /// list, a next link already followed or outside this client's endpoint is an <see cref="ArmException"/>.
+    /// </summary>
+    internal ArmResponse Paginate(ArmResponse first, string itemName, string nextLinkName, int maxPages, CancellationToken cancel)
+    {
+        if (!first.IsSuccess || !HasNextLink(first.Content, nextLinkName))
+        {
+            return first;
+        }
+        JsonObject? combined = null;
+        Uri? notRead = null;
+        var all = new JsonArray();
+        int pages = 0;
+        foreach (ArmPage page in Pages(first, itemName, nextLinkName, null, cancel))
+        {
+            combined ??= page.Body;
+            foreach (JsonNode? item in page.Items)
+            {
+                all.Add(item?.DeepClone());
+            }
+            if (++pages >= maxPages && page.Next is not null)
+            {
+                notRead = page.Next;
+                _verbose($"-MaxPageSize {maxPages}: {Display(notRead)} and the pages after it were not read.");
+                break;
+            }
+        }
+        combined![itemName] = all;
+        combined.Remove(nextLinkName);
+        if (notRead is not null)
+        {
+            combined[nextLinkName] = notRead.AbsoluteUri;
+        }
+        _verbose($"{Display(first.RequestUri)}: {all.Count} item(s) in {pages} page(s).");
+        return new ArmResponse(first.StatusCode, first.Headers, first.Version, first.Method, first.RequestUri, combined.ToJsonString());
+    }
+
+    /// <summary>One page of a list: its answer, its JSON, its items, and the link to the next page (null on the last).</summary>
+    internal sealed record ArmPage(ArmResponse Response, JsonObject Body, JsonArray Items, Uri? Next);
+
+    /// <summary>
+    /// The pages of a list from the answer <paramref name="first"/> on, each fetched (GET) only when the
+    /// one before it has been used. Each page must be a successful JSON object with an
+    /// <paramref name="itemName"/> list; a next link is followed within this client's endpoint only (a
+    /// relative one against the page's URI), and never twice.
+    /// </summary>
+    private IEnumerable<ArmPage> Pages(ArmResponse first, string itemName, string nextLinkName, string? tenantId, CancellationToken cancel)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { first.RequestUri.AbsoluteUri };
+        ArmResponse r = first;
+        while (true)
+        {
+            JsonObject body = ParseObject(Checked(r), r);
+            if (body[itemName] is not JsonArray items)
+            {
+                throw new ArmException(r.StatusCode, "InvalidResponse", $"ARM's answer to GET {Display(r.RequestUri)} has no '{itemName}' list.");
+            }
+            Uri? next = NextLink(body, nextLinkName, r, first.RequestUri);
+            yield return new ArmPage(r, body, items, next);
+            if (next is null)
+            {
+                yield break;
+            }
+            if (!seen.Add(next.AbsoluteUri))
+            {
+                throw new ArmException(0, "PagingLoop", $"ARM's list at '{Display(first.RequestUri)}' sent a {nextLinkName} it had already sent ('{Display(next)}'); the list was not read.");
+            }
+            r = Send(HttpMethod.Get, next, null, tenantId, cancel);
+        }
+    }
+
+    /// <summary>The page's next link (null when absent, null or empty); one outside this client's endpoint is an <see cref="ArmException"/> naming its host.</summary>
+    private Uri? NextLink(JsonObject body, string nextLinkName, ArmResponse r, Uri list)
+    {
+        if (body[nextLinkName] is not JsonValue link || !link.TryGetValue(out string? text) || string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(r.RequestUri, text, out Uri? u) || !SameOrigin(u))
+        {
+            string where = u is null ? $"'{text}' (not a URI)" : $"to {u.Scheme}://{u.Authority}";
+            throw new ArmException(r.StatusCode, "InvalidNextLink",
+                $"ARM's list at '{Display(list)}' sent a {nextLinkName} {where}, outside {_base.GetLeftPart(UriPartial.Authority)}; it was not followed (no token is sent there).");
+        }
+        return u;
+    }
+
+    private static bool HasNextLink(string content, string nextLinkName)
+    {
+        try
+        {
+            return JsonNode.Parse(content) is JsonObject o && o[nextLinkName] is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrEmpty(s);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -193,11 +193,11 @@ internal sealed class ArmAccess
     /// <summary>
     /// The error id and category of an ARM failure, the same for every command (a sign-in's listing
     /// too): ArmInvalidResponse for an answer that cannot be used, else ArmRequestFailed; the status
-    /// and ARM's code are in the message.
+    /// and ARM's code are in the message. A next link outside the endpoint is a SecurityError.
     /// </summary>
     internal static (string Id, ErrorCategory Category) Classify(ArmException a) => (
         a.Code is "InvalidResponse" or "ResponseTooLarge" or "PagingLoop" or "TooManyPages" or "InvalidNextLink" ? "ArmInvalidResponse" : "ArmRequestFailed",
-        a.StatusCode switch
+        a.Code == "InvalidNextLink" ? ErrorCategory.SecurityError : a.StatusCode switch
         {
             401 => ErrorCategory.AuthenticationError,
             403 => ErrorCategory.PermissionDenied,

@@ -16,7 +16,8 @@ namespace AzContext.Commands;
 /// Invoke-AzRestMethod: one HTTP request to Azure Resource Manager (or another endpoint with -Uri and
 /// -ResourceId) with the current context's token, retried as Az retries; the answer is returned as a
 /// PSHttpResponse whatever its status (an error status is not an error, as in Az). A path without
-/// api-version gets ARM's own 400.
+/// api-version gets ARM's own 400. -FollowNextLink follows a GET's next links and returns every page's items
+/// in one answer (<see cref="ArmClient.Paginate"/>).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AzRestMethod", DefaultParameterSetName = ByPathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(PSHttpResponse))]
@@ -102,6 +103,29 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>Follows the answer's next links (GET only) and returns one answer whose list holds the items of every page (Az's -FollowNextLink; -Paginate is an alias).</summary>
+    [Parameter]
+    [Alias("Paginate")]
+    public SwitchParameter FollowNextLink { get; set; }
+
+    /// <summary>The property of a page that holds the link to the next page, with -FollowNextLink (default nextLink).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string NextLinkName { get; set; } = "nextLink";
+
+    /// <summary>The property of a page that holds its list of items, with -FollowNextLink (default value).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string PageableItemName { get; set; } = "value";
+
+    /// <summary>The most pages -FollowNextLink reads, the first one included (default: all of them).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxPageSize { get; set; } = int.MaxValue;
+
+    /// <summary>Az's warning when -FollowNextLink is given with a method other than GET (the request is sent, once).</summary>
+    internal const string NotGetWarning = "The FollowNextLink switch is set, but the Method is not GET. Pagination will not be applied.";
+
     /// <summary>Az's warning when -WaitForCompletion is given for an answer that is not a long-running operation.</summary>
     internal const string NotLongRunningWarning = "The -WaitForCompletion flag was specified, but the request does not appear to be a long-running operation.";
 
@@ -156,6 +180,13 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
             ThrowTerminatingError(ErrorMap.Create(e, "InvalidRequestTarget", ErrorCategory.InvalidArgument, Path ?? Uri?.ToString()));
             return;
         }
+        bool paginate = FollowNextLink.IsPresent && method == HttpMethod.Get;
+        if (paginate && string.Equals(NextLinkName, PageableItemName, StringComparison.Ordinal))
+        {
+            ThrowTerminatingError(ErrorMap.Create(new PSArgumentException($"-NextLinkName and -PageableItemName both name '{NextLinkName}': a page's next link and its items are two properties."),
+                "InvalidPagingNames", ErrorCategory.InvalidArgument, NextLinkName));
+            return;
+        }
         if (!ShouldProcess(target.ToString(), method.Method))
         {
             return;
@@ -165,9 +196,18 @@ public sealed class InvokeAzRestMethodCommand : AzContextCmdlet
             StartJob(arm);
             return;
         }
+        if (FollowNextLink.IsPresent && !paginate)
+        {
+            WriteWarning(NotGetWarning);
+        }
         try
         {
             ArmResponse r = client.Send(method, target, Payload, null, _cancel.Token);
+            if (paginate && r.IsSuccess)
+            {
+                WriteObject(new PSHttpResponse(client.Paginate(r, PageableItemName, NextLinkName, MaxPageSize, _cancel.Token)));
+                return;
+            }
             if (WaitForCompletion.IsPresent)
             {
                 if (!LongRunningOperation.IsLongRunning(method, r))
