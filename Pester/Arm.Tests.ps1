@@ -611,7 +611,9 @@ Describe 'Invoke-AzRestMethod' {
                 $all = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink
                 $byParameters = Invoke-AzRestMethod -SubscriptionId $sub -ResourceProviderName Microsoft.Emu -ResourceType gadgets -ApiVersion 2024-01-01 -FollowNextLink
                 $byUri = Invoke-AzRestMethod -Uri "$base$gadgets`?api-version=2024-01-01&`$top=2" -Paginate
-                $job = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -AsJob | Receive-Job -Wait
+                # -AutoRemoveJob takes the finished job out of the session's jobs, as for Az's jobs.
+                $job = Invoke-AzRestMethod -Path "$gadgets`?api-version=2024-01-01" -FollowNextLink -AsJob | Receive-Job -Wait -AutoRemoveJob -ErrorVariable jobErr
+                $jobsLeft = @(Get-Job).Count
                 $c = $all.Content | ConvertFrom-Json
                 [pscustomobject]@{
                     OneCount = @(($one.Content | ConvertFrom-Json).value).Count; OneNext = [bool](($one.Content | ConvertFrom-Json).nextLink)
@@ -619,7 +621,7 @@ Describe 'Invoke-AzRestMethod' {
                     Names = @($c.value.name) -join ','; Properties = @($c.PSObject.Properties.Name) -join ','
                     ByParameters = @(($byParameters.Content | ConvertFrom-Json).value).Count
                     ByUri = @(($byUri.Content | ConvertFrom-Json).value).Count
-                    Job = @(($job.Content | ConvertFrom-Json).value).Count
+                    Job = @(($job.Content | ConvertFrom-Json).value).Count; JobErrors = $jobErr.Count; JobsLeft = $jobsLeft
                 }
             }
             $r.Errors | Should -BeNullOrEmpty
@@ -635,6 +637,8 @@ Describe 'Invoke-AzRestMethod' {
             $o.ByParameters | Should -Be 7
             $o.ByUri | Should -Be 7
             $o.Job | Should -Be 7
+            $o.JobErrors | Should -Be 0
+            $o.JobsLeft | Should -Be 0
             # One page without -FollowNextLink; 3 pages each with it (4 with $top=2).
             @(Get-ArmRequests $Gadgets).Count | Should -Be (1 + 3 + 3 + 4 + 3)
         }

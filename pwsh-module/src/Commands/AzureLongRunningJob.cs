@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.ComponentModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
@@ -14,8 +13,10 @@ namespace AzContext.Commands;
 /// of its own, in this process, with the module imported. The caller passes the context to use as
 /// -DefaultProfile, taken when the job is made: a context another runspace selects later never reaches
 /// the job. Output, errors and the other streams are the job's; Stop-Job stops the command as Ctrl+C would.
+/// A plain <see cref="Job"/> kept in the session's job repository, as Az's is: Receive-Job -AutoRemoveJob
+/// and Remove-Job take it out of the repository themselves (a Job2 would need a job source adapter).
 /// </summary>
-internal sealed class AzureLongRunningJob : Job2
+internal sealed class AzureLongRunningJob : Job
 {
     private readonly string _modulePath;
     private readonly string _command;
@@ -44,7 +45,7 @@ internal sealed class AzureLongRunningJob : Job2
 
     public override string StatusMessage => string.Empty;
 
-    public override void StartJob()
+    internal void StartJob()
     {
         SetJobState(JobState.Running);
         // The runspace opens (and imports the module) on the pool thread: -AsJob returns at once.
@@ -150,47 +151,6 @@ internal sealed class AzureLongRunningJob : Job2
     }
 
     private static bool IsFinished(JobState s) => s is JobState.Completed or JobState.Failed or JobState.Stopped;
-
-    public override void StartJobAsync()
-    {
-        StartJob();
-        OnStartJobCompleted(new AsyncCompletedEventArgs(null, false, null));
-    }
-
-    /// <summary>What Stop-Job calls: it waits for StopJobCompleted.</summary>
-    public override void StopJobAsync() => Task.Run(() =>
-    {
-        Exception? error = null;
-        try
-        {
-            StopJob();
-        }
-        catch (Exception e)
-        {
-            error = e;
-        }
-        OnStopJobCompleted(new AsyncCompletedEventArgs(error, false, null));
-    });
-
-    public override void StopJob(bool force, string reason) => StopJob();
-
-    public override void StopJobAsync(bool force, string reason) => StopJobAsync();
-
-    public override void SuspendJob() => throw new NotSupportedException("An AzureLongRunningJob cannot be suspended.");
-
-    public override void SuspendJobAsync() => SuspendJob();
-
-    public override void SuspendJob(bool force, string reason) => SuspendJob();
-
-    public override void SuspendJobAsync(bool force, string reason) => SuspendJob();
-
-    public override void ResumeJob() => throw new NotSupportedException("An AzureLongRunningJob cannot be resumed.");
-
-    public override void ResumeJobAsync() => ResumeJob();
-
-    public override void UnblockJob() => throw new NotSupportedException("An AzureLongRunningJob cannot be unblocked.");
-
-    public override void UnblockJobAsync() => UnblockJob();
 
     protected override void Dispose(bool disposing)
     {
