@@ -711,3 +711,22 @@ fn managed_identity_and_federated_secrets_never_reach_a_secret_free_file() {
     assert_eq!(bare.ext("ClientAssertion"), None);
     assert_eq!(bare.ext("MSILoginUri"), Some("http://169.254.169.254/"));
 }
+
+#[test]
+fn no_context_and_no_default_writes_azs_class_default() {
+    // What Save-AzContext writes for a session with no current context and nothing stored: Az's
+    // empty profile says "Default" (its class default), never null.
+    let mut p = Profile::new();
+    p.set_current(None);
+    let text = String::from_utf8(p.to_az_bytes()).unwrap();
+    assert!(
+        text.contains("\"DefaultContextKey\": \"Default\""),
+        "{text}"
+    );
+    // With contexts and no default, null stays null (Az reads it back as "no current context").
+    let mut p = Profile::new();
+    p.add_context(ctx("a", Some("T"), None));
+    p.set_current(None);
+    let text = String::from_utf8(p.to_az_bytes()).unwrap();
+    assert!(text.contains("\"DefaultContextKey\": null"), "{text}");
+}

@@ -292,6 +292,8 @@ impl Profile {
                     .min()
                     .unwrap_or(DEFAULT_KEY),
             ),
+            // No default and no context written: Az's class default, as its empty profile has it.
+            None if self.contexts.iter().all(|s| dropped(&s.key, &s.ctx)) => Some(DEFAULT_KEY),
             other => other,
         };
         let mut w = Writer::with_capacity(pretty, 4096 + self.contexts.len() * 3000);
