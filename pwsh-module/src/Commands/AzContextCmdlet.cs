@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using AzContext.Native;
 using Microsoft.Azure.Commands.Profile.Common;
@@ -161,9 +162,48 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
     /// </summary>
     internal string Unwrap(string envelope)
     {
-        using var document = System.Text.Json.JsonDocument.Parse(envelope);
-        TakeEnvelope(document.RootElement);
-        return document.RootElement.TryGetProperty("Value", out System.Text.Json.JsonElement value) ? value.GetRawText() : "null";
+        // Read with a reader, no document built: every command unwraps at least one envelope, and a
+        // process's first command is spared JsonDocument's start-up.
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(envelope);
+        var reader = new System.Text.Json.Utf8JsonReader(utf8);
+        List<string>? warnings = null;
+        bool hasCurrent = false;
+        string? current = null;
+        string value = "null";
+        if (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                string? member = reader.GetString();
+                reader.Read();
+                switch (member)
+                {
+                    case "Value":
+                        long start = reader.TokenStartIndex;
+                        reader.Skip();
+                        value = System.Text.Encoding.UTF8.GetString(utf8, (int)start, (int)(reader.BytesConsumed - start));
+                        break;
+                    case "Warnings" when reader.TokenType == System.Text.Json.JsonTokenType.StartArray:
+                        warnings = new List<string>();
+                        while (reader.Read() && reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+                        {
+                            warnings.Add(reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() ?? "" : "");
+                            reader.Skip();
+                        }
+                        break;
+                    case "Current":
+                        hasCurrent = true;
+                        current = reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                        reader.Skip();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        ApplyEnvelope(warnings, hasCurrent, current);
+        return value;
     }
 
     /// <summary>
@@ -177,16 +217,29 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         {
             return;
         }
-        if (envelope.TryGetProperty("Warnings", out System.Text.Json.JsonElement warnings) && warnings.ValueKind == System.Text.Json.JsonValueKind.Array)
+        List<string>? warnings = null;
+        if (envelope.TryGetProperty("Warnings", out System.Text.Json.JsonElement w) && w.ValueKind == System.Text.Json.JsonValueKind.Array)
         {
-            foreach (System.Text.Json.JsonElement w in warnings.EnumerateArray())
+            warnings = new List<string>();
+            foreach (System.Text.Json.JsonElement e in w.EnumerateArray())
             {
-                WriteWarning(w.GetString() ?? string.Empty);
+                warnings.Add(e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString() ?? "" : "");
             }
         }
-        if (envelope.TryGetProperty("Current", out System.Text.Json.JsonElement current) && _processSession is not null && !UsesDefaultProfile)
+        bool hasCurrent = envelope.TryGetProperty("Current", out System.Text.Json.JsonElement c);
+        ApplyEnvelope(warnings, hasCurrent, hasCurrent && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null);
+    }
+
+    /// <summary>An envelope's warnings, written; its "Current" (when it has one), this runspace's current context.</summary>
+    private void ApplyEnvelope(List<string>? warnings, bool hasCurrent, string? current)
+    {
+        foreach (string w in warnings ?? [])
         {
-            RunspaceCurrent.Set(_processSession, current.ValueKind == System.Text.Json.JsonValueKind.String ? current.GetString() : null);
+            WriteWarning(w);
+        }
+        if (hasCurrent && _processSession is not null && !UsesDefaultProfile)
+        {
+            RunspaceCurrent.Set(_processSession, current);
         }
     }
 

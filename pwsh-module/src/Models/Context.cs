@@ -139,7 +139,15 @@ public sealed class PSAzureContext
         return Interlocked.CompareExchange(ref _raw, parsed, null) ?? parsed;
     }
 
-    internal static PSAzureContext? FromJson(string json) => Json.Parse(json) is JsonObject o ? new PSAzureContext(o) : null;
+    /// <summary>
+    /// A context from the library's JSON (null when it is no object), parsed on first use as a listed
+    /// one is: a command that only returns it (or passes it on) never builds its tree.
+    /// </summary>
+    internal static PSAzureContext? FromJson(string json)
+    {
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(json);
+        return Json.TryTopLevelString(utf8, "Name", out string? name) ? new PSAzureContext(new ContextRecord(name, utf8, null)) : null;
+    }
 
     /// <summary>The context's key in the profile (null on objects built by hand).</summary>
     public string? Name { get; set; }

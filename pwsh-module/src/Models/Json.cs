@@ -15,6 +15,41 @@ internal static class Json
 
     internal static JsonNode? Parse(string text) => JsonNode.Parse(text, NodeOptions);
 
+    /// <summary>
+    /// Whether <paramref name="utf8"/> is a JSON object, and its member <paramref name="name"/> (case
+    /// ignored, the first one) as <see cref="Str"/> gives it: read with a reader, no tree built. A process's
+    /// first command reads its answers so, and never pays for System.Text.Json.Nodes (some milliseconds of
+    /// start-up) unless a member of what it returns is read.
+    /// </summary>
+    internal static bool TryTopLevelString(ReadOnlySpan<byte> utf8, string name, out string? value)
+    {
+        value = null;
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        bool found = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool match = !found && string.Equals(reader.GetString(), name, StringComparison.OrdinalIgnoreCase);
+            reader.Read();
+            if (match)
+            {
+                found = true;
+                value = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Null => null,
+                    JsonTokenType.StartObject or JsonTokenType.StartArray => null,
+                    _ => System.Text.Encoding.UTF8.GetString(reader.ValueSpan),
+                };
+            }
+            reader.Skip();
+        }
+        return true;
+    }
+
     internal static JsonObject? Obj(JsonObject? o, string name) => o is not null && o.TryGetPropertyValue(name, out JsonNode? n) ? n as JsonObject : null;
 
     internal static string? Str(JsonObject? o, string name)

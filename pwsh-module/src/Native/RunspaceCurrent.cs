@@ -1,6 +1,5 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 
 namespace AzContext.Native;
 
@@ -93,6 +92,6 @@ internal static class RunspaceCurrent
     {
         string? pinned = System.Environment.GetEnvironmentVariable("AZCONTEXT_NAME") is { Length: > 0 } p ? NativeCall.Arg(p, "AZCONTEXT_NAME") : null;
         string json = settings.Run(c => NativeCall.Json((out nint j) => NativeMethods.azctx_current_initial(session, c, pinned, out j)));
-        return (Models.Json.Parse(json) as JsonObject)?["Current"]?.GetValue<string>();
+        return Models.Json.TryTopLevelString(System.Text.Encoding.UTF8.GetBytes(json), "Current", out string? current) ? current : null;
     }
 }
