@@ -182,7 +182,9 @@ Describe 'Runspaces: each keeps its own current context' {
 
     It '8 ForEach-Object -Parallel runspaces each select a different context and read Get-AzContext 1,000 times' {
         (Get-AzContext).Name | Should -Be 'ctx1'
-        $results = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
+        # -UseNewRunspace: ForEach-Object reuses a finished iteration's runspace, which keeps that
+        # iteration's current context (a known gap, README "Known gaps"); each item here needs its own.
+        $results = 1..8 | ForEach-Object -ThrottleLimit 8 -UseNewRunspace -Parallel {
             $mine = "ctx$_"
             $first = (Get-AzContext).Name
             $null = Select-AzContext -Name $mine
