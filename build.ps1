@@ -144,7 +144,7 @@ $script:FailedSuites = [System.Collections.Generic.List[string]]::new()
 $MinimumTests = @{
     'cargo test (core, C ABI)' = 149
     'cargo test (azctx, cross-process)' = 32
-    'Pester' = 713
+    'Pester' = 714
 }
 
 function Add-Result([string]$Suite, [int]$Passed, [int]$Failed, [string[]]$Details = @()) {

@@ -120,7 +120,7 @@ public abstract class AzContextCmdlet : PSCmdlet, IDisposable
         get
         {
             CallSettings settings = new(StoreDir, AutosaveEnv, IsWhatIf);
-            return UsesDefaultProfile ? settings : RunspaceCurrent.Apply(Session, settings);
+            return UsesDefaultProfile ? settings : RunspaceCurrent.Apply(Session, settings, SessionState);
         }
     }
 

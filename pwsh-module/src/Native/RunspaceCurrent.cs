@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 
@@ -27,6 +28,12 @@ internal static class RunspaceCurrent
 
     private static readonly object s_lock = new();
 
+    /// <summary>
+    /// A side runspace's mark on its slot, in its global scope: gone when the runspace's state is reset
+    /// (<see cref="Runspace.ResetRunspaceState"/>), which tells that the runspace serves a new user.
+    /// </summary>
+    private const string Mark = "global:AzContextRunspaceCurrent";
+
     /// <summary>The runspace where the module was first imported.</summary>
     private static Runspace? s_main;
 
@@ -43,7 +50,7 @@ internal static class RunspaceCurrent
     /// <paramref name="settings"/> with this runspace's current context, decided now when this
     /// runspace has none yet for <paramref name="session"/>.
     /// </summary>
-    internal static CallSettings Apply(SessionHandle session, CallSettings settings)
+    internal static CallSettings Apply(SessionHandle session, CallSettings settings, SessionState? state)
     {
         Runspace? runspace = Runspace.DefaultRunspace;
         bool main = runspace is null || s_main is null || ReferenceEquals(runspace, s_main);
@@ -51,8 +58,24 @@ internal static class RunspaceCurrent
         lock (s_lock)
         {
             Slot slot = SlotOf(runspace);
+            if (!main && state is not null && slot.Session is not null && !ReferenceEquals(state.PSVariable.GetValue(Mark), slot))
+            {
+                // The runspace's variables were reset since its slot was made: ForEach-Object -Parallel
+                // hands a finished iteration's runspace to the next one so. It starts again from the
+                // process's current context, as a new runspace does.
+                slot.Session = null;
+            }
             if (!ReferenceEquals(slot.Session, session))
             {
+                if (!main && state is not null)
+                {
+                    state.PSVariable.Set(Mark, slot);
+                    if (state.PSVariable.Get(Mark) is PSVariable mark)
+                    {
+                        // The engine's own: Get-Variable and the user's scripts do not see it.
+                        mark.Visibility = SessionStateEntryVisibility.Private;
+                    }
+                }
                 Slot process = SlotOf(s_main);
                 if (!ReferenceEquals(process.Session, session))
                 {
