@@ -21,13 +21,13 @@ function Get-Crossgen2 {
 
 # True when the file is a managed assembly with IL only (no ReadyToRun code yet).
 function Test-IlOnlyAssembly([string]$Path) {
-    $stream = [IO.File]::OpenRead($Path)
+    # The reader owns the stream: disposing it closes the file.
+    $pe = [System.Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead($Path))
     try {
-        $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
         $cor = $pe.PEHeaders.CorHeader
         $null -ne $cor -and $cor.ManagedNativeHeaderDirectory.Size -eq 0 -and $pe.HasMetadata
     } finally {
-        $stream.Dispose()
+        $pe.Dispose()
     }
 }
 

@@ -169,7 +169,7 @@ internal sealed class ArmClient
     /// </summary>
     internal ArmResponse Paginate(ArmResponse first, string itemName, string nextLinkName, int maxPages, CancellationToken cancel)
     {
-        if (!first.IsSuccess || !HasNextLink(first.Content, nextLinkName))
+        if (!first.IsSuccess || ObjectWithLink(first.Content, nextLinkName) is not JsonObject firstBody)
         {
             return first;
         }
@@ -177,7 +177,7 @@ internal sealed class ArmClient
         Uri? notRead = null;
         var all = new JsonArray();
         int pages = 0;
-        foreach (ArmPage page in Pages(first, itemName, nextLinkName, null, cancel))
+        foreach (ArmPage page in Pages(first, itemName, nextLinkName, null, cancel, firstBody))
         {
             combined ??= page.Body;
             foreach (JsonNode? item in page.Items)
@@ -208,15 +208,18 @@ internal sealed class ArmClient
     /// The pages of a list from the answer <paramref name="first"/> on, each fetched (GET) only when the
     /// one before it has been used. Each page must be a successful JSON object with an
     /// <paramref name="itemName"/> list; a next link is followed within this client's endpoint only (a
-    /// relative one against the page's URI), and never twice.
+    /// relative one against the page's URI), and never twice. <paramref name="firstBody"/>: the first
+    /// answer's JSON when the caller has already parsed it.
     /// </summary>
-    private IEnumerable<ArmPage> Pages(ArmResponse first, string itemName, string nextLinkName, string? tenantId, CancellationToken cancel)
+    private IEnumerable<ArmPage> Pages(ArmResponse first, string itemName, string nextLinkName, string? tenantId, CancellationToken cancel, JsonObject? firstBody = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { first.RequestUri.AbsoluteUri };
         ArmResponse r = first;
+        JsonObject? parsed = firstBody;
         while (true)
         {
-            JsonObject body = ParseObject(Checked(r), r);
+            JsonObject body = parsed ?? ParseObject(Checked(r), r);
+            parsed = null;
             if (body[itemName] is not JsonArray items)
             {
                 throw new ArmException(r.StatusCode, "InvalidResponse", $"ARM's answer to GET {Display(r.RequestUri)} has no '{itemName}' list.");
@@ -238,7 +241,7 @@ internal sealed class ArmClient
     /// <summary>The page's next link (null when absent, null or empty); one outside this client's endpoint is an <see cref="ArmException"/> naming its host.</summary>
     private Uri? NextLink(JsonObject body, string nextLinkName, ArmResponse r, Uri list)
     {
-        if (body[nextLinkName] is not JsonValue link || !link.TryGetValue(out string? text) || string.IsNullOrEmpty(text))
+        if (LinkText(body, nextLinkName) is not string text)
         {
             return null;
         }
@@ -251,15 +254,20 @@ internal sealed class ArmClient
         return u;
     }
 
-    private static bool HasNextLink(string content, string nextLinkName)
+    /// <summary>The page's next link as sent: a non-empty string, else null.</summary>
+    private static string? LinkText(JsonObject body, string nextLinkName) =>
+        body[nextLinkName] is JsonValue link && link.TryGetValue(out string? text) && !string.IsNullOrEmpty(text) ? text : null;
+
+    /// <summary>The answer's JSON object when it is one with a next link (parsed once, for <see cref="Pages"/> too); else null.</summary>
+    private static JsonObject? ObjectWithLink(string content, string nextLinkName)
     {
         try
         {
-            return JsonNode.Parse(content) is JsonObject o && o[nextLinkName] is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrEmpty(s);
+            return JsonNode.Parse(content) is JsonObject o && LinkText(o, nextLinkName) is not null ? o : null;
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 
